@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const list = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/**
+ * Every runtime setting, from environment variables. Defaults make `npm start` work with no
+ * settings at all (local MBTiles on sample data); production overrides them in Kubernetes.
+ */
+const schema = z
+  .object({
+    /** Port and address the HTTP server listens on. */
+    PORT: int(0, 65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Which data source serves tiles and tables. */
+    DATA_SOURCE: z.enum(['mbtiles', 'bigquery']).default('mbtiles'),
+    /** mbtiles: folder of `<tileset id>.mbtiles` and `<table id>.ndjson` files. */
+    DATA_DIR: z.string().min(1).default('./data'),
+    /** Absolute base for URLs the API writes (TileJSON `tiles`); default: derived from the request. */
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** GeoJSON responses larger than this answer 413 (the original API's limit). */
+    MAX_JSON_RESPONSE_SIZE: int(1).default(10 * 1024 * 1024),
+    /** bigquery: project billed for queries (never the data's project unless you set it so). */
+    BIGQUERY_BILLING_PROJECT: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/).optional(),
+    /** bigquery: `project.dataset` pairs that may be read; everything else is 404. */
+    BIGQUERY_ALLOWED_DATASETS: list.default(['carto-demo-data.demo_tilesets', 'carto-demo-data.demo_tables']),
+    /** bigquery: per-query cost cap; a query that would bill more fails (503) instead of running. */
+    BIGQUERY_MAX_BYTES_BILLED: int(10 * 1024 * 1024).default(2 * 1024 ** 3),
+    /** bigquery: budget for one query, end to end. */
+    BIGQUERY_TIMEOUT_MS: int(100, 600_000).default(10_000),
+    BIGQUERY_LOCATION: z.string().min(1).optional(),
+    /** bigquery: REST endpoint override (tests, emulators). */
+    BIGQUERY_API_ENDPOINT: z.url().optional(),
+    /** How long tileset metadata stays in memory before it is read again. */
+    METADATA_TTL_SECONDS: int(0).default(300),
+    /** Cache-Control for tiles and tables (browser max-age, shared-cache s-maxage, stale windows). */
+    CACHE_MAX_AGE: int(0).default(300),
+    CACHE_S_MAXAGE: int(0).default(3600),
+    CACHE_STALE_WHILE_REVALIDATE: int(0).default(600),
+    CACHE_STALE_IF_ERROR: int(0).default(86_400),
+    /** Versioned tile URLs (`?v=` equal to the current data version) are immutable for this long. */
+    CACHE_IMMUTABLE_MAX_AGE: int(0).default(31_536_000),
+    /** On SIGTERM: keep serving (with /readyz at 503) this long so load balancers stop sending traffic. */
+    SHUTDOWN_DRAIN_MS: int(0, 60_000).default(0),
+    /** Hard bound on the whole shutdown; in-flight requests still running then are cut. */
+    SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    /** Trust X-Forwarded-* from the cache / load balancer in front (for URLs and client IPs). */
+    TRUST_PROXY: bool.default(true),
+    /** Serve the environment viewer at /viewer/. */
+    VIEWER_ENABLED: bool.default(true),
+  })
+  .superRefine((c, ctx) => {
+    if (c.DATA_SOURCE === 'bigquery' && !c.BIGQUERY_BILLING_PROJECT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BIGQUERY_BILLING_PROJECT'],
+        message: 'is required when DATA_SOURCE=bigquery',
+      });
+    }
+  });
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+/** Parses and validates the environment; throws one `ConfigError` listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.keys(schema.shape ?? {}).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = schema.safeParse(relevant);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new ConfigError(`invalid configuration:\n${problems}`);
+  }
+  return parsed.data;
+}
