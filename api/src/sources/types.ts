@@ -52,3 +52,18 @@ export interface DataSource {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What a source reports about its upstream calls; the metrics plugin implements it. */
+export interface SourceObserver {
+  query(event: {
+    kind: 'tileset' | 'tile' | 'table' | 'selfcheck' | 'ping';
+    outcome: 'ok' | 'error';
+    seconds: number;
+    /** BigQuery only: bytes billed by this query (0 for cache hits and metadata calls). */
+    bytesBilled?: number;
+  }): void;
+  /** A tileset is served without partition pruning (no parameters, or the self-check failed). */
+  partitionFallback(tilesetId: string, reason: string): void;
+}
+
+export const noopObserver: SourceObserver = { query: () => {}, partitionFallback: () => {} };
