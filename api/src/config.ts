@@ -2,9 +2,12 @@ import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
-const list = z
-  .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 /**
  * Every runtime setting, from environment variables. Defaults make `npm start` work with no
@@ -25,7 +28,10 @@ const schema = z
     /** GeoJSON responses larger than this answer 413 (the original API's limit). */
     MAX_JSON_RESPONSE_SIZE: int(1).default(10 * 1024 * 1024),
     /** bigquery: project billed for queries (never the data's project unless you set it so). */
-    BIGQUERY_BILLING_PROJECT: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/).optional(),
+    BIGQUERY_BILLING_PROJECT: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/)
+      .optional(),
     /** bigquery: `project.dataset` pairs that may be read; everything else is 404. */
     BIGQUERY_ALLOWED_DATASETS: list.default(['carto-demo-data.demo_tilesets', 'carto-demo-data.demo_tables']),
     /** bigquery: per-query cost cap; a query that would bill more fails (503) instead of running. */

@@ -28,7 +28,11 @@ export class NotFoundError extends ApiError {
 
 export class ResponseTooLargeError extends ApiError {
   constructor(limitBytes: number) {
-    super(413, 'response_too_large', `the response would exceed ${limitBytes} bytes (MAX_JSON_RESPONSE_SIZE)`);
+    super(
+      413,
+      'response_too_large',
+      `the response would exceed ${limitBytes} bytes (MAX_JSON_RESPONSE_SIZE)`,
+    );
   }
 }
 

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { AppContext } from './context.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { healthRoutes } from './routes/health.js';
+import { rootRoutes } from './routes/root.js';
+import { tableRoutes } from './routes/tables.js';
+import { tilesetRoutes } from './routes/tilesets.js';
+
+const SLOW_REQUEST_MS = 1000;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the HTTP application; `server.ts` listens and owns the process lifecycle. */
+export async function buildApp(
+  context: AppContext,
+  logger: FastifyBaseLogger | false,
+): Promise<FastifyInstance> {
+  const { config, lifecycle, metrics } = context;
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    trustProxy: config.TRUST_PROXY,
+    requestIdHeader: 'x-request-id',
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // One line per request is already written by the load balancer; we log errors and slow requests.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  });
+
+  await app.register(cors, {
+    origin: '*',
+    methods: ['GET', 'HEAD'],
+    exposedHeaders: ['ETag', 'X-Cache', 'Age', 'X-Request-Id'],
+    maxAge: 86_400,
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+    // While draining, ask keep-alive clients (the cache) to open their next request elsewhere.
+    if (lifecycle.shuttingDown) reply.header('connection', 'close');
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const slow = reply.elapsedTime > SLOW_REQUEST_MS;
+    const level = reply.statusCode >= 500 || slow ? 'warn' : 'debug';
+    request.log[level](
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        slow,
+      },
+      'request completed',
+    );
+  });
+
+  registerErrorHandler(app, config);
+  metrics.register(app);
+  rootRoutes(app, context);
+  healthRoutes(app, context);
+  tilesetRoutes(app, context);
+  tableRoutes(app, context);
+  app.addHook('onClose', async () => context.source.close());
+  return app;
+}

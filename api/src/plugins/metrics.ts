@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { SourceObserver } from '../sources/types.js';
+
+/**
+ * The API's Prometheus metrics. One registry per app instance (tests build many apps); the
+ * source reports upstream calls through the `SourceObserver` side of this class.
+ */
+export class Metrics implements SourceObserver {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by route pattern, method and status code',
+    labelNames: ['route', 'method', 'status'],
+    registers: [this.registry],
+  });
+  private readonly duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by route pattern',
+    labelNames: ['route', 'method'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly sourceQueries = new Counter({
+    name: 'tilestack_source_queries_total',
+    help: 'Calls to the data source by kind and outcome',
+    labelNames: ['source', 'kind', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly sourceDuration = new Histogram({
+    name: 'tilestack_source_query_duration_seconds',
+    help: 'Data source call latency by kind',
+    labelNames: ['source', 'kind'],
+    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  private readonly bytesBilled = new Counter({
+    name: 'tilestack_bigquery_bytes_billed_total',
+    help: 'Bytes billed by BigQuery queries, by kind',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  private readonly coalesced = new Counter({
+    name: 'tilestack_coalesced_requests_total',
+    help: 'Requests answered by joining an identical request already in flight',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  private readonly partitionFallbacks = new Counter({
+    name: 'tilestack_partition_fallbacks_total',
+    help: 'Tilesets served without carto_partition pruning (missing parameters or failed self-check)',
+    labelNames: ['tileset'],
+    registers: [this.registry],
+  });
+
+  constructor(private readonly sourceKind: string) {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  query(event: Parameters<SourceObserver['query']>[0]): void {
+    this.sourceQueries.inc({ source: this.sourceKind, kind: event.kind, outcome: event.outcome });
+    this.sourceDuration.observe({ source: this.sourceKind, kind: event.kind }, event.seconds);
+    if (event.bytesBilled) this.bytesBilled.inc({ kind: event.kind }, event.bytesBilled);
+  }
+
+  partitionFallback(tilesetId: string): void {
+    this.partitionFallbacks.inc({ tileset: tilesetId });
+  }
+
+  coalescedRequest(kind: 'tile' | 'table'): void {
+    this.coalesced.inc({ kind });
+  }
+
+  /** Records every response and serves `GET /metrics`. */
+  register(app: FastifyInstance): void {
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      this.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
+      this.duration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+    });
+    app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+      reply.header('content-type', this.registry.contentType).header('cache-control', 'no-store');
+      return this.registry.metrics();
+    });
+  }
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { BadRequestError, ResponseTooLargeError } from '../errors.js';
+import { cacheControl, sendWithEtag, strongEtag } from '../http/caching.js';
+import { Coalescer } from '../sources/memo.js';
+
+const COLUMN = /^[A-Za-z_][A-Za-z0-9_]{0,299}$/;
+
+interface Body {
+  json: string;
+  etag: string;
+}
+
+/** `GET /maps/table/:table?geomField=geom&format=geojson`: every row as a GeoJSON FeatureCollection. */
+export function tableRoutes(app: FastifyInstance, { config, source, metrics }: AppContext): void {
+  const inflight = new Coalescer<Body>(() => metrics.coalescedRequest('table'));
+  const maxBytes = config.MAX_JSON_RESPONSE_SIZE;
+
+  app.get<{ Params: { table: string }; Querystring: { geomField?: string; format?: string } }>(
+    '/maps/table/:table',
+    async (request, reply) => {
+      const { geomField, format = 'geojson' } = request.query;
+      if (!geomField) throw new BadRequestError("query parameter 'geomField' is required");
+      if (!COLUMN.test(geomField))
+        throw new BadRequestError("query parameter 'geomField' is not a column name");
+      if (format !== 'geojson') throw new BadRequestError("query parameter 'format' must be 'geojson'");
+
+      const { table } = request.params;
+      const body = await inflight.run(`${table}\n${geomField}`, async () => {
+        const json = JSON.stringify(await source.getTable(table, { geomField, maxBytes }));
+        if (Buffer.byteLength(json) > maxBytes) throw new ResponseTooLargeError(maxBytes);
+        return { json, etag: strongEtag(json) };
+      });
+      reply.header('content-type', 'application/json; charset=utf-8');
+      reply.header('cache-control', cacheControl(config, 'default'));
+      return sendWithEtag(request, reply, body.json, body.etag);
+    },
+  );
+}

@@ -1,0 +1,77 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { acceptsGzip, cacheControl, sendWithEtag, strongEtag } from '../http/caching.js';
+import { asGzip, gunzip } from '../http/gzip.js';
+import { parseTileCoordinates } from '../http/tile-coordinates.js';
+import { Coalescer } from '../sources/memo.js';
+import type { TilesetInfo } from '../sources/types.js';
+
+const MVT = 'application/vnd.mapbox-vector-tile';
+
+interface Tile {
+  gzip: Buffer;
+  etag: string;
+}
+
+/** The public base URL for links: configured, or what the client (through the cache) called. */
+export function baseUrl(request: FastifyRequest, configured: string | undefined): string {
+  return (configured ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
+}
+
+function tileJson(info: TilesetInfo, base: string) {
+  const id = encodeURIComponent(info.id);
+  return {
+    tilejson: '3.0.0',
+    name: info.name,
+    ...(info.description ? { description: info.description } : {}),
+    ...(info.attribution ? { attribution: info.attribution } : {}),
+    scheme: 'xyz',
+    // The data version makes tile URLs change when the data does: caches never serve old tiles for new URLs.
+    tiles: [`${base}/maps/tileset/${id}/{z}/{x}/{y}?v=${encodeURIComponent(info.version)}`],
+    minzoom: info.minzoom,
+    maxzoom: info.maxzoom,
+    bounds: info.bounds,
+    center: info.center,
+    vector_layers: info.vector_layers,
+  };
+}
+
+export function tilesetRoutes(app: FastifyInstance, { config, source, metrics }: AppContext): void {
+  const inflight = new Coalescer<Tile | null>(() => metrics.coalescedRequest('tile'));
+
+  app.get<{ Params: { tileset: string } }>('/maps/tileset/:tileset', async (request, reply) => {
+    const info = await source.getTileset(request.params.tileset);
+    const body = JSON.stringify(tileJson(info, baseUrl(request, config.PUBLIC_BASE_URL)));
+    reply.header('content-type', 'application/json; charset=utf-8');
+    reply.header('cache-control', cacheControl(config, 'short'));
+    return sendWithEtag(request, reply, body, strongEtag(body));
+  });
+
+  app.get<{ Params: { tileset: string; z: string; x: string; y: string }; Querystring: { v?: string } }>(
+    '/maps/tileset/:tileset/:z/:x/:y',
+    async (request, reply) => {
+      const { tileset } = request.params;
+      const { z, x, y } = parseTileCoordinates(request.params.z, request.params.x, request.params.y);
+      const info = await source.getTileset(tileset);
+      const tile = await inflight.run(`${tileset}/${z}/${x}/${y}`, async () => {
+        const data = await source.getTile(tileset, z, x, y);
+        if (!data) return null;
+        const gzip = await asGzip(data);
+        return { gzip, etag: strongEtag(gzip) };
+      });
+
+      const current = request.query.v !== undefined && request.query.v === info.version;
+      reply.header('cache-control', cacheControl(config, current ? 'immutable' : 'default'));
+      reply.header('vary', 'Accept-Encoding');
+      if (!tile) return reply.code(204).send();
+
+      reply.header('content-type', MVT);
+      if (acceptsGzip(request)) {
+        reply.header('content-encoding', 'gzip');
+        return sendWithEtag(request, reply, tile.gzip, tile.etag);
+      }
+      const identity = await gunzip(tile.gzip);
+      return sendWithEtag(request, reply, identity, tile.etag.replace(/"$/, '-identity"'));
+    },
+  );
+}

@@ -1,0 +1,54 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildApp } from './app.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import type { Lifecycle } from './context.js';
+import { createLogger } from './logger.js';
+import { Metrics } from './plugins/metrics.js';
+import { createSource } from './sources/index.js';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const logger = createLogger(config);
+const metrics = new Metrics(config.DATA_SOURCE);
+const lifecycle: Lifecycle = { shuttingDown: false };
+const source = await createSource(config, { logger, observer: metrics });
+const app = await buildApp({ config, source, metrics, lifecycle }, logger);
+
+/**
+ * SIGTERM: readiness fails at once; we keep serving for SHUTDOWN_DRAIN_MS while load balancers and
+ * the cache notice; then stop accepting, let in-flight requests finish, and exit. The whole sequence
+ * is bounded by SHUTDOWN_TIMEOUT_MS.
+ */
+async function shutdown(signal: string): Promise<void> {
+  if (lifecycle.shuttingDown) return;
+  lifecycle.shuttingDown = true;
+  logger.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, 'shutting down: readiness now fails');
+  setTimeout(() => {
+    logger.error(
+      { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+      'shutdown timed out; exiting with requests in flight',
+    );
+    process.exit(1);
+  }, config.SHUTDOWN_TIMEOUT_MS).unref();
+  await sleep(config.SHUTDOWN_DRAIN_MS);
+  await app.close();
+  logger.info('shutdown complete');
+  process.exit(0);
+}
+
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
+
+try {
+  await app.listen({ port: config.PORT, host: config.HOST });
+} catch (error) {
+  logger.fatal({ err: error }, 'could not start listening');
+  process.exit(1);
+}

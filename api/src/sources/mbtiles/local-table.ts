@@ -1,0 +1,50 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import { BadRequestError, ResponseTooLargeError } from '../../errors.js';
+import type { TableQuery } from '../types.js';
+
+const GEOMETRY_TYPES = new Set([
+  'Point',
+  'MultiPoint',
+  'LineString',
+  'MultiLineString',
+  'Polygon',
+  'MultiPolygon',
+  'GeometryCollection',
+]);
+
+function isGeometry(value: unknown): value is Geometry {
+  return typeof value === 'object' && value !== null && GEOMETRY_TYPES.has((value as Geometry).type);
+}
+
+/**
+ * Reads a local table: NDJSON, one row object per line, GEOGRAPHY columns as GeoJSON geometries (what
+ * BigQuery's ST_ASGEOJSON yields). Streams, and stops as soon as the output would pass `maxBytes`.
+ */
+export async function readLocalTable(
+  path: string,
+  { geomField, maxBytes }: TableQuery,
+): Promise<FeatureCollection> {
+  const features: Feature[] = [];
+  let size = '{"type":"FeatureCollection","features":[]}'.length;
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const line of lines) {
+      if (line.trim() === '') continue;
+      const row = JSON.parse(line) as Record<string, unknown>;
+      if (!(geomField in row)) throw new BadRequestError(`column '${geomField}' not found in the table`);
+      const { [geomField]: geometry, ...properties } = row;
+      if (geometry !== null && !isGeometry(geometry)) {
+        throw new BadRequestError(`column '${geomField}' is not a geography column`);
+      }
+      const feature = { type: 'Feature', geometry, properties } as Feature;
+      size += Buffer.byteLength(JSON.stringify(feature)) + 1;
+      if (size > maxBytes) throw new ResponseTooLargeError(maxBytes);
+      features.push(feature);
+    }
+  } finally {
+    lines.close();
+  }
+  return { type: 'FeatureCollection', features };
+}

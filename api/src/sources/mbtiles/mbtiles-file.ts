@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type { TilesetInfo, VectorLayer } from '../types.js';
+
+/** One MBTiles 1.3 file opened read-only, with its metadata mapped to TileJSON facts. */
+export class MbtilesFile {
+  readonly info: TilesetInfo;
+  private readonly db: Database.Database;
+  private readonly selectTile: Database.Statement<[number, number, number], { tile_data: Buffer }>;
+
+  constructor(id: string, path: string) {
+    this.db = new Database(path, { readonly: true, fileMustExist: true });
+    this.selectTile = this.db.prepare(
+      'SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?',
+    );
+    const rows = this.db.prepare('SELECT name, value FROM metadata').all() as {
+      name: string;
+      value: string;
+    }[];
+    this.info = toTilesetInfo(id, new Map(rows.map((r) => [r.name, r.value])), fileVersion(path));
+  }
+
+  /** XYZ in, TMS row lookup inside. */
+  tile(z: number, x: number, y: number): Buffer | null {
+    return this.selectTile.get(z, x, (1 << z) - 1 - y)?.tile_data ?? null;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** Identity of the file on disk: replacing or rewriting it changes the version (and the tile URLs). */
+export function fileVersion(path: string): string {
+  const { ino, size, mtimeMs } = statSync(path);
+  return createHash('sha256').update(`${ino}:${size}:${mtimeMs}`).digest('base64url').slice(0, 12);
+}
+
+function numbers(value: string | undefined, count: number): number[] | undefined {
+  const parts = value?.split(',').map(Number);
+  return parts?.length === count && parts.every(Number.isFinite) ? parts : undefined;
+}
+
+function toTilesetInfo(id: string, meta: Map<string, string>, version: string): TilesetInfo {
+  const minzoom = Number(meta.get('minzoom') ?? 0);
+  const maxzoom = Number(meta.get('maxzoom') ?? 14);
+  const bounds = (numbers(meta.get('bounds'), 4) ?? [-180, -85.0511, 180, 85.0511]) as TilesetInfo['bounds'];
+  const center = (numbers(meta.get('center'), 3) ?? [
+    (bounds[0] + bounds[2]) / 2,
+    (bounds[1] + bounds[3]) / 2,
+    minzoom,
+  ]) as TilesetInfo['center'];
+  let vectorLayers: VectorLayer[] = [];
+  try {
+    vectorLayers =
+      (JSON.parse(meta.get('json') ?? '{}') as { vector_layers?: VectorLayer[] }).vector_layers ?? [];
+  } catch {
+    // a tileset without valid `json` still serves tiles; TileJSON just lists no layers
+  }
+  return {
+    id,
+    name: meta.get('name') ?? id,
+    description: meta.get('description'),
+    attribution: meta.get('attribution'),
+    minzoom,
+    maxzoom,
+    bounds,
+    center,
+    vector_layers: vectorLayers,
+    version,
+  };
+}

@@ -1,0 +1,70 @@
+import { renameSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+
+/** Metadata rows of an MBTiles 1.3 vector tileset (`json` carries `vector_layers`). */
+export interface MbtilesMetadata {
+  name: string;
+  format: 'pbf';
+  minzoom: number;
+  maxzoom: number;
+  bounds: [number, number, number, number];
+  center: [number, number, number];
+  description?: string;
+  attribution?: string;
+  version?: string;
+  json: { vector_layers: unknown[]; [key: string]: unknown };
+}
+
+/**
+ * Writes an MBTiles file atomically: everything goes to `<path>.tmp-<pid>` and is renamed over `path`
+ * only after the last tile, so a reader never sees a half-written tileset.
+ */
+export class MbtilesWriter {
+  private readonly tmpPath: string;
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement<[number, number, number, Buffer]>;
+
+  constructor(private readonly path: string) {
+    this.tmpPath = `${path}.tmp-${process.pid}`;
+    rmSync(this.tmpPath, { force: true });
+    this.db = new Database(this.tmpPath);
+    this.db.pragma('journal_mode = OFF');
+    this.db.pragma('synchronous = OFF');
+    this.db.exec(`
+      CREATE TABLE metadata (name TEXT NOT NULL, value TEXT);
+      CREATE TABLE tiles (zoom_level INTEGER NOT NULL, tile_column INTEGER NOT NULL, tile_row INTEGER NOT NULL, tile_data BLOB NOT NULL);
+      CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row);
+      CREATE UNIQUE INDEX metadata_index ON metadata (name);
+    `);
+    this.insert = this.db.prepare('INSERT OR REPLACE INTO tiles VALUES (?, ?, ?, ?)');
+    this.db.exec('BEGIN');
+  }
+
+  /** Stores gzip MVT bytes for XYZ tile z/x/y (MBTiles rows are TMS: y is flipped). */
+  putTile(z: number, x: number, y: number, gzipMvt: Buffer): void {
+    this.insert.run(z, x, (1 << z) - 1 - y, gzipMvt);
+  }
+
+  finish(metadata: MbtilesMetadata): void {
+    const put = this.db.prepare('INSERT INTO metadata VALUES (?, ?)');
+    for (const [name, value] of Object.entries(metadata)) {
+      if (value === undefined) continue;
+      put.run(
+        name,
+        typeof value === 'object'
+          ? Array.isArray(value)
+            ? value.join(',')
+            : JSON.stringify(value)
+          : String(value),
+      );
+    }
+    this.db.exec('COMMIT');
+    this.db.close();
+    renameSync(this.tmpPath, this.path);
+  }
+
+  abort(): void {
+    if (this.db.open) this.db.close();
+    rmSync(this.tmpPath, { force: true });
+  }
+}

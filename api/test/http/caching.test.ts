@@ -1,0 +1,56 @@
+import type { FastifyRequest } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { acceptsGzip, cacheControl, notModified, strongEtag } from '../../src/http/caching.js';
+
+const request = (headers: Record<string, string>) => ({ headers }) as unknown as FastifyRequest;
+
+describe('acceptsGzip', () => {
+  it.each([
+    ['gzip', true],
+    ['gzip, deflate, br', true],
+    ['br;q=1.0, gzip;q=0.8', true],
+    ['x-gzip', true],
+    ['*', true],
+    ['identity', false],
+    ['gzip;q=0', false],
+    ['br', false],
+    ['', false],
+  ])('%j → %s', (header, expected) => {
+    expect(acceptsGzip(request(header ? { 'accept-encoding': header } : {}))).toBe(expected);
+  });
+});
+
+describe('notModified', () => {
+  const etag = strongEtag(Buffer.from('tile'));
+  it.each([
+    [etag, true],
+    [`"other", ${etag}`, true],
+    [`W/${etag}`, true],
+    ['*', true],
+    ['"other"', false],
+  ])('If-None-Match %s → %s', (header, expected) => {
+    expect(notModified(request({ 'if-none-match': header }), etag)).toBe(expected);
+  });
+});
+
+describe('strongEtag', () => {
+  it('is quoted, stable for equal bytes, different for different bytes and representations', () => {
+    expect(strongEtag('a')).toMatch(/^"[\w-]+"$/);
+    expect(strongEtag('a')).toBe(strongEtag(Buffer.from('a')));
+    expect(strongEtag('a')).not.toBe(strongEtag('b'));
+    expect(strongEtag('a', '-identity')).not.toBe(strongEtag('a'));
+  });
+});
+
+describe('cacheControl', () => {
+  const config = loadConfig({ CACHE_MAX_AGE: '60', CACHE_S_MAXAGE: '600', CACHE_IMMUTABLE_MAX_AGE: '86400' });
+  it('builds the default, immutable, short and none policies from configuration', () => {
+    expect(cacheControl(config, 'default')).toBe(
+      'public, max-age=60, s-maxage=600, stale-while-revalidate=600, stale-if-error=86400',
+    );
+    expect(cacheControl(config, 'immutable')).toBe('public, max-age=86400, s-maxage=86400, immutable');
+    expect(cacheControl(config, 'short')).toMatch(/^public, max-age=\d+, s-maxage=\d+$/);
+    expect(cacheControl(config, 'none')).toBe('no-store');
+  });
+});

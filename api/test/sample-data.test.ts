@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { decodeTile } from './support/mvt.js';
+import { OSM, STORES, sampleDataDir } from './support/sample-data.js';
+
+function tiles(dir: string) {
+  const db = new Database(join(dir, `${OSM}.mbtiles`), { readonly: true });
+  const rows = db
+    .prepare('SELECT zoom_level z, tile_column x, tile_row y, tile_data d FROM tiles ORDER BY 1, 2, 3')
+    .all() as { z: number; x: number; y: number; d: Buffer }[];
+  const metadata = Object.fromEntries(
+    (db.prepare('SELECT name, value FROM metadata').all() as { name: string; value: string }[]).map((r) => [
+      r.name,
+      r.value,
+    ]),
+  );
+  db.close();
+  return { rows, metadata };
+}
+
+describe('sample data generator', () => {
+  it('writes an MBTiles 1.3 vector tileset for zooms 0–16 with vector_layers, bounds and center', () => {
+    const { rows, metadata } = tiles(sampleDataDir());
+    // The 5 km city is under one pixel below z6, so those zooms have no rows (their tiles answer 204).
+    expect(new Set(rows.map((r) => r.z))).toEqual(new Set(Array.from({ length: 11 }, (_, i) => i + 6)));
+    expect(metadata).toMatchObject({ format: 'pbf', minzoom: '0', maxzoom: '16' });
+    expect(metadata.bounds?.split(',')).toHaveLength(4);
+    expect(metadata.center?.split(',')).toHaveLength(3);
+    expect(JSON.parse(metadata.json ?? '{}').vector_layers[0].id).toBe('default');
+    const z16 = rows.find((r) => r.z === 16);
+    const layer = decodeTile(z16?.d ?? Buffer.alloc(0)).layers.default;
+    expect(layer?.feature(0).properties).toMatchObject({
+      height: expect.any(Number),
+      levels: expect.any(Number),
+    });
+  });
+
+  it('is deterministic: two runs produce identical tiles and rows', () => {
+    const a = sampleDataDir();
+    const b = sampleDataDir();
+    expect(tiles(a).rows).toEqual(tiles(b).rows);
+    expect(readFileSync(join(a, `${STORES}.ndjson`))).toEqual(readFileSync(join(b, `${STORES}.ndjson`)));
+  });
+});

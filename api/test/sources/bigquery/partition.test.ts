@@ -1,0 +1,301 @@
+import { describe, expect, it } from 'vitest';
+import { gilbertCells } from '../../../src/sources/bigquery/gilbert.js';
+import {
+  cartoPartition,
+  type PartitionParams,
+  parsePartitionParams,
+  zoomPartitionRange,
+} from '../../../src/sources/bigquery/partition.js';
+
+const params = (overrides: Partial<PartitionParams>): PartitionParams => ({
+  partitions: 4000,
+  zmin: 0,
+  zmax: 1,
+  zstep: 1,
+  xmin: 0,
+  xmax: 1,
+  ymin: 0,
+  ymax: 1,
+  ...overrides,
+});
+
+const gridLevels = (p: PartitionParams): number[] => {
+  const levels: number[] = [];
+  for (let z = p.zmin; z <= p.zmax; z += p.zstep ?? 1) levels.push(z);
+  return levels;
+};
+
+const boxAt = (p: PartitionParams, z: number) => {
+  const shift = p.zmax - z;
+  return { xmin: p.xmin >> shift, xmax: p.xmax >> shift, ymin: p.ymin >> shift, ymax: p.ymax >> shift };
+};
+
+describe('parsePartitionParams', () => {
+  const valid = { partitions: 4000, zmin: 0, zmax: 14, xmin: 4634, xmax: 4747, ymin: 6219, ymax: 6322 };
+
+  it('reads the object form and defaults zstep to 1', () => {
+    const metadata = { minzoom: 0, maxzoom: 14, carto_partition: { version: 1, ...valid } };
+    expect(parsePartitionParams(metadata)).toEqual({ ...valid, zstep: 1 });
+  });
+
+  it('reads the JSON string form', () => {
+    const metadata = { carto_partition: JSON.stringify({ ...valid, zstep: 2 }) };
+    expect(parsePartitionParams(metadata)).toEqual({ ...valid, zstep: 2 });
+  });
+
+  it('treats a null zstep as 1', () => {
+    expect(parsePartitionParams({ carto_partition: { ...valid, zstep: null } })?.zstep).toBe(1);
+  });
+
+  it.each([
+    ['no metadata', null],
+    ['metadata that is a string', 'carto_partition'],
+    ['no carto_partition key', { minzoom: 0 }],
+    ['a null carto_partition', { carto_partition: null }],
+    ['a numeric carto_partition', { carto_partition: 42 }],
+    ['an array carto_partition', { carto_partition: [valid] }],
+    ['a JSON array string', { carto_partition: '[1, 2]' }],
+    ['malformed JSON', { carto_partition: '{"partitions": 4' }],
+  ])('returns null for %s', (_, metadata) => {
+    expect(parsePartitionParams(metadata)).toBeNull();
+  });
+
+  it.each([
+    ['partitions 0', { partitions: 0 }],
+    ['partitions 4001', { partitions: 4001 }],
+    ['fractional partitions', { partitions: 1.5 }],
+    ['numeric-string partitions', { partitions: '4000' }],
+    ['negative zmin', { zmin: -1 }],
+    ['zmin above zmax', { zmin: 15 }],
+    ['zmax above 26', { zmax: 27 }],
+    ['zstep 0', { zstep: 0 }],
+    ['fractional zstep', { zstep: 1.5 }],
+    ['xmin above xmax', { xmin: 4748 }],
+    ['ymin above ymax', { ymin: 6323 }],
+    ['a negative xmin', { xmin: -1 }],
+    ['xmax outside the world at zmax', { xmax: 2 ** 14 }],
+    ['a missing ymax', { ymax: undefined }],
+    ['a NaN ymin', { ymin: Number.NaN }],
+    ['an infinite ymax', { ymax: Number.POSITIVE_INFINITY }],
+  ])('returns null for %s', (_, bad) => {
+    expect(parsePartitionParams({ carto_partition: { ...valid, ...bad } })).toBeNull();
+  });
+});
+
+describe('hand-worked cases', () => {
+  it('N=4, zmin=0, zmax=1, box 0..1 × 0..1', () => {
+    const p = params({ partitions: 4 });
+    // Z = 1. Level 0: start 0, size 4·4/4^2 = 1 → min = round(0)+1 = 1, max = min(4, max(floor(1), 0)+1) = 2.
+    expect(zoomPartitionRange(p, 0)).toEqual({ min: 1, max: 2 });
+    // Level 1: start 4/4^1 = 1, size 3·4/4 = 3, end 4 → min = 2, max = min(4, 4+1) = 4.
+    expect(zoomPartitionRange(p, 1)).toEqual({ min: 2, max: 4 });
+    // z0 box is 1×1, p = 0 → 1 + floor(2·0/1) = 1.
+    expect(cartoPartition(p, 0, 0, 0)).toBe(1);
+    // z1 box is 2×2 (a tie → main axis y), curve order (0,0) (1,0) (1,1) (0,1); usable 3 → 2 + floor(3p/4).
+    expect(cartoPartition(p, 1, 0, 0)).toBe(2); // p0: 2 + 0
+    expect(cartoPartition(p, 1, 1, 0)).toBe(2); // p1: 2 + floor(0.75)
+    expect(cartoPartition(p, 1, 1, 1)).toBe(3); // p2: 2 + floor(1.5)
+    expect(cartoPartition(p, 1, 0, 1)).toBe(4); // p3: 2 + floor(2.25)
+  });
+
+  it('N=100, zmin=0, zmax=2, box x 1..3 × y 2..3', () => {
+    const p = params({ partitions: 100, zmax: 2, xmin: 1, xmax: 3, ymin: 2, ymax: 3 });
+    // Z = 2. Level 0: [0, 4·100/64 = 6.25) → min 1, max floor(6.25)+1 = 7.
+    expect(zoomPartitionRange(p, 0)).toEqual({ min: 1, max: 7 });
+    // Level 1: start 100/16 = 6.25, size 300/16 = 18.75, end 25 → min round(6.25)+1 = 7, max 26.
+    expect(zoomPartitionRange(p, 1)).toEqual({ min: 7, max: 26 });
+    // Level 2: start 100/4 = 25, size 75, end 100 → min 26, max min(100, 101) = 100.
+    expect(zoomPartitionRange(p, 2)).toEqual({ min: 26, max: 100 });
+
+    // z0: box 0..0 × 0..0 → the single tile takes the level's first partition.
+    expect(cartoPartition(p, 0, 0, 0)).toBe(1);
+    // z1: box (1>>1..3>>1) × (2>>1..3>>1) = 0..1 × 1..1, a 2×1 row; usable 20 → 7 + floor(20p/2).
+    expect(cartoPartition(p, 1, 0, 1)).toBe(7); // p0
+    expect(cartoPartition(p, 1, 1, 1)).toBe(17); // p1: 7 + 10
+    expect(cartoPartition(p, 1, 0, 0)).toBe(0); // y 0 is outside the box
+    // z2: the 3×2 box (main axis x) runs (0,0) (0,1) (1,1) (2,1) (2,0) (1,0); usable 75 → 26 + floor(75p/6).
+    expect(cartoPartition(p, 2, 1, 2)).toBe(26); // p0
+    expect(cartoPartition(p, 2, 1, 3)).toBe(38); // p1: 26 + floor(12.5)
+    expect(cartoPartition(p, 2, 2, 3)).toBe(51); // p2: 26 + 25
+    expect(cartoPartition(p, 2, 3, 3)).toBe(63); // p3: 26 + floor(37.5)
+    expect(cartoPartition(p, 2, 3, 2)).toBe(76); // p4: 26 + 50
+    expect(cartoPartition(p, 2, 2, 2)).toBe(88); // p5: 26 + floor(62.5)
+    expect(cartoPartition(p, 2, 0, 2)).toBe(0); // x 0 is outside the box
+    expect(cartoPartition(p, 3, 2, 4)).toBe(0); // above zmax
+  });
+
+  it('rounds a start of exactly .5 up (N=2, Z=1)', () => {
+    const p = params({ partitions: 2 });
+    // Level 0: [0, 8/16 = 0.5) → min 1, max min(2, max(floor(0.5), 0)+1) = 1.
+    expect(zoomPartitionRange(p, 0)).toEqual({ min: 1, max: 1 });
+    // Level 1: start 2/4 = 0.5 → Math.round gives 1 (half-even would give 0), min 2; end 2 → max 2.
+    expect(zoomPartitionRange(p, 1)).toEqual({ min: 2, max: 2 });
+  });
+
+  it('gives grid levels the space of the skipped levels below them (N=64, zmin=3, zmax=8, zstep=2)', () => {
+    const p = params({ partitions: 64, zmin: 3, zmax: 8, zstep: 2, xmax: 255, ymax: 255 });
+    // Shifted span 5 rounds down to the grid: Z = 4, grid levels 0, 2, 4 (zooms 3, 5, 7); zoom 8 is off the grid.
+    // Level 0: [0, 4·64/4^5 = 0.25) → min 1, max max(0, 0)+1 = 1.
+    expect(zoomPartitionRange(p, 3)).toEqual({ min: 1, max: 1 });
+    // Level 2 owns skipped level 1 too: start 64/4^4 = 0.25, size 3·64/4^4 + 3·64/4^3 = 0.75 + 3, end 4 → [1, 5].
+    expect(zoomPartitionRange(p, 5)).toEqual({ min: 1, max: 5 });
+    // Level 4 owns level 3 too: start 64/4^2 = 4, size 3·64/16 + 3·64/4 = 12 + 48, end 64 → [5, 64].
+    expect(zoomPartitionRange(p, 7)).toEqual({ min: 5, max: 64 });
+    for (const z of [2, 4, 6, 8, 9]) expect(zoomPartitionRange(p, z)).toBeNull();
+    expect(cartoPartition(p, 8, 0, 0)).toBe(0);
+    expect(cartoPartition(p, 3, 0, 0)).toBe(1);
+  });
+
+  it('gives a single level every partition', () => {
+    expect(zoomPartitionRange(params({ partitions: 10, zmin: 5, zmax: 5 }), 5)).toEqual({ min: 1, max: 10 });
+    // zmax - zmin = 1 rounds down to 0 on a zstep-2 grid.
+    expect(zoomPartitionRange(params({ partitions: 10, zmin: 5, zmax: 6, zstep: 2 }), 5)).toEqual({
+      min: 1,
+      max: 10,
+    });
+  });
+});
+
+/** The level range in exact rational arithmetic: level l ends at N/4^(Z-l) and starts where level l-zstep ends. */
+function exactRange(p: PartitionParams, z: number): { min: number; max: number } {
+  const zstep = p.zstep ?? 1;
+  const span = p.zmax - p.zmin;
+  const top = BigInt(span - (span % zstep));
+  const level = BigInt(z - p.zmin);
+  const n = BigInt(p.partitions);
+  const endDen = 4n ** (top - level);
+  const startDen = level === 0n ? 1n : 4n ** (top - level + BigInt(zstep));
+  const startNum = level === 0n ? 0n : n;
+  const roundedStart = (2n * startNum + startDen) / (2n * startDen);
+  const flooredEnd = n / endDen;
+  const max = flooredEnd > roundedStart ? flooredEnd : roundedStart;
+  return { min: Number(roundedStart) + 1, max: Math.min(p.partitions, Number(max) + 1) };
+}
+
+describe('zoomPartitionRange', () => {
+  it('matches exact rational arithmetic for every grid level', () => {
+    for (const partitions of [1, 2, 3, 6, 7, 100, 333, 999, 2048, 2050, 4000]) {
+      for (const zstep of [1, 2, 3, 5, 20]) {
+        for (let span = 0; span <= 26; span++) {
+          const p = params({ partitions, zmin: 26 - span, zmax: 26, zstep });
+          for (const z of gridLevels(p)) expect(zoomPartitionRange(p, z)).toEqual(exactRange(p, z));
+        }
+      }
+    }
+  });
+
+  it('orders levels, overlapping at most on a boundary partition, and covers 1..N', () => {
+    for (const partitions of [1, 7, 100, 4000]) {
+      for (const zstep of [1, 2, 3]) {
+        for (const [zmin, zmax] of [
+          [0, 0],
+          [0, 5],
+          [3, 14],
+          [0, 24],
+        ] as const) {
+          const p = params({ partitions, zmin, zmax, zstep });
+          const ranges = gridLevels(p).map((z) => zoomPartitionRange(p, z));
+          expect(ranges[0]?.min).toBe(1);
+          expect(ranges.at(-1)?.max).toBe(partitions);
+          for (const [i, range] of ranges.entries()) {
+            if (!range) throw new Error(`no range for grid level ${i}`);
+            expect(range.min).toBeGreaterThanOrEqual(1);
+            expect(range.min).toBeLessThanOrEqual(range.max);
+            expect(range.max).toBeLessThanOrEqual(partitions);
+            const previous = ranges[i - 1];
+            if (previous) {
+              expect(previous.max).toBeLessThanOrEqual(range.min);
+              expect(range.min).toBeLessThanOrEqual(previous.max + 1);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('has no range off the grid, outside [zmin, zmax], or for fractional zooms', () => {
+    const p = params({ zmin: 2, zmax: 11, zstep: 3 });
+    for (const z of [0, 1, 3, 4, 6, 7, 9, 10, 12]) expect(zoomPartitionRange(p, z)).toBeNull();
+    for (const z of [2, 5, 8, 11]) expect(zoomPartitionRange(p, z)).not.toBeNull();
+    expect(zoomPartitionRange(p, 2.5)).toBeNull();
+  });
+});
+
+describe('cartoPartition invariants', () => {
+  const smallBoxSets: [string, PartitionParams][] = [
+    ['N=1', params({ partitions: 1, zmax: 5, xmin: 3, xmax: 20, ymin: 7, ymax: 9 })],
+    ['N=7, zmin 2', params({ partitions: 7, zmin: 2, zmax: 6, xmin: 10, xmax: 41, ymin: 0, ymax: 63 })],
+    [
+      'N=100, zstep 3',
+      params({ partitions: 100, zmax: 7, zstep: 3, xmin: 60, xmax: 99, ymin: 70, ymax: 80 }),
+    ],
+    ['N=4000', params({ partitions: 4000, zmax: 8, xmin: 200, xmax: 263, ymin: 100, ymax: 150 })],
+    [
+      'N=4000, zmin 4, zstep 2',
+      params({ partitions: 4000, zmin: 4, zmax: 11, zstep: 2, xmin: 1000, xmax: 1049, ymin: 777, ymax: 800 }),
+    ],
+    [
+      'N=333, single column',
+      params({ partitions: 333, zmin: 5, zmax: 12, xmin: 2047, xmax: 2047, ymin: 0, ymax: 40 }),
+    ],
+  ];
+
+  it.each(smallBoxSets)('%s: in-box tiles land in their level range, in curve order', (_, p) => {
+    for (const z of gridLevels(p)) {
+      const range = zoomPartitionRange(p, z);
+      if (!range) throw new Error(`no range for grid level ${z}`);
+      const box = boxAt(p, z);
+      const [w, h] = [box.xmax - box.xmin + 1, box.ymax - box.ymin + 1];
+      const seen = new Set<number>();
+      let previous = range.min;
+      for (const [cx, cy] of gilbertCells(w, h)) {
+        const partition = cartoPartition(p, z, box.xmin + cx, box.ymin + cy);
+        expect(partition).toBeGreaterThanOrEqual(previous);
+        expect(partition).toBeLessThanOrEqual(range.max);
+        previous = partition;
+        seen.add(partition);
+      }
+      // Equal slices of the curve: every usable partition is used once there are at least as many tiles.
+      const usable = range.max - range.min + 1;
+      expect(seen.size).toBe(Math.min(usable, w * h));
+    }
+  });
+
+  it.each(smallBoxSets)('%s: 0 outside the box, outside [zmin, zmax] and off the grid', (_, p) => {
+    for (const z of gridLevels(p)) {
+      const box = boxAt(p, z);
+      const outside = [
+        [box.xmin - 1, box.ymin],
+        [box.xmax + 1, box.ymin],
+        [box.xmin, box.ymin - 1],
+        [box.xmax, box.ymax + 1],
+      ];
+      for (const [x = 0, y = 0] of outside) expect(cartoPartition(p, z, x, y)).toBe(0);
+    }
+    for (let z = p.zmin; z <= p.zmax; z++) {
+      if (gridLevels(p).includes(z)) continue;
+      const box = boxAt(p, z);
+      expect(cartoPartition(p, z, box.xmin, box.ymin)).toBe(0);
+    }
+    const below = boxAt(p, p.zmin);
+    expect(cartoPartition(p, p.zmin - 1, below.xmin >> 1, below.ymin >> 1)).toBe(0);
+    expect(cartoPartition(p, p.zmax + 1, p.xmin * 2, p.ymin * 2)).toBe(0);
+    expect(cartoPartition(p, p.zmin, below.xmin + 0.5, below.ymin)).toBe(0);
+  });
+
+  it('stays in range on a 2^16 × 2^16 box at zmax 16', () => {
+    const p = params({ partitions: 4000, zmax: 16, xmin: 0, xmax: 65535, ymin: 0, ymax: 65535 });
+    for (const z of gridLevels(p)) {
+      const range = zoomPartitionRange(p, z);
+      const side = 2 ** z;
+      for (let i = 0; i < 200; i++) {
+        const [x, y] = [(i * 40503) % side, (i * 30011 + 7) % side];
+        const partition = cartoPartition(p, z, x, y);
+        expect(partition).toBeGreaterThanOrEqual(range?.min ?? 1);
+        expect(partition).toBeLessThanOrEqual(range?.max ?? 0);
+      }
+    }
+    // The curve starts at the box origin and the top level's range ends at N.
+    expect(cartoPartition(p, 16, 0, 0)).toBe(zoomPartitionRange(p, 16)?.min);
+  });
+});

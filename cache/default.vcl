@@ -1,0 +1,183 @@
+vcl 4.1;
+# tilestack cache policy. The same file runs in the tests, in compose and in Kubernetes; what differs
+# per environment (backend addresses, who may invalidate) lives in the included `environment.vcl`.
+
+import std;
+import directors;
+
+# Readiness of an API backend: /readyz turns 503 as soon as an API process starts shutting down,
+# so Varnish stops sending it new requests before it closes.
+probe api_ready {
+    .url = "/readyz";
+    .interval = 1s;
+    .timeout = 1s;
+    .window = 3;
+    .threshold = 2;
+    .initial = 2;
+}
+
+# Must define: backends (using `.probe = api_ready`), `acl purgers`, and in `vcl_init` a director
+# `new api = directors.round_robin();` holding them.
+include "environment.vcl";
+
+sub vcl_recv {
+    if (req.url == "/_cache/health") {
+        return (synth(200, "OK"));
+    }
+
+    if (req.method == "PURGE" || req.method == "BAN") {
+        if (client.ip !~ purgers) {
+            return (synth(403, "invalidation is only accepted from internal networks"));
+        }
+        if (req.method == "PURGE") {
+            return (purge);
+        }
+        # BAN a whole tileset: tiles, TileJSON and tile URLs of every data version. Bans test only
+        # obj.http.* so the ban lurker can evict in the background instead of at lookup time.
+        if (req.http.X-Ban-Tileset !~ "^[a-z][a-z0-9-]{4,28}[a-z0-9]\.[A-Za-z0-9_]{1,1024}\.[A-Za-z0-9_-]{1,1024}$") {
+            return (synth(400, "X-Ban-Tileset must be a project.dataset.table id"));
+        }
+        ban("obj.http.x-url ~ ^/maps/tileset/" + regsuball(req.http.X-Ban-Tileset, "([.-])", "\\\1") + "(/|\?|$)");
+        return (synth(200, "banned"));
+    }
+
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (synth(405, "only GET and HEAD are served"));
+    }
+
+    set req.backend_hint = api.backend();
+    # Every answer of the API is public: credentials never reach the cache key nor the API.
+    unset req.http.Cookie;
+    unset req.http.Authorization;
+    # Equal requests share one object: sorted query string, no empty one.
+    set req.url = regsub(std.querysort(req.url), "\?$", "");
+    if (!req.http.X-Request-Id) {
+        set req.http.X-Request-Id = "varnish-" + req.xid;
+    }
+
+    # While the API is healthy, serve a stale object for at most 10 minutes while it refreshes in the
+    # background (the API's default stale-while-revalidate); when it is sick, use the object's whole
+    # grace (the API's stale-if-error, a day by default).
+    if (std.healthy(req.backend_hint)) {
+        set req.grace = 10m;
+    }
+    return (hash);
+}
+
+sub vcl_hash {
+    hash_data(req.url);
+    # Tiles and tables are the same whatever the host; TileJSON and `/` embed absolute URLs.
+    if (req.url !~ "^/maps/(tileset/[^/?]+/[0-9]+/|table/)") {
+        hash_data(req.http.host);
+        hash_data(req.http.X-Forwarded-Proto);
+    }
+    return (lookup);
+}
+
+sub vcl_hit {
+    set req.http.x-cache = "HIT";
+    if (obj.ttl <= 0s) {
+        set req.http.x-cache = "STALE";
+    }
+}
+
+sub vcl_miss {
+    set req.http.x-cache = "MISS";
+}
+
+sub vcl_pass {
+    set req.http.x-cache = "PASS";
+}
+
+sub vcl_backend_response {
+    # Kept on the object so bans can match by URL in the background (ban lurker).
+    set beresp.http.x-url = bereq.url;
+
+    if (beresp.status >= 500) {
+        # A failed background refresh keeps the stale copy; a failed miss is passed on, never stored.
+        if (bereq.is_bgfetch) {
+            return (abandon);
+        }
+        set beresp.uncacheable = true;
+        set beresp.ttl = 1s;
+        return (deliver);
+    }
+
+    if (beresp.status == 404) {
+        # Short negative caching: a burst for a missing tileset costs the API one request a minute.
+        set beresp.ttl = 60s;
+        set beresp.grace = 0s;
+        return (deliver);
+    }
+
+    if (beresp.status != 200 && beresp.status != 204) {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 1s;
+        return (deliver);
+    }
+
+    # TTL comes from Cache-Control (s-maxage first) — Varnish does that itself. Grace is the API's
+    # stale-if-error: how long we may answer from a stale copy when the API cannot.
+    if (beresp.http.Cache-Control ~ "stale-if-error=[0-9]+") {
+        set beresp.grace = std.duration(
+            regsub(beresp.http.Cache-Control, "^.*stale-if-error=([0-9]+).*$", "\1") + "s", 1d);
+    }
+
+    # Store one copy, gzipped: Varnish gunzips on delivery for the clients that need it, so the
+    # object must not vary on Accept-Encoding.
+    if (beresp.http.Content-Type ~ "json") {
+        set beresp.do_gzip = true;
+    }
+    if (beresp.http.Vary) {
+        set beresp.http.Vary = regsuball(beresp.http.Vary, "(?i)(^|,\s*)accept-encoding", "");
+        set beresp.http.Vary = regsub(beresp.http.Vary, "^,\s*", "");
+        if (beresp.http.Vary == "") {
+            unset beresp.http.Vary;
+        }
+    }
+    return (deliver);
+}
+
+sub vcl_backend_error {
+    # API unreachable during a background refresh: keep serving the stale copy.
+    if (bereq.is_bgfetch) {
+        return (abandon);
+    }
+    set beresp.http.Content-Type = "application/json";
+    set beresp.http.Cache-Control = "no-store";
+    set beresp.http.Retry-After = "5";
+    set beresp.body = """{"error":"unavailable","message":"the tile API is unavailable and this response is not cached; retry shortly"}""";
+    return (deliver);
+}
+
+sub vcl_deliver {
+    set resp.http.X-Cache = req.http.x-cache;
+    if (resp.http.Content-Type ~ "vnd.mapbox-vector-tile|json") {
+        set resp.http.Vary = "Accept-Encoding";
+    }
+    if (obj.hits > 0) {
+        # The stored request id belongs to the request that filled the cache.
+        unset resp.http.X-Request-Id;
+    }
+    unset resp.http.x-url;
+    unset resp.http.Via;
+    unset resp.http.X-Varnish;
+}
+
+sub vcl_synth {
+    set resp.http.Content-Type = "application/json";
+    set resp.http.Cache-Control = "no-store";
+    set resp.http.X-Cache = "SYNTH";
+    if (resp.status == 200) {
+        set resp.body = {"{"status":""} + resp.reason + """"}""";
+    } else {
+        set req.http.x-error = "bad_request";
+        if (resp.status == 403) {
+            set req.http.x-error = "forbidden";
+        } elsif (resp.status == 405) {
+            set req.http.x-error = "method_not_allowed";
+        }
+        set resp.body = {"{"error":""} + req.http.x-error + {"","message":""} + resp.reason + """"}""";
+    }
+    return (deliver);
+}
