@@ -62,8 +62,10 @@ const DISTRICT = 500; // metres
 export function districts(buildingFeatures: Feature<Polygon>[]): Feature<Polygon>[] {
   const tallest = new Map<string, number>();
   for (const building of buildingFeatures) {
-    const [lon, lat] = building.geometry.coordinates[0]?.[0] ?? [CITY.lon, CITY.lat];
-    const key = `${Math.floor(((lon - CITY.lon) * metersPerDegreeLon) / DISTRICT)},${Math.floor(((lat - CITY.lat) * METERS_PER_DEGREE_LAT) / DISTRICT)}`;
+    const [lon = CITY.lon, lat = CITY.lat] = building.geometry.coordinates[0]?.[0] ?? [];
+    const dx = Math.floor(((lon - CITY.lon) * metersPerDegreeLon) / DISTRICT);
+    const dy = Math.floor(((lat - CITY.lat) * METERS_PER_DEGREE_LAT) / DISTRICT);
+    const key = `${dx},${dy}`;
     tallest.set(key, Math.max(tallest.get(key) ?? 0, Number(building.properties?.height ?? 0)));
   }
   return [...tallest].map(([key, height], i) => {

@@ -1,3 +1,4 @@
+/// <reference path="../types/vt-pbf.d.ts" />
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';

@@ -5,6 +5,7 @@ export interface RawResponse {
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
   text(): string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies
   json<T = any>(): T;
 }
 
