@@ -1,0 +1,27 @@
+import * as gcp from '@pulumi/gcp';
+import { project } from './config.js';
+
+// Google APIs this environment's resources need. Other modules depend on this list so a new
+// project converges in one `pulumi up`. disableOnDestroy is false: destroying a stack must not
+// switch off an API something else in the project may use.
+const services = [
+  'compute.googleapis.com', // network, static IP, certificate, Cloud Armor
+  'container.googleapis.com', // GKE
+  'bigquery.googleapis.com', // stable dataset and the API's queries
+  'iam.googleapis.com', // service accounts
+  'iamcredentials.googleapis.com', // short-lived tokens for impersonation (no keys)
+  'cloudresourcemanager.googleapis.com', // project IAM bindings
+  'monitoring.googleapis.com', // uptime check, SLOs, alerts, dashboard, managed Prometheus
+  'logging.googleapis.com', // container logs
+  'binaryauthorization.googleapis.com', // deploy-time image signature check
+];
+
+export const apis = services.map(
+  (service) =>
+    new gcp.projects.Service(service.split('.')[0] ?? service, {
+      project,
+      service,
+      disableOnDestroy: false,
+      disableDependentServices: false,
+    }),
+);
