@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { openSqlite } from '../src/sources/mbtiles/sqlite.js';
 import { decodeTile } from './support/mvt.js';
 import { OSM, STORES, sampleDataDir } from './support/sample-data.js';
 
 function tiles(dir: string) {
-  const db = new Database(join(dir, `${OSM}.mbtiles`), { readonly: true });
+  const db = openSqlite(join(dir, `${OSM}.mbtiles`), { readonly: true });
   const rows = db
     .prepare('SELECT zoom_level z, tile_column x, tile_row y, tile_data d FROM tiles ORDER BY 1, 2, 3')
     .all() as { z: number; x: number; y: number; d: Buffer }[];

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../api/src/sources/mbtiles/sqlite.js';
 
 export interface TileCoord {
   z: number;
@@ -8,7 +8,7 @@ export interface TileCoord {
 
 /** XYZ coordinates of every stored tile in an MBTiles file (for tests and benchmarks). */
 export function storedTiles(mbtilesPath: string): TileCoord[] {
-  const db = new Database(mbtilesPath, { readonly: true });
+  const db = openSqlite(mbtilesPath, { readonly: true });
   try {
     const rows = db.prepare('SELECT zoom_level z, tile_column x, tile_row r FROM tiles').all() as {
       z: number;

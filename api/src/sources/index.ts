@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
-import { ConfigError } from '../config.js';
 import { MbtilesSource } from './mbtiles/mbtiles-source.js';
 import type { DataSource, SourceObserver } from './types.js';
 
@@ -11,8 +10,8 @@ export async function createSource(
   deps: { logger: FastifyBaseLogger; observer: SourceObserver },
 ): Promise<DataSource> {
   if (config.DATA_SOURCE === 'bigquery') {
-    deps.logger.fatal('the bigquery source lands in the next change');
-    throw new ConfigError('DATA_SOURCE=bigquery is not available in this build yet');
+    const { createBigQuerySource } = await import('./bigquery/bigquery-source.js');
+    return createBigQuerySource(config, deps);
   }
   return new MbtilesSource(resolve(config.DATA_DIR), config.METADATA_TTL_SECONDS, deps.observer);
 }

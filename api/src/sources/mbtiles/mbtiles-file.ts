@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import type { TilesetInfo, VectorLayer } from '../types.js';
+import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite.js';
 
 /** One MBTiles 1.3 file opened read-only, with its metadata mapped to TileJSON facts. */
 export class MbtilesFile {
   readonly info: TilesetInfo;
-  private readonly db: Database.Database;
-  private readonly selectTile: Database.Statement<[number, number, number], { tile_data: Buffer }>;
+  private readonly db: SqliteDatabase;
+  private readonly selectTile: SqliteStatement;
 
   constructor(id: string, path: string) {
-    this.db = new Database(path, { readonly: true, fileMustExist: true });
+    this.db = openSqlite(path, { readonly: true });
     this.selectTile = this.db.prepare(
       'SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?',
     );
@@ -23,7 +23,7 @@ export class MbtilesFile {
 
   /** XYZ in, TMS row lookup inside. */
   tile(z: number, x: number, y: number): Buffer | null {
-    return this.selectTile.get(z, x, (1 << z) - 1 - y)?.tile_data ?? null;
+    return (this.selectTile.get(z, x, (1 << z) - 1 - y)?.tile_data as Buffer | undefined) ?? null;
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 import { renameSync, rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite.js';
 
 /** Metadata rows of an MBTiles 1.3 vector tileset (`json` carries `vector_layers`). */
 export interface MbtilesMetadata {
@@ -21,15 +21,14 @@ export interface MbtilesMetadata {
  */
 export class MbtilesWriter {
   private readonly tmpPath: string;
-  private readonly db: Database.Database;
-  private readonly insert: Database.Statement<[number, number, number, Buffer]>;
+  private readonly db: SqliteDatabase;
+  private readonly insert: SqliteStatement;
 
   constructor(private readonly path: string) {
     this.tmpPath = `${path}.tmp-${process.pid}`;
     rmSync(this.tmpPath, { force: true });
-    this.db = new Database(this.tmpPath);
-    this.db.pragma('journal_mode = OFF');
-    this.db.pragma('synchronous = OFF');
+    this.db = openSqlite(this.tmpPath, { readonly: false });
+    this.db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;');
     this.db.exec(`
       CREATE TABLE metadata (name TEXT NOT NULL, value TEXT);
       CREATE TABLE tiles (zoom_level INTEGER NOT NULL, tile_column INTEGER NOT NULL, tile_row INTEGER NOT NULL, tile_data BLOB NOT NULL);
@@ -64,7 +63,7 @@ export class MbtilesWriter {
   }
 
   abort(): void {
-    if (this.db.open) this.db.close();
+    this.db.close();
     rmSync(this.tmpPath, { force: true });
   }
 }

@@ -1,0 +1,123 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { FeatureCollection } from 'geojson';
+import type { Config } from '../../config.js';
+import { BadRequestError, NotFoundError, UnavailableError } from '../../errors.js';
+import { Coalescer, TtlMemo } from '../memo.js';
+import type { DataSource, SourceObserver, TableQuery, TilesetInfo } from '../types.js';
+import { createBigQueryClient } from './client.js';
+import { readFeatureCollection } from './geojson.js';
+import { DatasetAllowList, resolveTableId, type TableRef } from './identifiers.js';
+import { cartoPartition } from './partition.js';
+import { BigQueryRest } from './rest.js';
+import { PING_SQL, partitionedTileSql, scannedTileSql } from './sql.js';
+import { loadTileset, type TilesetState } from './tilesets.js';
+import { BigQueryUpstream, type QuerySpec } from './upstream.js';
+import { bytesValue } from './values.js';
+
+/** Failed tileset loads (missing, not allowed, upstream trouble) are remembered this long at most. */
+const NEGATIVE_TTL_MS = 5_000;
+const MAX_ZOOM = 30;
+
+export interface BigQuerySourceDeps {
+  logger: FastifyBaseLogger;
+  observer: SourceObserver;
+}
+
+/** The production data source: CARTO tilesets and GeoJSON tables read from BigQuery. */
+export function createBigQuerySource(config: Config, deps: BigQuerySourceDeps): DataSource {
+  const upstream = new BigQueryUpstream(
+    new BigQueryRest(createBigQueryClient(config)),
+    {
+      maxBytesBilled: config.BIGQUERY_MAX_BYTES_BILLED,
+      timeoutMs: config.BIGQUERY_TIMEOUT_MS,
+      location: config.BIGQUERY_LOCATION,
+    },
+    deps.observer,
+    deps.logger,
+  );
+  return new BigQuerySource(upstream, new DatasetAllowList(config.BIGQUERY_ALLOWED_DATASETS), {
+    metadataTtlMs: config.METADATA_TTL_SECONDS * 1000,
+    ...deps,
+  });
+}
+
+export class BigQuerySource implements DataSource {
+  readonly kind = 'bigquery';
+  private readonly tilesets: TtlMemo<TilesetState>;
+  private readonly pings = new Coalescer<void>();
+
+  constructor(
+    private readonly upstream: BigQueryUpstream,
+    private readonly allowList: DatasetAllowList,
+    private readonly deps: BigQuerySourceDeps & { metadataTtlMs: number },
+  ) {
+    this.tilesets = new TtlMemo(deps.metadataTtlMs, Math.min(deps.metadataTtlMs, NEGATIVE_TTL_MS));
+  }
+
+  async getTileset(id: string): Promise<TilesetInfo> {
+    return (await this.tileset(id)).info;
+  }
+
+  async getTile(id: string, z: number, x: number, y: number): Promise<Buffer | null> {
+    if (!isTile(z, x, y)) throw new BadRequestError('tile coordinates are out of range');
+    const { table, info, partition } = await this.tileset(id);
+    // Zooms the tileset does not have cannot hold tiles: no query, no cost.
+    if (z < info.minzoom || z > info.maxzoom) return null;
+    const target = { resource: 'tileset', id: table.id } as const;
+    const query: Pick<QuerySpec, 'sql' | 'params'> = partition
+      ? { sql: partitionedTileSql(table), params: { partition: cartoPartition(partition, z, x, y), z, x, y } }
+      : { sql: scannedTileSql(table), params: { z, x, y } };
+    let tile: Buffer | null = null;
+    await this.upstream.query({ kind: 'tile', target, pageSize: 1, ...query }, ({ rows }) => {
+      tile = bytesValue(rows[0]?.f[0]?.v);
+      return false;
+    });
+    return tile;
+  }
+
+  async getTable(id: string, query: TableQuery): Promise<FeatureCollection> {
+    return readFeatureCollection(this.upstream, this.resolve(id, 'table'), query);
+  }
+
+  /** A free dry run of `SELECT 1`: proves credentials, reachability and the billing project's query permission. */
+  ping(): Promise<void> {
+    return this.pings.run('ping', async () => {
+      try {
+        await this.upstream.query(
+          {
+            kind: 'ping',
+            target: { resource: 'table', id: 'readiness probe' },
+            sql: PING_SQL,
+            pageSize: 1,
+            dryRun: true,
+          },
+          () => false,
+        );
+      } catch {
+        throw new UnavailableError('BigQuery is not reachable with this service account');
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.tilesets.clear();
+  }
+
+  private tileset(id: string): Promise<TilesetState> {
+    const table = this.resolve(id, 'tileset');
+    return this.tilesets.get(table.id, () => loadTileset(table, { upstream: this.upstream, ...this.deps }));
+  }
+
+  /** The checks that run before any request: pattern, then allow-list. Both fail as a plain 404. */
+  private resolve(id: string, kind: 'tileset' | 'table'): TableRef {
+    const table = resolveTableId(id, this.allowList);
+    if (!table) throw new NotFoundError(kind, id);
+    return table;
+  }
+}
+
+function isTile(z: number, x: number, y: number): boolean {
+  if (![z, x, y].every(Number.isSafeInteger) || z < 0 || z > MAX_ZOOM) return false;
+  const size = 2 ** z;
+  return x >= 0 && x < size && y >= 0 && y < size;
+}

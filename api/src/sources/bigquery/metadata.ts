@@ -1,0 +1,117 @@
+import type { TilesetInfo, VectorLayer } from '../types.js';
+import type { PartitionParams } from './partition.js';
+
+/** TileJSON defaults for what a tileset's metadata leaves out. */
+const WORLD: TilesetInfo['bounds'] = [-180, -85.051129, 180, 85.051129];
+const DEFAULT_MINZOOM = 0;
+const DEFAULT_MAXZOOM = 30;
+
+export type TilesetDescription = Omit<TilesetInfo, 'id' | 'version'>;
+
+/**
+ * The metadata row's `data` cell (BYTES arrive base64-encoded, STRING as text) parsed as JSON.
+ * Returns null when it is not a JSON object.
+ */
+export function decodeMetadataCell(
+  value: unknown,
+  columnType: string | undefined,
+): Record<string, unknown> | null {
+  if (typeof value !== 'string') return null;
+  const text = columnType === 'BYTES' ? Buffer.from(value, 'base64').toString('utf8') : value;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isRecord(parsed) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * TileJSON facts from CARTO tileset metadata. CARTO writes `bounds` and `center` either as arrays
+ * or as comma-separated strings ("-180,-85,180,85"); both are accepted. Missing or invalid values
+ * fall back to the partition parameters, then to TileJSON's defaults, so a slightly odd tileset
+ * still serves.
+ */
+export function describeTileset(
+  metadata: Record<string, unknown>,
+  name: string,
+  partition: PartitionParams | null,
+): TilesetDescription {
+  const minzoom = zoom(metadata.minzoom) ?? partition?.zmin ?? DEFAULT_MINZOOM;
+  const maxzoom = Math.max(minzoom, zoom(metadata.maxzoom) ?? partition?.zmax ?? DEFAULT_MAXZOOM);
+  const bounds = parseBounds(metadata.bounds) ?? WORLD;
+  const [lon = (bounds[0] + bounds[2]) / 2, lat = (bounds[1] + bounds[3]) / 2, centerZoom = minzoom] =
+    parseNumbers(metadata.center) ?? [];
+  return {
+    name,
+    ...optionalText('description', metadata.description),
+    ...optionalText('attribution', metadata.attribution),
+    minzoom,
+    maxzoom,
+    bounds,
+    center: [lon, lat, Math.min(maxzoom, Math.max(minzoom, Math.round(centerZoom)))],
+    vector_layers: parseVectorLayers(metadata.vector_layers ?? jsonField(metadata.json, 'vector_layers')),
+  };
+}
+
+function parseBounds(value: unknown): TilesetInfo['bounds'] | null {
+  const numbers = parseNumbers(value);
+  if (numbers?.length !== 4) return null;
+  const [west = 0, south = 0, east = 0, north = 0] = numbers;
+  const valid =
+    [west, east].every((v) => Math.abs(v) <= 180) && [south, north].every((v) => Math.abs(v) <= 90);
+  return valid && south <= north ? [west, south, east, north] : null;
+}
+
+/** An array of numbers, or a comma-separated string of them; null for anything else. */
+function parseNumbers(value: unknown): number[] | null {
+  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
+  if (!Array.isArray(items) || items.length === 0) return null;
+  const numbers = items.map((item) => (typeof item === 'string' && item !== '' ? Number(item) : item));
+  return numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) ? (numbers as number[]) : null;
+}
+
+function parseVectorLayers(value: unknown): VectorLayer[] {
+  const layers = typeof value === 'string' ? parseJson(value) : value;
+  if (!Array.isArray(layers)) return [];
+  return layers.filter(isRecord).flatMap((layer) => {
+    if (typeof layer.id !== 'string' || layer.id === '') return [];
+    const fields = isRecord(layer.fields)
+      ? Object.fromEntries(Object.entries(layer.fields).map(([k, v]) => [k, String(v)]))
+      : {};
+    const result: VectorLayer = { id: layer.id, fields };
+    const minzoom = zoom(layer.minzoom);
+    const maxzoom = zoom(layer.maxzoom);
+    if (minzoom !== undefined) result.minzoom = minzoom;
+    if (maxzoom !== undefined) result.maxzoom = maxzoom;
+    if (typeof layer.description === 'string') result.description = layer.description;
+    return [result];
+  });
+}
+
+function zoom(value: unknown): number | undefined {
+  const n = typeof value === 'string' && value !== '' ? Number(value) : value;
+  return Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 30 ? (n as number) : undefined;
+}
+
+function optionalText<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
+  return typeof value === 'string' && value !== '' ? ({ [key]: value } as Record<K, string>) : {};
+}
+
+/** MBTiles-style metadata nests `vector_layers` in a `json` string. */
+function jsonField(value: unknown, key: string): unknown {
+  const parsed = typeof value === 'string' ? parseJson(value) : value;
+  return isRecord(parsed) ? parsed[key] : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

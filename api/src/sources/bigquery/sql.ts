@@ -1,0 +1,48 @@
+import { quoteColumn, type TableRef } from './identifiers.js';
+
+/**
+ * Every SQL text this source sends. Tables and columns appear only as validated, backtick-quoted
+ * identifiers; every per-request value is a named parameter. The test stub
+ * (`testing/bigquery-stub`) recognises exactly these shapes, so change both together.
+ */
+
+/** Rows the self-check reads: enough to catch a wrong formula, few enough to stay cheap. */
+export const SELF_CHECK_ROW_LIMIT = 100;
+
+/** The metadata row: `z = -1` in the NULL partition, so BigQuery prunes to that partition. */
+export function metadataSql(table: TableRef): string {
+  return `SELECT data FROM ${table.sql} WHERE z = -1 AND carto_partition IS NULL LIMIT 1`;
+}
+
+/** One tile, reading one partition (`@partition`, `@z`, `@x`, `@y`). */
+export function partitionedTileSql(table: TableRef): string {
+  return `SELECT data FROM ${table.sql} WHERE carto_partition = @partition AND z = @z AND x = @x AND y = @y LIMIT 1`;
+}
+
+/** One tile without partition pruning (fallback: clustering on z, x, y is all that limits the scan). */
+export function scannedTileSql(table: TableRef): string {
+  return `SELECT data FROM ${table.sql} WHERE z = @z AND x = @x AND y = @y LIMIT 1`;
+}
+
+/** A few rows of the partitions in `@partitions` (no `data` column: the check needs coordinates only). */
+export function selfCheckSql(table: TableRef): string {
+  return `SELECT z, x, y, carto_partition FROM ${table.sql} WHERE carto_partition IN UNNEST(@partitions) LIMIT ${SELF_CHECK_ROW_LIMIT}`;
+}
+
+/**
+ * Every row, geometry as GeoJSON text made by BigQuery (`ST_ASGEOJSON`), other columns as they are.
+ * `withOtherColumns` is false when the geometry is the only column (`* EXCEPT` would select nothing).
+ */
+export function geoJsonSql(
+  table: TableRef,
+  geometry: string,
+  alias: string,
+  withOtherColumns: boolean,
+): string {
+  const column = quoteColumn(geometry);
+  const others = withOtherColumns ? `, * EXCEPT (${column})` : '';
+  return `SELECT ST_ASGEOJSON(${column}) AS ${quoteColumn(alias)}${others} FROM ${table.sql}`;
+}
+
+/** Readiness: a dry run proves credentials and the billing project's query permission for free. */
+export const PING_SQL = 'SELECT 1';

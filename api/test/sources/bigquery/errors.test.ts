@@ -1,0 +1,148 @@
+import {
+  bigQueryError,
+  cartoTilesetHandler,
+  type ErrorReason,
+  type QueryHandler,
+} from '@tilestack/bigquery-stub';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addTestTileset, type StubbedBigQuery, startStubbedBigQuery } from '../../support/bigquery.js';
+
+const BUDGET_MS = 300;
+let bq: StubbedBigQuery;
+let tileset: string;
+
+beforeEach(async () => {
+  bq = await startStubbedBigQuery({ BIGQUERY_TIMEOUT_MS: String(BUDGET_MS) });
+  tileset = addTestTileset(bq.stub, { tableId: 'buildings' });
+});
+afterEach(() => bq.close());
+
+/** Loads the tileset first so the fault hits the tile query itself. */
+async function tileFailure() {
+  await bq.source.getTileset(tileset);
+  return bq.source.getTile(tileset, 6, 15, 24);
+}
+
+describe('BigQuery source: upstream errors', () => {
+  it.each<[string, ErrorReason, number]>([
+    ['access denied', 'accessDenied', 404],
+    ['not found', 'notFound', 404],
+  ])('answers 404 when tables.get says %s', async (_, reason, status) => {
+    bq.stub.inject({ route: 'tables.get', error: reason });
+
+    await expect(bq.source.getTileset(tileset)).rejects.toMatchObject({
+      statusCode: status,
+      code: 'not_found',
+    });
+    expect(bq.stub.requestsTo('jobs.query')).toHaveLength(0);
+  });
+
+  it('answers 404 for a tileset that does not exist', async () => {
+    await expect(bq.source.getTileset('carto-demo-data.demo_tilesets.missing')).rejects.toMatchObject({
+      statusCode: 404,
+    });
+  });
+
+  it.each<[string, number, string, ReturnType<typeof bigQueryError>]>([
+    [
+      'invalidQuery',
+      400,
+      'bad_request',
+      bigQueryError('invalidQuery', 'Unrecognized name: secret_column at [1:8]'),
+    ],
+    ['backendError (500)', 502, 'upstream_error', bigQueryError('backendError')],
+    ['internalError (500)', 502, 'upstream_error', bigQueryError('internalError')],
+    ['backendError (503)', 503, 'unavailable', bigQueryError('backendError', undefined, 503)],
+    ['rateLimitExceeded', 503, 'unavailable', bigQueryError('rateLimitExceeded')],
+    ['quotaExceeded', 503, 'unavailable', bigQueryError('quotaExceeded')],
+    ['accessDenied on the query', 404, 'not_found', bigQueryError('accessDenied')],
+  ])('maps %s on a tile query to %i %s without leaking BigQuery text', async (_, status, code, error) => {
+    bq.stub.inject({ route: 'jobs.query', match: (r) => r.body?.labels?.kind === 'tile', error });
+
+    const failure = await tileFailure().catch((e: unknown) => e);
+
+    expect(failure).toMatchObject({ statusCode: status, code });
+    expect((failure as Error).message).not.toContain(error.message);
+    expect(bq.observer.queries.at(-1)).toMatchObject({ kind: 'tile', outcome: 'error' });
+  });
+
+  it('logs what BigQuery said, for operators', async () => {
+    const error = bigQueryError('backendError', 'Error encountered during execution (internal detail 42)');
+    bq.stub.inject({ route: 'jobs.query', match: (r) => r.body?.labels?.kind === 'tile', error });
+
+    await tileFailure().catch(() => {});
+
+    const logged = bq.logs.errors().at(-1);
+    expect(logged?.upstream).toMatchObject({
+      status: 500,
+      reasons: ['backendError'],
+      message: error.message,
+    });
+  });
+
+  it('maps bytesBilledLimitExceeded to 503 naming the cap', async () => {
+    bq.stub.inject({ route: 'jobs.query', error: 'bytesBilledLimitExceeded' });
+
+    await expect(bq.source.getTileset(tileset)).rejects.toMatchObject({
+      statusCode: 503,
+      message: expect.stringContaining('BIGQUERY_MAX_BYTES_BILLED=52428800'),
+    });
+  });
+
+  it('gives up after the budget when BigQuery does not answer (504), quickly', async () => {
+    await bq.source.getTileset(tileset);
+    bq.stub.inject({ route: 'jobs.query', delayMs: 5_000 });
+    const started = Date.now();
+
+    await expect(bq.source.getTile(tileset, 6, 15, 24)).rejects.toMatchObject({ statusCode: 504 });
+
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(BUDGET_MS - 20);
+    expect(elapsed).toBeLessThan(BUDGET_MS + 700);
+  });
+
+  it('gives up on a query still running at the deadline, and cancels its job', async () => {
+    await bq.source.getTileset(tileset);
+    const slowTiles: QueryHandler = ({ query }) =>
+      query.includes('@partition')
+        ? { schema: [{ name: 'data', type: 'BYTES' }], rows: [], runMs: 5_000 }
+        : undefined;
+    bq.stub.setQueryHandlers(slowTiles, cartoTilesetHandler);
+    bq.stub.clearRequests();
+
+    await expect(bq.source.getTile(tileset, 6, 15, 24)).rejects.toMatchObject({ statusCode: 504 });
+
+    const [pending] = bq.stub.requestsTo('jobs.query');
+    expect(pending?.body.timeoutMs).toBeLessThan(BUDGET_MS);
+    await expect.poll(() => bq.stub.requestsTo('jobs.cancel').length).toBe(1);
+  });
+
+  it('times out tables.get too', async () => {
+    bq.stub.inject({ route: 'tables.get', delayMs: 5_000 });
+
+    await expect(bq.source.getTileset(tileset)).rejects.toMatchObject({ statusCode: 504 });
+  });
+
+  it('remembers a failed tileset load only briefly', async () => {
+    bq.stub.inject({ route: 'tables.get', error: 'backendError', times: 1 });
+
+    await expect(bq.source.getTileset(tileset)).rejects.toMatchObject({ statusCode: 502 });
+    await expect(bq.source.getTileset(tileset)).rejects.toMatchObject({ statusCode: 502 });
+    expect(bq.stub.requestsTo('tables.get')).toHaveLength(1);
+  });
+});
+
+describe('BigQuery source: readiness', () => {
+  it('pings with a free dry run of SELECT 1 in the billing project', async () => {
+    await bq.source.ping();
+
+    const [ping] = bq.stub.requestsTo('jobs.query');
+    expect(ping?.body).toMatchObject({ query: 'SELECT 1', dryRun: true, labels: { kind: 'ping' } });
+  });
+
+  it('fails readiness with 503 when BigQuery refuses', async () => {
+    bq.stub.inject({ route: 'jobs.query', error: 'accessDenied' });
+
+    await expect(bq.source.ping()).rejects.toMatchObject({ statusCode: 503 });
+  });
+});

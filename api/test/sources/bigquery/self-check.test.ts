@@ -1,0 +1,129 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cartoPartition } from '../../../src/sources/bigquery/partition.js';
+import { probePartitions } from '../../../src/sources/bigquery/self-check.js';
+import {
+  addTestTileset,
+  type StubbedBigQuery,
+  startStubbedBigQuery,
+  TEST_PARTITIONS,
+  tileBytes,
+} from '../../support/bigquery.js';
+
+let bq: StubbedBigQuery;
+
+beforeEach(async () => {
+  bq = await startStubbedBigQuery();
+});
+afterEach(() => bq.close());
+
+const bodies = (kind: string) =>
+  bq.stub
+    .requestsTo('jobs.query')
+    .map((r) => r.body)
+    .filter((b) => b.labels?.kind === kind);
+
+const fallbackLogs = () =>
+  bq.logs.errors().filter((l) => String(l.msg).includes('partition pruning disabled'));
+
+describe('BigQuery source: partition self-check', () => {
+  it('probes the partitions of the box centre at the top, middle and bottom zooms, once each', () => {
+    const centres = [cartoPartition(TEST_PARTITIONS, 6, 15, 24), cartoPartition(TEST_PARTITIONS, 3, 1, 3)];
+    // With 40 partitions the lower zooms share partition 1.
+    expect(cartoPartition(TEST_PARTITIONS, 0, 0, 0)).toBe(1);
+    expect(probePartitions(TEST_PARTITIONS)).toEqual([...new Set(centres)]);
+  });
+
+  it('passes on a consistent tileset and keeps the partition filter', async () => {
+    const id = addTestTileset(bq.stub, { tableId: 'consistent' });
+
+    expect(await bq.source.getTile(id, 6, 15, 24)).toEqual(tileBytes(6, 15, 24));
+
+    const [check] = bodies('selfcheck');
+    expect(check.query).toBe(
+      'SELECT z, x, y, carto_partition FROM `carto-demo-data.demo_tilesets.consistent` WHERE carto_partition IN UNNEST(@partitions) LIMIT 100',
+    );
+    expect(check.queryParameters[0].parameterType).toEqual({ type: 'ARRAY', arrayType: { type: 'INT64' } });
+    expect(bodies('tile')[0].query).toContain('carto_partition = @partition');
+    expect(bq.observer.fallbacks).toEqual([]);
+    expect(fallbackLogs()).toEqual([]);
+  });
+
+  it('falls back to unpruned tile queries when stored partitions contradict the formula', async () => {
+    // Rows of the top zoom stored one partition off, as a different formula would place them.
+    const id = addTestTileset(bq.stub, {
+      tableId: 'inconsistent',
+      storedPartition: (z, x, y) => cartoPartition(TEST_PARTITIONS, z, x, y) + (z === 6 ? 1 : 0),
+    });
+
+    expect(await bq.source.getTile(id, 6, 15, 24)).toEqual(tileBytes(6, 15, 24));
+
+    expect(bodies('tile')[0].query).toBe(
+      'SELECT data FROM `carto-demo-data.demo_tilesets.inconsistent` WHERE z = @z AND x = @x AND y = @y LIMIT 1',
+    );
+    expect(bodies('tile')[0].queryParameters.map((p: { name: string }) => p.name)).toEqual(['z', 'x', 'y']);
+    expect(bq.observer.fallbacks).toEqual([
+      { tilesetId: id, reason: expect.stringMatching(/^self-check failed: tile 6\//) },
+    ]);
+    expect(fallbackLogs()).toHaveLength(1);
+  });
+
+  it('falls back without a self-check when the metadata has no partition parameters', async () => {
+    const id = addTestTileset(bq.stub, { tableId: 'no_params', metadata: { carto_partition: undefined } });
+
+    expect(await bq.source.getTile(id, 6, 15, 24)).toEqual(tileBytes(6, 15, 24));
+
+    expect(bodies('selfcheck')).toEqual([]);
+    expect(bodies('tile')[0].query).not.toContain('carto_partition');
+    expect(bq.observer.fallbacks).toEqual([
+      { tilesetId: id, reason: 'the metadata has no valid carto_partition parameters' },
+    ]);
+    expect(fallbackLogs()).toHaveLength(1);
+  });
+
+  it('treats invalid partition parameters like missing ones', async () => {
+    const id = addTestTileset(bq.stub, {
+      tableId: 'bad_params',
+      metadata: { carto_partition: { ...TEST_PARTITIONS, partitions: 'many' } },
+    });
+
+    await bq.source.getTile(id, 6, 15, 24);
+
+    expect(bq.observer.fallbacks).toHaveLength(1);
+    expect(bodies('tile')[0].query).not.toContain('carto_partition');
+  });
+
+  it('keeps pruning, with a warning, when the probed partitions hold no rows', async () => {
+    const probed = new Set(probePartitions(TEST_PARTITIONS));
+    const id = addTestTileset(bq.stub, { tableId: 'sparse' });
+    const table = bq.stub.model.getTable({
+      projectId: 'carto-demo-data',
+      datasetId: 'demo_tilesets',
+      tableId: 'sparse',
+    });
+    if (!table) throw new Error('test tileset missing');
+    table.rows = table.rows.filter((row) => !probed.has(row.carto_partition as number));
+
+    expect(await bq.source.getTile(id, 6, 11, 27)).toEqual(tileBytes(6, 11, 27));
+
+    expect(bodies('tile')[0].query).toContain('carto_partition = @partition');
+    expect(bq.observer.fallbacks).toEqual([]);
+    expect(bq.logs.lines.some((l) => l.level === 40 && String(l.msg).includes('found no rows'))).toBe(true);
+  });
+
+  it('answers 503 naming the cap when an unpruned query would bill more than allowed', async () => {
+    const id = addTestTileset(bq.stub, {
+      tableId: 'huge',
+      metadata: { carto_partition: undefined },
+      numBytes: 119 * 1024 ** 3,
+    });
+
+    const failure = bq.source.getTile(id, 6, 15, 24);
+
+    await expect(failure).rejects.toMatchObject({
+      statusCode: 503,
+      message: expect.stringContaining(`BIGQUERY_MAX_BYTES_BILLED=${50 * 1024 * 1024}`),
+    });
+    const capLog = bq.logs.errors().find((l) => String(l.msg).includes('BIGQUERY_MAX_BYTES_BILLED='));
+    expect(capLog).toBeDefined();
+  });
+});

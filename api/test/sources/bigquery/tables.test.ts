@@ -1,0 +1,178 @@
+import type { StubField } from '@tilestack/bigquery-stub';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type StubbedBigQuery, startStubbedBigQuery } from '../../support/bigquery.js';
+
+const STORES = 'carto-demo-data.demo_tables.retail_stores';
+let bq: StubbedBigQuery;
+
+const schema: StubField[] = [
+  { name: 'store_id', type: 'INTEGER', mode: 'NULLABLE' },
+  { name: 'name', type: 'STRING', mode: 'NULLABLE' },
+  { name: 'geom', type: 'GEOGRAPHY', mode: 'NULLABLE' },
+  { name: 'revenue', type: 'NUMERIC', mode: 'NULLABLE' },
+  { name: 'rating', type: 'FLOAT', mode: 'NULLABLE' },
+  { name: 'open', type: 'BOOLEAN', mode: 'NULLABLE' },
+  { name: 'opened_at', type: 'TIMESTAMP', mode: 'NULLABLE' },
+  { name: 'opened_on', type: 'DATE', mode: 'NULLABLE' },
+  { name: 'logo', type: 'BYTES', mode: 'NULLABLE' },
+  { name: 'tags', type: 'STRING', mode: 'REPEATED' },
+  {
+    name: 'address',
+    type: 'RECORD',
+    mode: 'NULLABLE',
+    fields: [
+      { name: 'city', type: 'STRING' },
+      { name: 'zip', type: 'INTEGER' },
+    ],
+  },
+  { name: 'extra', type: 'JSON', mode: 'NULLABLE' },
+  { name: 'big', type: 'INTEGER', mode: 'NULLABLE' },
+];
+
+function store(id: number) {
+  return {
+    store_id: id,
+    name: `Store ${id}`,
+    geom: { type: 'Point', coordinates: [-73.98 + id / 100, 40.75] },
+    revenue: '1234567.891234567',
+    rating: 4.5,
+    open: true,
+    opened_at: '2021-03-04T05:06:07.123456Z',
+    opened_on: '2021-03-04',
+    logo: Buffer.from([1, 2, 3]),
+    tags: ['food', 'drinks'],
+    address: { city: 'New York', zip: 10001 },
+    extra: { floors: 2 },
+    big: 9007199254740993n,
+  };
+}
+
+function addStores(count: number) {
+  bq.stub.model.addTable({
+    projectId: 'carto-demo-data',
+    datasetId: 'demo_tables',
+    tableId: 'retail_stores',
+    schema,
+    rows: Array.from({ length: count }, (_, i) => store(i + 1)),
+  });
+}
+
+beforeEach(async () => {
+  bq = await startStubbedBigQuery();
+});
+afterEach(() => bq.close());
+
+describe('BigQuery source: GeoJSON tables', () => {
+  it('builds one feature per row, geometry from ST_ASGEOJSON, every other column a property', async () => {
+    addStores(2);
+
+    const collection = await bq.source.getTable(STORES, { geomField: 'geom', maxBytes: 1_000_000 });
+
+    expect(collection.type).toBe('FeatureCollection');
+    expect(collection.features).toHaveLength(2);
+    expect(collection.features[0]).toEqual({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [-73.97, 40.75] },
+      properties: {
+        store_id: 1,
+        name: 'Store 1',
+        revenue: '1234567.891234567',
+        rating: 4.5,
+        open: true,
+        opened_at: '2021-03-04T05:06:07.123456Z',
+        opened_on: '2021-03-04',
+        logo: 'AQID',
+        tags: ['food', 'drinks'],
+        address: { city: 'New York', zip: 10001 },
+        extra: { floors: 2 },
+        big: '9007199254740993',
+      },
+    });
+    const [query] = bq.stub.requestsTo('jobs.query');
+    expect(query?.body.query).toBe(
+      'SELECT ST_ASGEOJSON(`geom`) AS `tilestack_geojson`, * EXCEPT (`geom`) FROM `carto-demo-data.demo_tables.retail_stores`',
+    );
+    expect(query?.body).toMatchObject({
+      maximumBytesBilled: '52428800',
+      jobCreationMode: 'JOB_CREATION_OPTIONAL',
+    });
+  });
+
+  it('reads every page of a large result, without auto-pagination', async () => {
+    addStores(7);
+    bq.stub.maxPageRows = 3;
+
+    const collection = await bq.source.getTable(STORES, { geomField: 'geom', maxBytes: 1_000_000 });
+
+    expect(collection.features.map((f) => f.properties?.store_id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const pages = bq.stub.requestsTo('jobs.getQueryResults');
+    expect(pages).toHaveLength(2);
+    expect(pages.every((p) => p.query.pageToken && p.query.maxResults)).toBe(true);
+  });
+
+  it('stops reading with 413 as soon as the collection would exceed maxBytes', async () => {
+    addStores(7);
+    bq.stub.maxPageRows = 2;
+    const oneFeature = JSON.stringify(
+      (await bq.source.getTable(STORES, { geomField: 'geom', maxBytes: 1e6 })).features[0],
+    );
+    bq.stub.clearRequests();
+
+    const failure = bq.source.getTable(STORES, { geomField: 'geom', maxBytes: 2 * oneFeature.length + 60 });
+
+    await expect(failure).rejects.toMatchObject({ statusCode: 413, code: 'response_too_large' });
+    expect(bq.stub.requestsTo('jobs.getQueryResults')).toHaveLength(1);
+  });
+
+  it('answers 400 for an unknown or non-GEOGRAPHY column, before querying', async () => {
+    addStores(1);
+
+    await expect(bq.source.getTable(STORES, { geomField: 'location', maxBytes: 1e6 })).rejects.toMatchObject({
+      statusCode: 400,
+      message: "column 'location' not found",
+    });
+    await expect(bq.source.getTable(STORES, { geomField: 'name', maxBytes: 1e6 })).rejects.toMatchObject({
+      statusCode: 400,
+      message: "column 'name' is not a GEOGRAPHY column",
+    });
+    expect(bq.stub.requestsTo('jobs.query')).toEqual([]);
+  });
+
+  it('finds the geometry column case-insensitively, as BigQuery does', async () => {
+    addStores(1);
+
+    const collection = await bq.source.getTable(STORES, { geomField: 'GEOM', maxBytes: 1e6 });
+
+    expect(collection.features[0]?.geometry).toEqual({ type: 'Point', coordinates: [-73.97, 40.75] });
+  });
+
+  it('keeps a NULL geometry as null and selects only the geometry of a one-column table', async () => {
+    bq.stub.model.addTable({
+      projectId: 'carto-demo-data',
+      datasetId: 'demo_tables',
+      tableId: 'shapes',
+      schema: [{ name: 'geom', type: 'GEOGRAPHY' }],
+      rows: [{ geom: null }],
+    });
+
+    const collection = await bq.source.getTable('carto-demo-data.demo_tables.shapes', {
+      geomField: 'geom',
+      maxBytes: 1e6,
+    });
+
+    expect(collection.features).toEqual([{ type: 'Feature', geometry: null, properties: {} }]);
+    expect(bq.stub.requestsTo('jobs.query')[0]?.body.query).not.toContain('EXCEPT');
+  });
+
+  it('answers 404 for a missing table and 400 when BigQuery rejects the query', async () => {
+    await expect(
+      bq.source.getTable('carto-demo-data.demo_tables.missing', { geomField: 'geom', maxBytes: 1e6 }),
+    ).rejects.toMatchObject({ statusCode: 404 });
+
+    addStores(1);
+    bq.stub.inject({ route: 'jobs.query', error: 'invalidQuery' });
+    await expect(bq.source.getTable(STORES, { geomField: 'geom', maxBytes: 1e6 })).rejects.toMatchObject({
+      statusCode: 400,
+    });
+  });
+});

@@ -1,0 +1,128 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cartoPartition } from '../../../src/sources/bigquery/partition.js';
+import {
+  addTestTileset,
+  BILLING_PROJECT,
+  MAX_BYTES_BILLED,
+  type StubbedBigQuery,
+  startStubbedBigQuery,
+  TEST_PARTITIONS,
+  tileBytes,
+} from '../../support/bigquery.js';
+
+let bq: StubbedBigQuery;
+let tileset: string;
+
+beforeEach(async () => {
+  bq = await startStubbedBigQuery();
+  tileset = addTestTileset(bq.stub, { tableId: 'buildings' });
+});
+afterEach(() => bq.close());
+
+const queries = () => bq.stub.requestsTo('jobs.query').map((r) => r.body);
+const tileQueries = () => queries().filter((b) => b.labels?.kind === 'tile');
+
+describe('BigQuery source: tiles', () => {
+  it('returns the tile bytes, reading only the partition the formula computes', async () => {
+    const tile = await bq.source.getTile(tileset, 6, 15, 24);
+
+    expect(tile).toEqual(tileBytes(6, 15, 24));
+    const [query] = tileQueries();
+    expect(query.query).toBe(
+      'SELECT data FROM `carto-demo-data.demo_tilesets.buildings` WHERE carto_partition = @partition AND z = @z AND x = @x AND y = @y LIMIT 1',
+    );
+    expect(bq.stub.requestsTo('jobs.query').at(-1)?.path).toBe(
+      `/bigquery/v2/projects/${BILLING_PROJECT}/queries`,
+    );
+    expect(query.parameterMode).toBe('NAMED');
+    expect(query.queryParameters).toEqual([
+      param('partition', cartoPartition(TEST_PARTITIONS, 6, 15, 24)),
+      param('z', 6),
+      param('x', 15),
+      param('y', 24),
+    ]);
+  });
+
+  it('answers null for a tile without a row, after querying its partition', async () => {
+    expect(await bq.source.getTile(tileset, 6, 40, 40)).toBeNull();
+    expect(tileQueries()).toHaveLength(1);
+  });
+
+  it('sends the same SQL text for every tile: coordinates only ever travel as parameters', async () => {
+    const tiles: [number, number, number][] = [
+      [0, 0, 0],
+      [3, 1, 3],
+      [6, 11, 27],
+      [5, 31, 31],
+    ];
+    for (const [z, x, y] of tiles) await bq.source.getTile(tileset, z, x, y);
+
+    const sql = new Set(tileQueries().map((q) => q.query));
+    expect(sql.size).toBe(1);
+    const [text = ''] = sql;
+    // Besides the quoted table id, the only number is the constant LIMIT 1.
+    expect(text.replace(/`[^`]*`/g, '').replace(/ LIMIT 1$/, '')).not.toMatch(/\d/);
+  });
+
+  it('puts the cost cap, timeouts, job mode and labels on every query', async () => {
+    await bq.source.getTileset(tileset);
+    await bq.source.getTile(tileset, 6, 15, 24);
+    await bq.source.ping();
+
+    const all = queries();
+    expect(all.map((q) => q.labels.kind).sort()).toEqual(['ping', 'selfcheck', 'tile', 'tileset']);
+    for (const query of all) {
+      expect(query).toMatchObject({
+        useLegacySql: false,
+        maximumBytesBilled: String(MAX_BYTES_BILLED),
+        jobTimeoutMs: '2000',
+        jobCreationMode: 'JOB_CREATION_OPTIONAL',
+        labels: { app: 'tilestack' },
+        formatOptions: { useInt64Timestamp: true },
+      });
+      expect(query.timeoutMs).toBeGreaterThan(0);
+      expect(query.timeoutMs).toBeLessThanOrEqual(2000);
+    }
+  });
+
+  it('loads metadata and self-checks once per tileset, then only tile queries follow', async () => {
+    await bq.source.getTile(tileset, 6, 15, 24);
+    await bq.source.getTile(tileset, 5, 7, 12);
+    await bq.source.getTileset(tileset);
+
+    expect(bq.stub.requestsTo('tables.get')).toHaveLength(1);
+    expect(queries().map((q) => q.labels.kind)).toEqual(['tileset', 'selfcheck', 'tile', 'tile']);
+  });
+
+  it('skips the query for zooms outside the tileset', async () => {
+    await bq.source.getTileset(tileset);
+    bq.stub.clearRequests();
+
+    expect(await bq.source.getTile(tileset, 7, 30, 50)).toBeNull();
+    expect(bq.stub.requests).toHaveLength(0);
+  });
+
+  it('reports each upstream call to the observer with the bytes billed', async () => {
+    await bq.source.getTile(tileset, 6, 15, 24);
+
+    const kinds = bq.observer.queries.map((e) => [e.kind, e.outcome]);
+    expect(kinds).toEqual([
+      ['tileset', 'ok'],
+      ['tileset', 'ok'],
+      ['selfcheck', 'ok'],
+      ['tile', 'ok'],
+    ]);
+    expect(bq.observer.queries[0]?.bytesBilled).toBe(0);
+    expect(bq.observer.queries.at(-1)?.bytesBilled).toBe(10 * 1024 * 1024);
+  });
+
+  it('sends no credentials to a plain-http endpoint', async () => {
+    await bq.source.getTile(tileset, 6, 15, 24);
+
+    for (const request of bq.stub.requests) expect(request.headers.authorization).toBeUndefined();
+  });
+});
+
+function param(name: string, value: number) {
+  return { name, parameterType: { type: 'INT64' }, parameterValue: { value: String(value) } };
+}

@@ -1,0 +1,35 @@
+/**
+ * The baseline: the least a tile server can do — node:http + SQLite (better-sqlite3 on Node 20,
+ * node:sqlite where it exists, as the API) reading the same MBTiles file, with no validation,
+ * caching headers, logging or metrics. The API's throughput is measured against it.
+ */
+import { createServer } from 'node:http';
+import { openSqlite } from '../api/src/sources/mbtiles/sqlite.js';
+
+const [file = '', port = '0'] = process.argv.slice(2);
+const db = openSqlite(file, { readonly: true });
+const select = db.prepare(
+  'SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?',
+);
+const TILE = /^\/maps\/tileset\/[^/]+\/(\d+)\/(\d+)\/(\d+)/;
+
+const server = createServer((req, res) => {
+  const m = TILE.exec(req.url ?? '');
+  if (!m) {
+    res.writeHead(404).end();
+    return;
+  }
+  const z = Number(m[1]);
+  const row = select.get(z, Number(m[2]), (1 << z) - 1 - Number(m[3])) as { tile_data: Buffer } | undefined;
+  if (!row) {
+    res.writeHead(204).end();
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/vnd.mapbox-vector-tile', 'content-encoding': 'gzip' });
+  res.end(row.tile_data);
+});
+server.listen(Number(port), '127.0.0.1', () => {
+  const address = server.address();
+  console.log(`LISTENING ${typeof address === 'object' && address ? address.port : port}`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,0 +1,41 @@
+import { bigQueryError } from '../errors.js';
+import type { QueryHandler } from '../types.js';
+import { matchSql } from './sql.js';
+
+const shape = /^SELECT ST_ASGEOJSON\(`(\w+)`\) AS `(\w+)`(?:, \* EXCEPT ?\(`(\w+)`\))? FROM `([^`]+)`$/i;
+
+/**
+ * Answers `SELECT ST_ASGEOJSON(`geom`) AS `alias`, * EXCEPT (`geom`) FROM `p.d.t`` (the EXCEPT
+ * part is optional) from the model. GEOGRAPHY cells in the model are GeoJSON geometry objects;
+ * the stub serialises them as BigQuery's ST_ASGEOJSON would. Bills a full scan of the table.
+ */
+export const geoJsonTableHandler: QueryHandler = ({ query, model }) => {
+  const m = matchSql(query, shape);
+  if (!m) return undefined;
+  const [, geometryName = '', alias = '', exceptName, tableId = ''] = m;
+  if (exceptName !== undefined && exceptName.toLowerCase() !== geometryName.toLowerCase()) return undefined;
+  const table = model.requireTable(tableId);
+  const geometry = table.schema.find((f) => f.name.toLowerCase() === geometryName.toLowerCase());
+  if (!geometry) throw bigQueryError('invalidQuery', `Unrecognized name: ${geometryName} at [1:21]`);
+  if (geometry.type !== 'GEOGRAPHY') {
+    throw bigQueryError(
+      'invalidQuery',
+      `No matching signature for function ST_ASGEOJSON for argument types: ${geometry.type}. Supported signature: ST_ASGEOJSON(GEOGRAPHY)`,
+    );
+  }
+  const others = exceptName === undefined ? [] : table.schema.filter((f) => f !== geometry);
+  const rows = table.rows.map((row) => {
+    const value = row[geometry.name];
+    if (typeof value === 'string')
+      throw new TypeError('stub: store GEOGRAPHY cells as GeoJSON objects, not text');
+    return {
+      [alias]: value === null || value === undefined ? null : JSON.stringify(value),
+      ...Object.fromEntries(others.map((f) => [f.name, row[f.name]])),
+    };
+  });
+  return {
+    schema: [{ name: alias, type: 'STRING', mode: 'NULLABLE' }, ...others],
+    rows,
+    bytesProcessed: model.tableBytes(table),
+  };
+};

@@ -1,0 +1,25 @@
+export { bigQueryError, type ErrorReason, StubError } from './errors.js';
+export type { Fault } from './faults.js';
+export {
+  addCartoTileset,
+  type CartoTileRow,
+  cartoTilesetHandler,
+  cartoTilesetSchema,
+  type NewCartoTileset,
+} from './handlers/carto-tileset.js';
+export { constantSelectHandler } from './handlers/constant-select.js';
+export { geoJsonTableHandler } from './handlers/geojson-table.js';
+export { normalizeSql } from './handlers/sql.js';
+export type { StubJob } from './jobs.js';
+export type { NewDataset, NewTable, StubDataset, StubModel, StubTable, TableReference } from './model.js';
+export { type Route, routes } from './routes.js';
+export { BigQueryStub, type StubOptions, startBigQueryStub } from './server.js';
+export type {
+  QueryHandler,
+  QueryRequest,
+  QueryResult,
+  RecordedRequest,
+  StubField,
+  StubRow,
+} from './types.js';
+export { billedBytes, geoJsonToWkt } from './wire.js';

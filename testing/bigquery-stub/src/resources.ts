@@ -1,0 +1,112 @@
+import { isComplete, type StubJob } from './jobs.js';
+import type { StubDataset, StubModel, StubTable } from './model.js';
+import { type EncodeOptions, encodeRows } from './wire.js';
+
+/** REST resources as BigQuery renders them: int64 fields as strings, times in epoch milliseconds. */
+
+export function datasetResource(dataset: StubDataset) {
+  const { projectId, datasetId } = dataset;
+  return {
+    kind: 'bigquery#dataset',
+    etag: etag(dataset.lastModifiedTime),
+    id: `${projectId}:${datasetId}`,
+    datasetReference: { projectId, datasetId },
+    location: dataset.location,
+    labels: dataset.labels,
+    description: dataset.description,
+    friendlyName: dataset.friendlyName,
+    creationTime: String(dataset.creationTime),
+    lastModifiedTime: String(dataset.lastModifiedTime),
+    type: 'DEFAULT',
+  };
+}
+
+export function tableResource(model: StubModel, table: StubTable) {
+  const { projectId, datasetId, tableId } = table;
+  return {
+    kind: 'bigquery#table',
+    etag: etag(table.lastModifiedTime),
+    id: `${projectId}:${datasetId}.${tableId}`,
+    tableReference: { projectId, datasetId, tableId },
+    type: table.type,
+    schema: { fields: table.schema },
+    numRows: String(table.rows.length),
+    numBytes: String(model.tableBytes(table)),
+    location: table.location,
+    labels: table.labels,
+    description: table.description,
+    friendlyName: table.friendlyName,
+    creationTime: String(table.creationTime),
+    lastModifiedTime: String(table.lastModifiedTime),
+    expirationTime: table.expirationTime === undefined ? undefined : String(table.expirationTime),
+    rangePartitioning: table.rangePartitioning,
+    clustering: table.clustering,
+    snapshotDefinition: table.snapshotDefinition,
+  };
+}
+
+export function jobReference(job: StubJob) {
+  return { projectId: job.projectId, jobId: job.jobId, location: job.location };
+}
+
+export function jobResource(job: StubJob, now = Date.now()) {
+  const done = isComplete(job, now);
+  return {
+    kind: 'bigquery#job',
+    etag: etag(job.createdAt),
+    id: `${job.projectId}:${job.location}.${job.jobId}`,
+    jobReference: jobReference(job),
+    configuration: { ...job.configuration, jobType: 'QUERY' },
+    status: done
+      ? { state: 'DONE', ...(job.cancelled ? { errorResult: stoppedError } : {}) }
+      : { state: 'RUNNING' },
+    statistics: {
+      creationTime: String(job.createdAt),
+      startTime: String(job.createdAt),
+      endTime: done ? String(Math.min(now, job.completesAt)) : undefined,
+      totalBytesProcessed: String(job.bytesProcessed),
+      query: {
+        totalBytesProcessed: String(job.bytesProcessed),
+        totalBytesBilled: String(job.bytesBilled),
+        cacheHit: false,
+        statementType: 'SELECT',
+      },
+    },
+    user_email: 'stub@tilestack.invalid',
+  };
+}
+
+const stoppedError = {
+  reason: 'stopped',
+  message: 'Job execution was cancelled: User requested cancellation',
+};
+
+/**
+ * One page of a finished job's rows, with the token of the next page when there is one. Like
+ * BigQuery's GetQueryResultsResponse it has no `totalBytesBilled`; jobs.query adds it.
+ */
+export function resultPage(job: StubJob, offset: number, size: number, options: EncodeOptions) {
+  const end = Math.min(job.rows.length, offset + size);
+  return {
+    schema: { fields: job.schema },
+    totalRows: String(job.rows.length),
+    rows: encodeRows(job.schema, job.rows.slice(offset, end), options),
+    pageToken: end < job.rows.length ? encodePageToken(end) : undefined,
+    totalBytesProcessed: String(job.bytesProcessed),
+    cacheHit: false,
+    jobComplete: true,
+  };
+}
+
+export function encodePageToken(offset: number): string {
+  return Buffer.from(`offset:${offset}`).toString('base64url');
+}
+
+export function decodePageToken(token: string): number {
+  const offset = Number(/^offset:(\d+)$/.exec(Buffer.from(token, 'base64url').toString())?.[1]);
+  return Number.isSafeInteger(offset) ? offset : 0;
+}
+
+function etag(seed: number): string {
+  return Buffer.from(String(seed)).toString('base64');
+}

@@ -1,0 +1,213 @@
+import { bigQueryError } from './errors.js';
+import { isComplete, type QueryEngine, type StubJob } from './jobs.js';
+import type { StubModel } from './model.js';
+import {
+  datasetResource,
+  decodePageToken,
+  jobReference,
+  jobResource,
+  resultPage,
+  tableResource,
+} from './resources.js';
+import type { RecordedRequest } from './types.js';
+
+/** What a route handler gets: the request, the in-memory model, the query engine and a wait helper. */
+export interface RouteContext {
+  request: RecordedRequest;
+  model: StubModel;
+  engine: QueryEngine;
+  /** Largest page the stub returns, whatever `maxResults` asks (BigQuery caps pages at ~10 MB). */
+  maxPageRows: number;
+  /** Resolves after `ms` (or at once when the stub closes). */
+  sleep(ms: number): Promise<void>;
+}
+
+export interface RouteAnswer {
+  status: number;
+  body: unknown;
+}
+
+export interface Route {
+  /** The REST method's name in the BigQuery reference, e.g. `tables.get`; faults and records use it. */
+  name: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Path under the endpoint; `:name` segments are captured into `request.pathParams`. */
+  path: string;
+  handle(context: RouteContext): RouteAnswer | Promise<RouteAnswer>;
+}
+
+const base = '/bigquery/v2/projects/:projectId';
+/** BigQuery waits up to 10 s for a query when the request sets no `timeoutMs`. */
+const defaultWaitMs = 10_000;
+
+/**
+ * The routing table: one entry per REST method the stub implements. A future route (copy jobs,
+ * `tables.patch`, `tables.delete`, `datasets.insert`, …) is one more entry here, working on the
+ * model through `StubModel`'s methods.
+ */
+export const routes: Route[] = [
+  {
+    name: 'datasets.get',
+    method: 'GET',
+    path: `${base}/datasets/:datasetId`,
+    handle({ request, model }) {
+      const { projectId = '', datasetId = '' } = request.pathParams;
+      const dataset = model.getDataset(projectId, datasetId);
+      if (!dataset) throw bigQueryError('notFound', `Not found: Dataset ${projectId}:${datasetId}`);
+      return { status: 200, body: datasetResource(dataset) };
+    },
+  },
+  {
+    name: 'tables.get',
+    method: 'GET',
+    path: `${base}/datasets/:datasetId/tables/:tableId`,
+    handle({ request, model }) {
+      const { projectId = '', datasetId = '', tableId = '' } = request.pathParams;
+      const table = model.getTable({ projectId, datasetId, tableId });
+      if (!table) throw bigQueryError('notFound', `Not found: Table ${projectId}:${datasetId}.${tableId}`);
+      return { status: 200, body: tableResource(model, table) };
+    },
+  },
+  {
+    name: 'jobs.query',
+    method: 'POST',
+    path: `${base}/queries`,
+    async handle(context) {
+      const { request, engine } = context;
+      const body = request.body ?? {};
+      const job = engine.run({
+        projectId: request.pathParams.projectId ?? '',
+        query: body.query,
+        queryParameters: body.queryParameters,
+        useLegacySql: body.useLegacySql,
+        maximumBytesBilled: body.maximumBytesBilled,
+        dryRun: body.dryRun === true,
+        location: body.location,
+        configuration: { query: body, labels: body.labels, jobTimeoutMs: body.jobTimeoutMs },
+        body,
+      });
+      if (job.dryRun) {
+        const priced = { schema: { fields: job.schema }, totalBytesProcessed: String(job.bytesProcessed) };
+        return { status: 200, body: { kind: 'bigquery#queryResponse', ...priced, jobComplete: true } };
+      }
+      await waitForJob(context, job, body.timeoutMs);
+      if (!isComplete(job)) {
+        engine.register(job);
+        const pending = {
+          jobReference: jobReference(job),
+          jobComplete: false,
+          jobCreationReason: { code: 'LONG_RUNNING' },
+        };
+        return { status: 200, body: { kind: 'bigquery#queryResponse', ...pending } };
+      }
+      const page = {
+        ...resultPage(job, 0, pageSize(context, body.maxResults), {
+          int64Timestamps: body.formatOptions?.useInt64Timestamp === true,
+        }),
+        totalBytesBilled: String(job.bytesBilled),
+      };
+      // JOB_CREATION_OPTIONAL answers statelessly (queryId, no job) when one page holds the result.
+      const stateless = body.jobCreationMode === 'JOB_CREATION_OPTIONAL' && page.pageToken === undefined;
+      if (stateless) {
+        return { status: 200, body: { kind: 'bigquery#queryResponse', queryId: job.jobId, ...page } };
+      }
+      engine.register(job);
+      const jobCreationReason = { code: page.pageToken ? 'LARGE_RESULTS' : 'REQUESTED' };
+      return {
+        status: 200,
+        body: { kind: 'bigquery#queryResponse', jobReference: jobReference(job), jobCreationReason, ...page },
+      };
+    },
+  },
+  {
+    name: 'jobs.getQueryResults',
+    method: 'GET',
+    path: `${base}/queries/:jobId`,
+    async handle(context) {
+      const { request, engine } = context;
+      const job = engine.find(request.pathParams.projectId ?? '', request.pathParams.jobId ?? '');
+      await waitForJob(context, job, request.query.timeoutMs);
+      if (job.cancelled) throw bigQueryError('stopped');
+      if (!isComplete(job)) {
+        return {
+          status: 200,
+          body: {
+            kind: 'bigquery#getQueryResultsResponse',
+            jobReference: jobReference(job),
+            jobComplete: false,
+          },
+        };
+      }
+      const { pageToken, startIndex, maxResults } = request.query;
+      const offset = pageToken ? decodePageToken(pageToken) : Number(startIndex ?? 0);
+      const page = resultPage(job, offset, pageSize(context, maxResults), {
+        int64Timestamps: request.query['formatOptions.useInt64Timestamp'] === 'true',
+      });
+      return {
+        status: 200,
+        body: { kind: 'bigquery#getQueryResultsResponse', jobReference: jobReference(job), ...page },
+      };
+    },
+  },
+  {
+    name: 'jobs.insert',
+    method: 'POST',
+    path: `${base}/jobs`,
+    handle({ request, engine }) {
+      const body = request.body ?? {};
+      const query = body.configuration?.query;
+      if (!query) throw bigQueryError('invalid', 'stub: only query jobs are implemented');
+      const projectId = request.pathParams.projectId ?? '';
+      const jobId: string | undefined = body.jobReference?.jobId;
+      if (jobId && engine.has(projectId, jobId))
+        throw bigQueryError('duplicate', `Already Exists: Job ${projectId}:${jobId}`);
+      const job = engine.run({
+        projectId,
+        query: query.query,
+        queryParameters: query.queryParameters,
+        useLegacySql: query.useLegacySql,
+        maximumBytesBilled: query.maximumBytesBilled,
+        dryRun: body.configuration.dryRun === true,
+        location: body.jobReference?.location,
+        jobId,
+        configuration: body.configuration,
+        body,
+      });
+      if (!job.dryRun) engine.register(job);
+      return { status: 200, body: jobResource(job) };
+    },
+  },
+  {
+    name: 'jobs.get',
+    method: 'GET',
+    path: `${base}/jobs/:jobId`,
+    handle({ request, engine }) {
+      return {
+        status: 200,
+        body: jobResource(engine.find(request.pathParams.projectId ?? '', request.pathParams.jobId ?? '')),
+      };
+    },
+  },
+  {
+    name: 'jobs.cancel',
+    method: 'POST',
+    path: `${base}/jobs/:jobId/cancel`,
+    handle({ request, engine }) {
+      const job = engine.find(request.pathParams.projectId ?? '', request.pathParams.jobId ?? '');
+      if (!isComplete(job)) job.cancelled = true;
+      return { status: 200, body: { kind: 'bigquery#jobCancelResponse', job: jobResource(job) } };
+    },
+  },
+];
+
+/** Waits, like BigQuery, up to `timeoutMs` for the job to finish. */
+async function waitForJob(context: RouteContext, job: StubJob, timeoutMs: unknown): Promise<void> {
+  const budget = timeoutMs === undefined ? defaultWaitMs : Number(timeoutMs);
+  const remaining = job.completesAt - Date.now();
+  if (remaining > 0 && !job.cancelled) await context.sleep(Math.min(remaining, budget));
+}
+
+function pageSize(context: RouteContext, maxResults: unknown): number {
+  const asked = maxResults === undefined ? Number.POSITIVE_INFINITY : Number(maxResults);
+  return Math.max(1, Math.min(asked, context.maxPageRows));
+}
