@@ -39,16 +39,19 @@ export async function buildApp(
     maxAge: 86_400,
   });
 
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
     // While draining, ask keep-alive clients (the cache) to open their next request elsewhere.
     if (lifecycle.shuttingDown) reply.header('connection', 'close');
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  const logEveryRequest = logger !== false && ['debug', 'trace'].includes(logger.level);
+  app.addHook('onResponse', (request, reply, done) => {
     const slow = reply.elapsedTime > SLOW_REQUEST_MS;
     const level = reply.statusCode >= 500 || slow ? 'warn' : 'debug';
+    if (level === 'debug' && !logEveryRequest) return done();
     request.log[level](
       {
         method: request.method,
@@ -59,6 +62,7 @@ export async function buildApp(
       },
       'request completed',
     );
+    done();
   });
 
   registerErrorHandler(app, config);

@@ -73,10 +73,11 @@ export class Metrics implements SourceObserver {
 
   /** Records every response and serves `GET /metrics`. */
   register(app: FastifyInstance): void {
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched';
       this.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
       this.duration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+      done();
     });
     app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
       reply.header('content-type', this.registry.contentType).header('cache-control', 'no-store');
