@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/test/**/*.test.ts', 'tests/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**', '**/test/resilience/**'],
+    exclude: ['**/node_modules/**', '**/dist/**', 'tests/resilience/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -10,20 +10,23 @@ export interface LoadResult {
   errors: number;
 }
 
-/** Runs autocannon against `baseUrl` with a random path from `paths` on every request. */
+/** How long to load: a duration in seconds, or a number of requests. */
+export type LoadSize = number | { requests: number };
+
+/** Runs autocannon against `baseUrl` with a path from `paths` (in a scrambled order) on every request. */
 export async function load(
   label: string,
   baseUrl: string,
   paths: string[],
-  seconds: number,
+  size: LoadSize,
   connections = 64,
-) {
+): Promise<LoadResult> {
   let i = 0;
   const next = () => paths[(i++ * 7919) % paths.length] ?? '/';
   const result = await autocannon({
     url: baseUrl,
     connections,
-    duration: seconds,
+    ...(typeof size === 'number' ? { duration: size } : { amount: size.requests, duration: 600 }),
     headers: { 'accept-encoding': 'gzip' },
     requests: [{ setupRequest: (req) => ({ ...req, path: next() }) }],
   });
@@ -35,5 +38,5 @@ export async function load(
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
-  } satisfies LoadResult;
+  };
 }

@@ -139,7 +139,12 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
-    # API unreachable during a background refresh: keep serving the stale copy.
+    # The API could not be reached (a replica restarting, a connection reset): try another one.
+    # Only connection failures are retried; an API that answered 5xx is not asked twice.
+    if (bereq.retries < 2) {
+        return (retry);
+    }
+    # Still unreachable during a background refresh: keep serving the stale copy.
     if (bereq.is_bgfetch) {
         return (abandon);
     }

@@ -1,0 +1,106 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpGet } from '../../api/test/support/http.js';
+import { load } from '../../bench/load.js';
+import { startApi } from '../../cache/src/api-process.js';
+import { storedTiles } from '../../cache/src/sample-tiles.js';
+import { type Stack, startStack } from '../../cache/src/stack.js';
+import { publish, record, sleep, uniqueMisses } from './support.js';
+
+const OSM = 'carto-demo-data.demo_tilesets.osm_buildings';
+const API_ENV = { SHUTDOWN_DRAIN_MS: '3000', CACHE_S_MAXAGE: '2', LOG_LEVEL: 'warn' };
+let stack: Stack;
+let tilePaths: string[];
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'tilestack-resilience-'));
+  stack = await startStack({ dataDir, apiInstances: 3, apiEnv: API_ENV });
+  tilePaths = storedTiles(join(dataDir, `${OSM}.mbtiles`))
+    .filter((t) => t.z >= 12)
+    .map((t) => `/maps/tileset/${OSM}/${t.z}/${t.x}/${t.y}`);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  publish('mbtiles', 'three API processes on sample data behind varnishd');
+});
+
+/** Three of four requests hit cached tiles, one in four is a never-seen URL that must reach an API. */
+function mixedPaths(total: number, tag: string): string[] {
+  const misses = uniqueMisses(tilePaths[0] ?? '', Math.floor(total / 4), tag);
+  const hits = Array.from({ length: total - misses.length }, (_, i) => tilePaths[i % tilePaths.length] ?? '');
+  return [...hits, ...misses];
+}
+
+describe('resilience: API processes behind varnishd', () => {
+  it('steady load: 20 000 mixed hit/miss requests on 64 connections, zero errors', async () => {
+    const paths = mixedPaths(20_000, 'steady');
+    const result = await load('steady', stack.cacheUrl, paths, { requests: 20_000 }, 64);
+    record({
+      scenario: 'steady load, 25 % misses',
+      requests: result.requests,
+      failed: result.errors + result.non2xx,
+      p50Ms: result.p50,
+      p99Ms: result.p99,
+      note: `${result.rps} req/s`,
+    });
+    expect(result.requests).toBeGreaterThanOrEqual(20_000);
+    expect(result.errors).toBe(0);
+    expect(result.non2xx).toBe(0);
+  });
+
+  it('rolling restart: SIGTERM each API process in turn during load, zero failed requests', async () => {
+    const running = load('rolling', stack.cacheUrl, mixedPaths(200_000, 'rolling'), 24, 64);
+    await sleep(1000);
+    for (const [i, api] of stack.apis.entries()) {
+      expect(await api.process.stop('SIGTERM')).toBe(0);
+      stack.apis[i] = await startApi({ DATA_DIR: dataDir, ...API_ENV }, api.port);
+      await sleep(3000); // the cache's probe sees it healthy before the next one goes
+    }
+    const result = await running;
+    record({
+      scenario: 'rolling restart of 3 API processes',
+      requests: result.requests,
+      failed: result.errors + result.non2xx,
+      p50Ms: result.p50,
+      p99Ms: result.p99,
+      note: 'SIGTERM → /readyz 503 → 3 s drain → exit; restarted on the same port',
+    });
+    expect(result.errors).toBe(0);
+    expect(result.non2xx).toBe(0);
+  });
+
+  it('all API processes killed: cached tiles still served, uncached fail fast with 503, recovery', async () => {
+    const cached = tilePaths.slice(0, 50);
+    for (const path of cached) expect((await httpGet(`${stack.cacheUrl}${path}`)).status).toBeLessThan(300);
+    const ports = stack.apis.map((a) => a.port);
+    await Promise.all(stack.apis.map((a) => a.process.stop('SIGKILL')));
+    await sleep(2500); // past every object's TTL, and the probes have marked the backends sick
+
+    const stale = await Promise.all(cached.map((path) => httpGet(`${stack.cacheUrl}${path}`)));
+    const served = stale.filter((r) => r.status === 200 || r.status === 204).length;
+    const uncached = uniqueMisses(tilePaths[0] ?? '', 20, 'down');
+    const started = performance.now();
+    const failures = await Promise.all(uncached.map((path) => httpGet(`${stack.cacheUrl}${path}`)));
+    const failFastMs = Math.round(performance.now() - started);
+    record({
+      scenario: 'every API process killed',
+      requests: cached.length + uncached.length,
+      failed: cached.length - served,
+      note: `cached: ${served}/${cached.length} served stale; uncached: ${failures.filter((r) => r.status === 503).length}/${uncached.length} × 503 in ${failFastMs} ms`,
+    });
+    expect(served / cached.length).toBe(1);
+    expect(stale.every((r) => r.headers['x-cache'] === 'STALE')).toBe(true);
+    expect(failures.every((r) => r.status === 503)).toBe(true);
+    expect(failFastMs).toBeLessThan(2000);
+
+    for (const [i, port] of ports.entries())
+      stack.apis[i] = await startApi({ DATA_DIR: dataDir, ...API_ENV }, port);
+    await sleep(2500);
+    const recovered = await httpGet(`${stack.cacheUrl}${uniqueMisses(tilePaths[0] ?? '', 1, 'back')[0]}`);
+    expect(recovered.status).toBe(200);
+  });
+});
