@@ -3,6 +3,8 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from './context.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { traceLogFields } from './http/trace.js';
+import { registerRateLimit } from './plugins/rate-limit.js';
 import { healthRoutes } from './routes/health.js';
 import { rootRoutes } from './routes/root.js';
 import { tableRoutes } from './routes/tables.js';
@@ -19,7 +21,11 @@ export async function buildApp(
   const { config, lifecycle, metrics } = context;
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
-    trustProxy: config.TRUST_PROXY,
+    // A hop count trusts exactly that many proxies, so a client cannot forge its address via X-Forwarded-For.
+    trustProxy:
+      typeof config.TRUST_PROXY === 'number'
+        ? (_address: string, hop: number) => hop < (config.TRUST_PROXY as number)
+        : config.TRUST_PROXY,
     requestIdHeader: 'x-request-id',
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -39,9 +45,21 @@ export async function buildApp(
     maxAge: 86_400,
   });
 
+  const traceProject = config.GOOGLE_CLOUD_PROJECT ?? config.BIGQUERY_BILLING_PROJECT;
+  app.addHook('onRequest', (request, _reply, done) => {
+    const trace = traceLogFields(request.headers, traceProject);
+    if (trace) request.log = request.log.child(trace);
+    done();
+  });
+
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    // An API of public data needs few security headers: no sniffing, no framing, no referrer leaks,
+    // and an explicit cross-origin grant (maps on other sites load these tiles).
     reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cross-origin-resource-policy', 'cross-origin');
     // While draining, ask keep-alive clients (the cache) to open their next request elsewhere.
     if (lifecycle.shuttingDown) reply.header('connection', 'close');
     done(null, payload);
@@ -66,6 +84,7 @@ export async function buildApp(
   });
 
   registerErrorHandler(app, config);
+  await registerRateLimit(app, config);
   metrics.register(app);
   rootRoutes(app, context);
   healthRoutes(app, context);

@@ -54,10 +54,24 @@ const schema = z
     SHUTDOWN_DRAIN_MS: int(0, 60_000).default(0),
     /** Hard bound on the whole shutdown; in-flight requests still running then are cut. */
     SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
-    /** Trust X-Forwarded-* from the cache / load balancer in front (for URLs and client IPs). */
-    TRUST_PROXY: bool.default(true),
+    /**
+     * Proxies in front whose X-Forwarded-* headers we trust: `true`/`false`, or a hop count (the client
+     * IP is then the address that many hops back, which a client cannot forge). GKE: 3 (the load balancer
+     * adds two addresses, Varnish one).
+     */
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(true|false|1|0|[1-9]\d?)$/, 'must be true, false or a hop count')
+      .transform((v) => (v === 'true' ? true : v === 'false' ? false : Number(v)))
+      .default(true),
+    /** Requests per minute per client IP (0 = no limit); a backstop behind the edge's Cloud Armor limit. */
+    RATE_LIMIT_PER_MINUTE: int(0).default(1200),
+    /** Google Cloud project of Cloud Trace, for trace ids in logs (default: BIGQUERY_BILLING_PROJECT). */
+    GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
     /** Serve the environment viewer at /viewer/. */
     VIEWER_ENABLED: bool.default(true),
+    /** Folder of the built viewer (`npm run build -w @tilestack/viewer`); default: the repo's `viewer/dist`. */
+    VIEWER_DIR: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.DATA_SOURCE === 'bigquery' && !c.BIGQUERY_BILLING_PROJECT) {

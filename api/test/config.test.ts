@@ -19,6 +19,7 @@ describe('loadConfig', () => {
     expect(config.BIGQUERY_ALLOWED_DATASETS).toEqual(['a-project.ds1', 'b-project.ds2']);
     expect(config.PORT).toBe(8081);
     expect(config.TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '3' }).TRUST_PROXY).toBe(3);
   });
 
   it('treats empty variables as unset', () => {

@@ -16,12 +16,12 @@ export function registerErrorHandler(app: FastifyInstance, config: Config): void
       ({ statusCode: status, code, message } = error);
     } else if (error.validation || (error.statusCode && error.statusCode < 500)) {
       status = error.statusCode ?? 400;
-      code = 'bad_request';
+      code = status === 429 ? 'rate_limited' : 'bad_request';
       message = error.message;
     }
     if (status >= 500) request.log.error({ err: error }, message);
     else request.log.info({ status, code }, message);
-    reply.header('cache-control', cacheControl(config, status >= 500 ? 'none' : 'short'));
+    reply.header('cache-control', cacheControl(config, status >= 500 || status === 429 ? 'none' : 'short'));
     reply.code(status).send({ error: code, message });
   });
 
