@@ -1,5 +1,7 @@
+export type { CopyConfiguration } from './copy.js';
 export { bigQueryError, type ErrorReason, StubError } from './errors.js';
 export type { Fault } from './faults.js';
+export { cartoExtractHandler } from './handlers/carto-extract.js';
 export {
   addCartoTileset,
   type CartoTileRow,
@@ -10,6 +12,7 @@ export {
 export { constantSelectHandler } from './handlers/constant-select.js';
 export { geoJsonTableHandler } from './handlers/geojson-table.js';
 export { normalizeSql } from './handlers/sql.js';
+export { contentFingerprint, tableFingerprintHandler } from './handlers/table-fingerprint.js';
 export type { StubJob } from './jobs.js';
 export type { NewDataset, NewTable, StubDataset, StubModel, StubTable, TableReference } from './model.js';
 export { type Route, routes } from './routes.js';

@@ -21,6 +21,12 @@ export interface StubJob {
   completesAt: number;
   cancelled: boolean;
   dryRun: boolean;
+  /** QUERY unless set; copy jobs (`configuration.copy`) are COPY. */
+  jobType?: 'QUERY' | 'COPY';
+  /** Why a job failed: BigQuery reports it in `status.errorResult` of a DONE job. */
+  errorResult?: { reason: string; message: string };
+  /** Copy jobs: rows and logical bytes copied (`statistics.copy`). */
+  copied?: { rows: number; bytes: number };
 }
 
 /** The query part of a request, whichever route it came by (`jobs.query` or `jobs.insert`). */

@@ -57,6 +57,12 @@ const tableKey = (ref: TableReference) => `${ref.projectId}.${ref.datasetId}.${r
 export class StubModel {
   private readonly datasets = new Map<string, StubDataset>();
   private readonly tables = new Map<string, StubTable>();
+  /**
+   * IAM permissions the caller lacks, as `project.dataset.table:permission` (or
+   * `project.dataset:permission`). `tables.testIamPermissions` leaves them out of its answer; the
+   * stub does not enforce them elsewhere (inject `accessDenied` for that).
+   */
+  readonly deniedPermissions = new Set<string>();
 
   constructor(readonly defaultLocation = 'US') {}
 
@@ -123,6 +129,16 @@ export class StubModel {
 
   deleteTable(ref: TableReference): boolean {
     return this.tables.delete(tableKey(ref));
+  }
+
+  /** Makes `tables.testIamPermissions` on `resource` (`project.dataset[.table]`) omit `permission`. */
+  denyPermission(resource: string, permission: string): void {
+    this.deniedPermissions.add(`${resource}:${permission}`);
+  }
+
+  hasPermission(resource: string, permission: string): boolean {
+    const dataset = resource.split('.').slice(0, 2).join('.');
+    return ![resource, dataset].some((r) => this.deniedPermissions.has(`${r}:${permission}`));
   }
 
   listTables(projectId: string, datasetId: string): StubTable[] {

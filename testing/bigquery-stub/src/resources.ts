@@ -51,28 +51,55 @@ export function jobReference(job: StubJob) {
 
 export function jobResource(job: StubJob, now = Date.now()) {
   const done = isComplete(job, now);
+  const jobType = job.jobType ?? 'QUERY';
+  const errorResult = job.cancelled ? stoppedError : job.errorResult;
+  const typeStatistics =
+    jobType === 'COPY'
+      ? {
+          copy: {
+            copiedRows: String(job.copied?.rows ?? 0),
+            copiedLogicalBytes: String(job.copied?.bytes ?? 0),
+          },
+        }
+      : {
+          query: {
+            totalBytesProcessed: String(job.bytesProcessed),
+            totalBytesBilled: String(job.bytesBilled),
+            cacheHit: false,
+            statementType: 'SELECT',
+          },
+        };
   return {
     kind: 'bigquery#job',
     etag: etag(job.createdAt),
     id: `${job.projectId}:${job.location}.${job.jobId}`,
     jobReference: jobReference(job),
-    configuration: { ...job.configuration, jobType: 'QUERY' },
+    configuration: { ...job.configuration, jobType },
     status: done
-      ? { state: 'DONE', ...(job.cancelled ? { errorResult: stoppedError } : {}) }
+      ? { state: 'DONE', ...(errorResult ? { errorResult, errors: [errorResult] } : {}) }
       : { state: 'RUNNING' },
     statistics: {
       creationTime: String(job.createdAt),
       startTime: String(job.createdAt),
       endTime: done ? String(Math.min(now, job.completesAt)) : undefined,
       totalBytesProcessed: String(job.bytesProcessed),
-      query: {
-        totalBytesProcessed: String(job.bytesProcessed),
-        totalBytesBilled: String(job.bytesBilled),
-        cacheHit: false,
-        statementType: 'SELECT',
-      },
+      ...typeStatistics,
     },
     user_email: 'stub@tilestack.invalid',
+  };
+}
+
+/** tables.list entries: BigQuery lists tables without schema, rows or snapshot definition. */
+export function tableListEntry(table: StubTable) {
+  const { projectId, datasetId, tableId } = table;
+  return {
+    kind: 'bigquery#table',
+    id: `${projectId}:${datasetId}.${tableId}`,
+    tableReference: { projectId, datasetId, tableId },
+    type: table.type,
+    labels: table.labels,
+    creationTime: String(table.creationTime),
+    expirationTime: table.expirationTime === undefined ? undefined : String(table.expirationTime),
   };
 }
 

@@ -1,3 +1,4 @@
+import { type CopyConfiguration, runCopyJob } from './copy.js';
 import { bigQueryError } from './errors.js';
 import { isComplete, type QueryEngine, type StubJob } from './jobs.js';
 import type { StubModel } from './model.js';
@@ -7,6 +8,7 @@ import {
   jobReference,
   jobResource,
   resultPage,
+  tableListEntry,
   tableResource,
 } from './resources.js';
 import type { RecordedRequest } from './types.js';
@@ -66,6 +68,91 @@ export const routes: Route[] = [
       const table = model.getTable({ projectId, datasetId, tableId });
       if (!table) throw bigQueryError('notFound', `Not found: Table ${projectId}:${datasetId}.${tableId}`);
       return { status: 200, body: tableResource(model, table) };
+    },
+  },
+  {
+    name: 'datasets.insert',
+    method: 'POST',
+    path: `${base}/datasets`,
+    handle({ request, model }) {
+      const body = request.body ?? {};
+      const projectId = request.pathParams.projectId ?? '';
+      const datasetId: string = body.datasetReference?.datasetId ?? '';
+      if (!datasetId) throw bigQueryError('invalid', 'Required parameter is missing: datasetReference');
+      if (model.getDataset(projectId, datasetId))
+        throw bigQueryError('duplicate', `Already Exists: Dataset ${projectId}:${datasetId}`);
+      const dataset = model.addDataset({
+        projectId,
+        datasetId,
+        location: body.location,
+        labels: body.labels,
+        description: body.description,
+        friendlyName: body.friendlyName,
+      });
+      return { status: 200, body: datasetResource(dataset) };
+    },
+  },
+  {
+    name: 'tables.list',
+    method: 'GET',
+    path: `${base}/datasets/:datasetId/tables`,
+    handle({ request, model }) {
+      const { projectId = '', datasetId = '' } = request.pathParams;
+      if (!model.getDataset(projectId, datasetId))
+        throw bigQueryError('notFound', `Not found: Dataset ${projectId}:${datasetId}`);
+      const tables = model.listTables(projectId, datasetId).map(tableListEntry);
+      return { status: 200, body: { kind: 'bigquery#tableList', tables, totalItems: tables.length } };
+    },
+  },
+  {
+    name: 'tables.patch',
+    method: 'PATCH',
+    path: `${base}/datasets/:datasetId/tables/:tableId`,
+    handle({ request, model }) {
+      const { projectId = '', datasetId = '', tableId = '' } = request.pathParams;
+      const ref = { projectId, datasetId, tableId };
+      const table = model.getTable(ref);
+      if (!table) throw bigQueryError('notFound', `Not found: Table ${projectId}:${datasetId}.${tableId}`);
+      const body = request.body ?? {};
+      const patch: Parameters<typeof model.updateTable>[1] = {};
+      // PATCH semantics: fields left out stay; a label set to null is removed.
+      if (body.labels !== undefined) {
+        const labels = { ...table.labels };
+        for (const [key, value] of Object.entries(body.labels ?? {})) {
+          if (value === null) delete labels[key];
+          else labels[key] = String(value);
+        }
+        patch.labels = labels;
+      }
+      if (body.description !== undefined) patch.description = body.description ?? undefined;
+      if (body.friendlyName !== undefined) patch.friendlyName = body.friendlyName ?? undefined;
+      if (body.expirationTime !== undefined)
+        patch.expirationTime = body.expirationTime === null ? undefined : Number(body.expirationTime);
+      return { status: 200, body: tableResource(model, model.updateTable(ref, patch)) };
+    },
+  },
+  {
+    name: 'tables.delete',
+    method: 'DELETE',
+    path: `${base}/datasets/:datasetId/tables/:tableId`,
+    handle({ request, model }) {
+      const { projectId = '', datasetId = '', tableId = '' } = request.pathParams;
+      if (!model.deleteTable({ projectId, datasetId, tableId }))
+        throw bigQueryError('notFound', `Not found: Table ${projectId}:${datasetId}.${tableId}`);
+      return { status: 204, body: undefined };
+    },
+  },
+  {
+    name: 'tables.testIamPermissions',
+    method: 'POST',
+    path: `${base}/datasets/:datasetId/tables/:tableId:testIamPermissions`,
+    handle({ request, model }) {
+      const { projectId = '', datasetId = '', tableId = '' } = request.pathParams;
+      if (!model.getTable({ projectId, datasetId, tableId }))
+        throw bigQueryError('notFound', `Not found: Table ${projectId}:${datasetId}.${tableId}`);
+      const asked: string[] = request.body?.permissions ?? [];
+      const resource = `${projectId}.${datasetId}.${tableId}`;
+      return { status: 200, body: { permissions: asked.filter((p) => model.hasPermission(resource, p)) } };
     },
   },
   {
@@ -153,14 +240,20 @@ export const routes: Route[] = [
     name: 'jobs.insert',
     method: 'POST',
     path: `${base}/jobs`,
-    handle({ request, engine }) {
+    handle({ request, engine, model }) {
       const body = request.body ?? {};
       const query = body.configuration?.query;
-      if (!query) throw bigQueryError('invalid', 'stub: only query jobs are implemented');
+      const copy: CopyConfiguration | undefined = body.configuration?.copy;
+      if (!query && !copy) throw bigQueryError('invalid', 'stub: only query and copy jobs are implemented');
       const projectId = request.pathParams.projectId ?? '';
       const jobId: string | undefined = body.jobReference?.jobId;
       if (jobId && engine.has(projectId, jobId))
         throw bigQueryError('duplicate', `Already Exists: Job ${projectId}:${jobId}`);
+      if (copy) {
+        const job = runCopyJob(model, projectId, body);
+        engine.register(job);
+        return { status: 200, body: jobResource(job) };
+      }
       const job = engine.run({
         projectId,
         query: query.query,

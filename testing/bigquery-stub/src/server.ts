@@ -124,6 +124,10 @@ export class BigQueryStub {
       answer = { status: stubError.status, body: stubError.toBody() };
     }
     if (res.destroyed || this.closed) return;
+    if (answer.status === 204) {
+      res.writeHead(204).end();
+      return;
+    }
     res.writeHead(answer.status, { 'content-type': 'application/json; charset=UTF-8' });
     res.end(JSON.stringify(answer.body));
   }
@@ -180,8 +184,14 @@ function matchRoute(
     const matches = pattern.every((part, i) => {
       const segment = segments[i] ?? '';
       if (part.startsWith(':')) {
-        params[part.slice(1)] = decodeURIComponent(segment);
-        return segment !== '';
+        // `:tableId:testIamPermissions`: a parameter followed by a literal custom-method suffix.
+        const suffixAt = part.indexOf(':', 1);
+        const suffix = suffixAt === -1 ? '' : part.slice(suffixAt);
+        const name = suffixAt === -1 ? part.slice(1) : part.slice(1, suffixAt);
+        if (!segment.endsWith(suffix)) return false;
+        const value = segment.slice(0, segment.length - suffix.length);
+        params[name] = decodeURIComponent(value);
+        return value !== '';
       }
       return part === segment;
     });

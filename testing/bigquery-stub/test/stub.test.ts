@@ -200,7 +200,7 @@ describe('BigQuery stub with the real client', () => {
 
   it('refuses legacy SQL (the REST default) and unknown routes', async () => {
     await expect(rawQuery({ query: 'SELECT 1' })).rejects.toMatchObject({ code: 400 });
-    await expect(client.dataset('demo').table('t').delete()).rejects.toMatchObject({ code: 404 });
+    await expect(client.dataset('demo').delete()).rejects.toMatchObject({ code: 404 });
     expect(stub.requests.at(-1)?.route).toBeNull();
   });
 });

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { QueryHandler, StubRow } from '../types.js';
+import { matchSql } from './sql.js';
+
+/**
+ * The content fingerprint query of the stable-copy tool (`tools/stable-copy/src/verify.ts`):
+ * ``SELECT COUNT(*) AS row_count, BIT_XOR(FARM_FINGERPRINT(TO_JSON_STRING(t))) AS content_fingerprint
+ * FROM `p.d.t` [FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS(@as_of_ms)] AS t``.
+ * The stub keeps no history, so `FOR SYSTEM_TIME AS OF` reads the current rows. The fingerprint
+ * is not FARM_FINGERPRINT's value, only equal for equal contents (order-independent), which is
+ * all a comparison needs. Billed as a full scan.
+ */
+const shape =
+  /^SELECT COUNT\(\*\) AS row_count, BIT_XOR\(FARM_FINGERPRINT\(TO_JSON_STRING\(t\)\)\) AS content_fingerprint FROM `([^`]+)`(?: FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS\(@as_of_ms\))? AS t$/;
+
+export const tableFingerprintHandler: QueryHandler = ({ query, model }) => {
+  const m = matchSql(query, shape);
+  if (!m) return undefined;
+  const table = model.requireTable(m[1] ?? '');
+  return {
+    schema: [
+      { name: 'row_count', type: 'INTEGER', mode: 'NULLABLE' },
+      { name: 'content_fingerprint', type: 'INTEGER', mode: 'NULLABLE' },
+    ],
+    rows: [{ row_count: table.rows.length, content_fingerprint: contentFingerprint(table.rows) }],
+    bytesProcessed: model.tableBytes(table),
+  };
+};
+
+/** XOR of a 64-bit hash per row, as a signed INT64 like FARM_FINGERPRINT's. */
+export function contentFingerprint(rows: StubRow[]): bigint {
+  let xor = 0n;
+  for (const row of rows) {
+    const digest = createHash('sha256').update(canonicalJson(row)).digest();
+    xor ^= digest.readBigInt64BE(0);
+  }
+  return xor;
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => {
+    if (typeof v === 'bigint') return v.toString();
+    if (v && typeof v === 'object' && v.type === 'Buffer' && Array.isArray(v.data)) {
+      return Buffer.from(v.data).toString('base64');
+    }
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)));
+    }
+    return v;
+  });
+}

@@ -1,0 +1,169 @@
+import { parseTableId } from '../../../../api/src/sources/bigquery/identifiers.js';
+import { billingProject, commonHelp, integerFlag, parseFlags } from '../args.js';
+import { tableReference } from '../bigquery.js';
+import { connect } from '../connect.js';
+import { CliError, ExitCode, explainBigQueryError, JobFailedError, preflightError } from '../errors.js';
+import { type Io, Reporter } from '../output.js';
+import { requirePermissions } from '../preflight.js';
+import { type Provenance, provenancePatch, readProvenance } from '../provenance.js';
+import { listSnapshots, type SnapshotInfo, takeSnapshot } from '../snapshots.js';
+import { tableIdFlag } from '../table-id.js';
+
+export const rollbackHelp = `Usage: stable-copy rollback --dest P.D.T [--to SNAPSHOT] [flags]
+
+Restores a snapshot kept by sync over the destination, atomically (a RESTORE copy job with
+WRITE_TRUNCATE), after keeping the current version as a snapshot too (so a rollback can be undone),
+and records it in the destination's provenance (labels stable-copy-restored-from/-at).
+The next sync publishes the source's current version again: pause scheduled syncs to stay back.
+
+Flags:
+  --dest P.D.T                    the stable copy to roll back
+  --to SNAPSHOT                   snapshot table id (in the destination's dataset, or P.D.T); default:
+                                  the newest snapshot holding a version other than the published one
+  --snapshot-retention-days N     expiration of the snapshot of the current version (default 30)
+  --dry-run                       say which snapshot would be restored; change nothing
+
+${commonHelp}
+`;
+
+export async function rollback(argv: string[], io: Io): Promise<void> {
+  const flags = parseFlags(argv, {
+    dest: { type: 'string' },
+    to: { type: 'string' },
+    'snapshot-retention-days': { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  });
+  if (flags.help) {
+    io.stdout.write(rollbackHelp);
+    return;
+  }
+  const dest = tableIdFlag('dest', flags.dest);
+  const retentionDays =
+    integerFlag('snapshot-retention-days', flags['snapshot-retention-days'], { min: 1, max: 3650 }) ?? 30;
+  const reporter = new Reporter(io, flags.json === true);
+  const rest = connect(io.env, billingProject(flags['billing-project'], io.env, dest.projectId));
+
+  const table = await rest.getTable(dest).catch((error) => {
+    throw explainBigQueryError(error, {
+      action: 'read',
+      resource: dest.id,
+      permission: 'bigquery.tables.get',
+    });
+  });
+  const current = readProvenance(table);
+  const snapshots = await listSnapshots(rest, dest);
+  const target = chooseSnapshot(snapshots, current, flags.to, dest);
+  const targetRef = parseTableId(target.id);
+  if (!targetRef) throw preflightError(`'${target.id}' is not a table id`);
+  reporter.progress(
+    `restoring ${target.id} (taken ${new Date(target.snapshotTime).toISOString()}) over ${dest.id}`,
+  );
+  if (flags['dry-run']) {
+    reporter.result({ command: 'rollback', outcome: 'dry-run', destination: dest.id, snapshot: target }, [
+      `dry run: would restore ${target.id} over ${dest.id}; nothing changed`,
+    ]);
+    return;
+  }
+  await requirePermissions(
+    rest,
+    targetRef,
+    ['bigquery.tables.get', 'bigquery.tables.getData', 'bigquery.tables.restoreSnapshot'],
+    'snapshot',
+    'roles/bigquery.dataEditor',
+  );
+  await requirePermissions(
+    rest,
+    dest,
+    ['bigquery.tables.update', 'bigquery.tables.updateData', 'bigquery.tables.createSnapshot'],
+    'destination table',
+    'roles/bigquery.dataEditor',
+  );
+
+  const location = table.location;
+  const kept = await takeSnapshot(rest, dest, {
+    retentionDays,
+    provenance: current,
+    reason: 'before-rollback',
+    location,
+  });
+  reporter.progress(`kept the current version as ${kept.id}`);
+  try {
+    await rest.runJob(
+      {
+        copy: {
+          sourceTables: [tableReference(targetRef)],
+          destinationTable: tableReference(dest),
+          operationType: 'RESTORE',
+          writeDisposition: 'WRITE_TRUNCATE',
+        },
+      },
+      location,
+    );
+  } catch (error) {
+    if (error instanceof JobFailedError) {
+      throw new CliError(
+        `restore of ${target.id} failed (${error.reason}): ${error.message}; ${dest.id} is unchanged`,
+        ExitCode.failed,
+      );
+    }
+    throw explainBigQueryError(error, {
+      action: 'start the restore job for',
+      resource: dest.id,
+      permission: 'bigquery.jobs.create on the billing project',
+    });
+  }
+  const restoredAt = Date.now();
+  const base = target.provenance ?? current;
+  const provenance: Provenance = {
+    ...(base ?? {
+      sourceId: 'unknown',
+      sourceLastModified: 0,
+      rows: 0,
+      bytes: 0,
+      schemaFingerprint: '',
+      copiedAt: 0,
+      toolVersion: '',
+      verification: 'metadata',
+    }),
+    restoredFrom: target.id,
+    restoredAt,
+  };
+  const restored = await rest.getTable(dest);
+  await rest.patchTable(dest, provenancePatch(provenance, restored.description));
+  reporter.result(
+    {
+      command: 'rollback',
+      outcome: 'restored',
+      destination: dest.id,
+      snapshot: target,
+      keptCurrentAs: kept.id,
+      provenance,
+    },
+    [
+      `restored ${dest.id} from ${target.id} (${restored.numRows} rows); the replaced version is kept as ${kept.id}`,
+    ],
+  );
+}
+
+function chooseSnapshot(
+  snapshots: SnapshotInfo[],
+  current: Provenance | undefined,
+  to: string | undefined,
+  dest: { id: string },
+): SnapshotInfo {
+  if (to) {
+    const id = to.includes('.') ? to : `${dest.id.split('.').slice(0, 2).join('.')}.${to}`;
+    const found = snapshots.find((s) => s.id === id);
+    if (!found) {
+      throw preflightError(
+        `No snapshot ${id} of ${dest.id}. Available: ${snapshots.map((s) => s.tableId).join(', ') || 'none'}`,
+      );
+    }
+    return found;
+  }
+  const older = snapshots.find(
+    (s) => !current || !s.provenance || s.provenance.sourceLastModified !== current.sourceLastModified,
+  );
+  if (!older) throw preflightError(`No snapshot of ${dest.id} holds a version other than the published one.`);
+  return older;
+}

@@ -1,0 +1,90 @@
+import { parseTableId } from '../../../../api/src/sources/bigquery/identifiers.js';
+import { billingProject, commonHelp, parseFlags } from '../args.js';
+import { connect } from '../connect.js';
+import { explainBigQueryError } from '../errors.js';
+import { type Io, Reporter } from '../output.js';
+import { isSameVersion, readProvenance, sourceVersion } from '../provenance.js';
+import { listSnapshots } from '../snapshots.js';
+import { tableIdFlag } from '../table-id.js';
+
+export const statusHelp = `Usage: stable-copy status --dest P.D.T [--source P.D.T] [flags]
+
+Shows the version published in the destination (its provenance), the snapshots kept of previous
+versions, and how far behind the source it is (the source defaults to the one recorded in the
+provenance). Reads only; queries nothing.
+
+${commonHelp}
+`;
+
+export async function status(argv: string[], io: Io): Promise<void> {
+  const flags = parseFlags(argv, { dest: { type: 'string' }, source: { type: 'string' } });
+  if (flags.help) {
+    io.stdout.write(statusHelp);
+    return;
+  }
+  const dest = tableIdFlag('dest', flags.dest);
+  const reporter = new Reporter(io, flags.json === true);
+  const rest = connect(io.env, billingProject(flags['billing-project'], io.env, dest.projectId));
+
+  const table = await rest.getTable(dest).catch((error) => {
+    throw explainBigQueryError(error, {
+      action: 'read',
+      resource: dest.id,
+      permission: 'bigquery.tables.get',
+    });
+  });
+  const published = readProvenance(table);
+  const snapshots = await listSnapshots(rest, dest);
+  const sourceId = flags.source ? tableIdFlag('source', flags.source).id : published?.sourceId;
+  const sourceRef = sourceId ? parseTableId(sourceId) : null;
+
+  let behind: Record<string, unknown> | undefined;
+  if (sourceRef) {
+    try {
+      const current = sourceVersion(await rest.getTable(sourceRef), sourceRef.id);
+      const upToDate = isSameVersion(published, current);
+      behind = {
+        source: sourceRef.id,
+        upToDate,
+        sourceLastModified: current.sourceLastModified,
+        publishedSourceLastModified: published?.sourceLastModified,
+        lagMs: upToDate ? 0 : current.sourceLastModified - (published?.sourceLastModified ?? 0),
+        sourceRows: current.rows,
+        rowsDifference: current.rows - (published?.rows ?? Number(table.numRows ?? 0)),
+      };
+    } catch (error) {
+      behind = { source: sourceRef.id, error: (error as Error).message };
+    }
+  }
+  const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : 'unknown');
+  reporter.result(
+    {
+      command: 'status',
+      destination: dest.id,
+      rows: Number(table.numRows ?? 0),
+      bytes: Number(table.numBytes ?? 0),
+      lastModified: Number(table.lastModifiedTime ?? 0),
+      published: published ?? null,
+      snapshots,
+      behind: behind ?? null,
+    },
+    [
+      published
+        ? `${dest.id}: ${published.sourceId} as modified ${iso(published.sourceLastModified)}, ${published.rows} rows, published ${iso(published.copiedAt)}` +
+          (published.restoredFrom ? ` (restored from ${published.restoredFrom})` : '')
+        : `${dest.id}: no stable-copy provenance (not published by this tool)`,
+      `snapshots (${snapshots.length}):`,
+      ...snapshots.map(
+        (s) =>
+          `  ${s.id}  taken ${iso(s.snapshotTime)}  expires ${iso(s.expirationTime)}  holds ${s.provenance ? `source modified ${iso(s.provenance.sourceLastModified)}, ${s.provenance.rows} rows` : 'unknown version'}`,
+      ),
+      !behind
+        ? 'source: unknown (pass --source)'
+        : behind.error
+          ? `source ${behind.source}: could not be read (${behind.error})`
+          : behind.upToDate
+            ? `source ${behind.source}: up to date`
+            : `source ${behind.source}: behind by ${Math.round(Number(behind.lagMs) / 60000)} minutes of source changes (${behind.rowsDifference} rows difference); run sync`,
+    ],
+  );
+}

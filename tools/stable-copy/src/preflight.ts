@@ -1,0 +1,121 @@
+import type { BigQueryRest, DatasetResource, TableResource } from './bigquery.js';
+import { explainBigQueryError, isNotFound, preflightError } from './errors.js';
+import type { TableRef } from './table-id.js';
+
+/** What a sync needs on the source table (reading it by a copy job). */
+export const sourcePermissions = ['bigquery.tables.get', 'bigquery.tables.getData'];
+/** What a sync needs on an existing destination table (snapshot it, then replace its data and labels). */
+export const destinationPermissions = [
+  'bigquery.tables.get',
+  'bigquery.tables.getData',
+  'bigquery.tables.update',
+  'bigquery.tables.updateData',
+  'bigquery.tables.createSnapshot',
+];
+
+export interface PreflightResult {
+  source: TableResource;
+  /** The location every job runs in: the source's (copy jobs cannot cross locations). */
+  location: string;
+  /** Undefined when the destination dataset does not exist yet (the sync creates it). */
+  destinationDataset?: DatasetResource;
+  destination?: TableResource;
+}
+
+/**
+ * Everything a sync checks before creating anything: the source is a readable table with a known
+ * location; the destination dataset, if it exists, is in that location; an existing destination
+ * is a table we may snapshot and replace. Every refusal names the permission or the fix.
+ * Only reads are made (tables.testIamPermissions is a read: it reports, it changes nothing).
+ */
+export async function preflight(
+  rest: BigQueryRest,
+  sourceRef: TableRef,
+  destRef: TableRef,
+): Promise<PreflightResult> {
+  const source = await rest.getTable(sourceRef).catch((error) => {
+    throw explainBigQueryError(error, {
+      action: 'read the metadata of source table',
+      resource: sourceRef.id,
+      permission: 'bigquery.tables.get',
+      role: 'roles/bigquery.dataViewer',
+    });
+  });
+  if (source.type !== 'TABLE') {
+    throw preflightError(
+      `Source ${sourceRef.id} is a ${source.type}, not a TABLE: a copy job can only copy tables.`,
+    );
+  }
+  const location = source.location;
+  if (!location) throw preflightError(`BigQuery did not report the location of source ${sourceRef.id}.`);
+  await requirePermissions(rest, sourceRef, sourcePermissions, 'source table', 'roles/bigquery.dataViewer');
+
+  let destinationDataset: DatasetResource | undefined;
+  try {
+    destinationDataset = await rest.getDataset(destRef.projectId, destRef.datasetId);
+  } catch (error) {
+    if (!isNotFound(error)) {
+      throw explainBigQueryError(error, {
+        action: 'read destination dataset',
+        resource: `${destRef.projectId}.${destRef.datasetId}`,
+        permission: 'bigquery.datasets.get',
+        role: 'roles/bigquery.dataEditor',
+      });
+    }
+  }
+  if (destinationDataset && !sameLocation(destinationDataset.location, location)) {
+    throw preflightError(
+      `Location mismatch: source ${sourceRef.id} is in ${location} but destination dataset ` +
+        `${destRef.projectId}.${destRef.datasetId} is in ${destinationDataset.location}. Copy jobs cannot cross ` +
+        `locations. Fix: choose a destination dataset in ${location} (a missing dataset is created there).`,
+    );
+  }
+  const destination = destinationDataset ? await findDestination(rest, destRef) : undefined;
+  if (destination) {
+    if (destination.type !== 'TABLE') {
+      throw preflightError(
+        `Destination ${destRef.id} is a ${destination.type}; it must be a TABLE (or not exist).`,
+      );
+    }
+    await requirePermissions(
+      rest,
+      destRef,
+      destinationPermissions,
+      'destination table',
+      'roles/bigquery.dataEditor',
+    );
+  }
+  return { source, location, destinationDataset, destination };
+}
+
+async function findDestination(rest: BigQueryRest, destRef: TableRef): Promise<TableResource | undefined> {
+  return rest.findTable(destRef).catch((error) => {
+    throw explainBigQueryError(error, {
+      action: 'read destination table',
+      resource: destRef.id,
+      permission: 'bigquery.tables.get',
+      role: 'roles/bigquery.dataViewer',
+    });
+  });
+}
+
+/** Asks BigQuery which of `permissions` we hold on `ref`; stops naming the first ones missing. */
+export async function requirePermissions(
+  rest: BigQueryRest,
+  ref: TableRef,
+  permissions: string[],
+  what: string,
+  role: string,
+): Promise<void> {
+  const granted = new Set(await rest.testTablePermissions(ref, permissions));
+  const missing = permissions.filter((p) => !granted.has(p));
+  if (missing.length > 0) {
+    throw preflightError(
+      `Missing permission on ${what} ${ref.id}: ${missing.join(', ')}. Grant them (e.g. ${role}) to the account running stable-copy.`,
+    );
+  }
+}
+
+function sameLocation(a: string | undefined, b: string): boolean {
+  return (a ?? '').toLowerCase() === b.toLowerCase();
+}

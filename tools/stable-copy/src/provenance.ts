@@ -1,0 +1,107 @@
+import type { TableResource } from './bigquery.js';
+import { schemaFingerprint } from './schema.js';
+import { toolVersion } from './version.js';
+
+/**
+ * Where a published table came from. The full record lives in the table description (one JSON
+ * line, exact ids and numbers); the same facts go into labels, shortened to BigQuery's label
+ * rules, so they can be filtered on in the console and in INFORMATION_SCHEMA.
+ */
+export interface Provenance {
+  sourceId: string;
+  /** The source's lastModifiedTime (epoch ms) for the version copied. */
+  sourceLastModified: number;
+  rows: number;
+  bytes: number;
+  schemaFingerprint: string;
+  /** When the copy was published (epoch ms). */
+  copiedAt: number;
+  toolVersion: string;
+  verification: 'metadata' | 'full';
+  /** Content fingerprint (`--verify full`), as BigQuery's BIT_XOR of FARM_FINGERPRINT returned it. */
+  contentFingerprint?: string;
+  /** Set by `rollback`: the snapshot this version was restored from, and when. */
+  restoredFrom?: string;
+  restoredAt?: number;
+}
+
+const marker = 'stable-copy-provenance: ';
+
+/** The source version a table resource shows: what provenance must match to be "up to date". */
+export function sourceVersion(source: TableResource, sourceId: string) {
+  return {
+    sourceId,
+    sourceLastModified: Number(source.lastModifiedTime ?? 0),
+    rows: Number(source.numRows ?? 0),
+    bytes: Number(source.numBytes ?? 0),
+    schemaFingerprint: schemaFingerprint(source.schema?.fields),
+  };
+}
+
+export function newProvenance(
+  version: ReturnType<typeof sourceVersion>,
+  extra: Pick<Provenance, 'verification' | 'contentFingerprint'>,
+  copiedAt = Date.now(),
+): Provenance {
+  return { ...version, copiedAt, toolVersion, ...extra };
+}
+
+/** The tables.patch body that records `p` on the destination (labels merge; null removes one). */
+export function provenancePatch(p: Provenance, existingDescription?: string) {
+  const labels: Record<string, string | null> = {
+    'stable-copy-source': labelValue(p.sourceId),
+    'stable-copy-source-modified': String(p.sourceLastModified),
+    'stable-copy-rows': String(p.rows),
+    'stable-copy-bytes': String(p.bytes),
+    'stable-copy-schema': p.schemaFingerprint,
+    'stable-copy-copied-at': String(p.copiedAt),
+    'stable-copy-tool-version': labelValue(p.toolVersion),
+    'stable-copy-verification': p.verification,
+    'stable-copy-restored-from': p.restoredFrom ? labelValue(p.restoredFrom) : null,
+    'stable-copy-restored-at': p.restoredAt ? String(p.restoredAt) : null,
+  };
+  return { labels, description: describe(p, existingDescription) };
+}
+
+/** The provenance recorded on a table, or undefined when it has none (not made by this tool). */
+export function readProvenance(table: TableResource | undefined): Provenance | undefined {
+  const line = table?.description?.split('\n').find((l) => l.startsWith(marker));
+  if (!line) return undefined;
+  try {
+    return JSON.parse(line.slice(marker.length)) as Provenance;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `published` holds exactly the source version `current` describes. */
+export function isSameVersion(published: Provenance | undefined, current: ReturnType<typeof sourceVersion>) {
+  return (
+    published !== undefined &&
+    published.sourceId === current.sourceId &&
+    published.sourceLastModified === current.sourceLastModified &&
+    published.rows === current.rows &&
+    published.schemaFingerprint === current.schemaFingerprint
+  );
+}
+
+function describe(p: Provenance, existing?: string): string {
+  // Keep what people wrote above our record; replace only our lines.
+  const own = (existing ?? '')
+    .split('\n')
+    .filter((l) => !l.startsWith(marker) && !l.startsWith('Stable copy of '))
+    .join('\n')
+    .trim();
+  const summary = p.restoredFrom
+    ? `Stable copy of ${p.sourceId}, restored from snapshot ${p.restoredFrom} by stable-copy ${p.toolVersion}.`
+    : `Stable copy of ${p.sourceId} (source modified ${new Date(p.sourceLastModified).toISOString()}), verified (${p.verification}) and published by stable-copy ${p.toolVersion}.`;
+  return [own, summary, `${marker}${JSON.stringify(p)}`].filter(Boolean).join('\n');
+}
+
+/** Label values: ≤ 63 chars of lowercase letters, digits, `_` and `-`. */
+export function labelValue(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '_')
+    .slice(0, 63);
+}

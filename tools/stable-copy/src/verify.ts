@@ -1,0 +1,144 @@
+import type { BigQueryRest, TableResource } from './bigquery.js';
+import { CliError, ExitCode, explainBigQueryError } from './errors.js';
+import { formatQueryCost, type Reporter } from './output.js';
+import { schemaFingerprint } from './schema.js';
+import type { TableRef } from './table-id.js';
+
+export type VerificationLevel = 'metadata' | 'full';
+
+export interface VerificationResult {
+  level: VerificationLevel;
+  rows: number;
+  bytes: number;
+  schemaFingerprint: string;
+  /** `full` only: the fingerprint both sides agreed on, and what the two scans billed. */
+  contentFingerprint?: string;
+  bytesBilled?: number;
+}
+
+export class VerificationError extends CliError {
+  constructor(readonly differences: string[]) {
+    super(
+      `Verification failed: ${differences.join('; ')}. The destination was not changed.`,
+      ExitCode.verification,
+    );
+  }
+}
+
+/**
+ * The content fingerprint of a table: row count and an order-independent hash of every row
+ * (each row as JSON, hashed, XOR-ed). Computed by BigQuery, so it costs a full scan of the table;
+ * nothing but two numbers leaves BigQuery.
+ */
+export function fingerprintSql(table: TableRef, asOf: boolean): string {
+  return [
+    'SELECT COUNT(*) AS row_count, BIT_XOR(FARM_FINGERPRINT(TO_JSON_STRING(t))) AS content_fingerprint',
+    `FROM ${table.sql}${asOf ? ' FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS(@as_of_ms)' : ''} AS t`,
+  ].join(' ');
+}
+
+/** `metadata`: schema, row count and size of the staging copy equal the source's. */
+export function verifyMetadata(source: TableResource, staging: TableResource): VerificationResult {
+  const differences: string[] = [];
+  const [sourceSchema, stagingSchema] = [source.schema?.fields, staging.schema?.fields].map(
+    schemaFingerprint,
+  );
+  if (sourceSchema !== stagingSchema) differences.push(`schema ${stagingSchema} ≠ source ${sourceSchema}`);
+  for (const field of ['numRows', 'numBytes'] as const) {
+    if (source[field] !== staging[field])
+      differences.push(`${field} ${staging[field]} ≠ source ${source[field]}`);
+  }
+  if (differences.length > 0) throw new VerificationError(differences);
+  return {
+    level: 'metadata',
+    rows: Number(staging.numRows ?? 0),
+    bytes: Number(staging.numBytes ?? 0),
+    schemaFingerprint: stagingSchema ?? '',
+  };
+}
+
+/**
+ * `full`: the content fingerprint of the staging copy equals the source's as of the copy's
+ * snapshot time (`FOR SYSTEM_TIME AS OF`), so a source updated meanwhile is no false alarm.
+ * Both scans are dry-run first: their bytes are printed and checked against `maxBytes` before
+ * anything is billed; the real queries carry the cap as `maximumBytesBilled` too.
+ */
+export async function verifyFull(
+  rest: BigQueryRest,
+  reporter: Reporter,
+  input: {
+    source: TableRef;
+    staging: TableRef;
+    staged: TableResource;
+    asOfMs: number;
+    maxBytes?: number;
+    location: string;
+  },
+): Promise<VerificationResult> {
+  const scans = [
+    { name: 'staging copy', sql: fingerprintSql(input.staging, false), table: input.staging },
+    { name: 'source', sql: fingerprintSql(input.source, true), table: input.source },
+  ];
+  const parameters = [{ name: 'as_of_ms', type: 'INT64' as const, value: input.asOfMs }];
+  let planned = 0;
+  for (const scan of scans) {
+    const dry = await rest
+      .query(scan.sql, {
+        parameters: scan.table === input.source ? parameters : [],
+        dryRun: true,
+        location: input.location,
+      })
+      .catch((error) => {
+        throw explainBigQueryError(error, { action: 'dry-run the fingerprint of', resource: scan.table.id });
+      });
+    planned += dry.bytesProcessed;
+  }
+  reporter.progress(`full verification will scan ${formatQueryCost(planned)}`);
+  enforceMaxBytes(planned, input.maxBytes, 'full verification');
+  const results = [];
+  let billed = 0;
+  for (const scan of scans) {
+    const answer = await rest
+      .query(scan.sql, {
+        parameters: scan.table === input.source ? parameters : [],
+        maximumBytesBilled: input.maxBytes,
+        location: input.location,
+      })
+      .catch((error) => {
+        throw explainBigQueryError(error, { action: 'compute the fingerprint of', resource: scan.table.id });
+      });
+    billed += answer.bytesBilled;
+    const row = answer.rows[0] ?? {};
+    results.push({
+      name: scan.name,
+      rows: String(row.row_count),
+      fingerprint: String(row.content_fingerprint),
+    });
+  }
+  const [staging, source] = results as [(typeof results)[0], (typeof results)[0]];
+  const differences: string[] = [];
+  if (staging.rows !== source.rows) differences.push(`row count ${staging.rows} ≠ source ${source.rows}`);
+  if (staging.fingerprint !== source.fingerprint)
+    differences.push(`content fingerprint ${staging.fingerprint} ≠ source ${source.fingerprint}`);
+  if (staging.rows !== String(input.staged.numRows ?? ''))
+    differences.push(`staging numRows ${input.staged.numRows} ≠ counted ${staging.rows}`);
+  if (differences.length > 0) throw new VerificationError(differences);
+  return {
+    level: 'full',
+    rows: Number(staging.rows),
+    bytes: Number(input.staged.numBytes ?? 0),
+    schemaFingerprint: schemaFingerprint(input.staged.schema?.fields),
+    contentFingerprint: staging.fingerprint,
+    bytesBilled: billed,
+  };
+}
+
+/** Stops (exit 5) when `bytes` would go over the `--max-bytes` cap. */
+export function enforceMaxBytes(bytes: number, maxBytes: number | undefined, what: string): void {
+  if (maxBytes !== undefined && bytes > maxBytes) {
+    throw new CliError(
+      `${what} would scan ${bytes} bytes, over --max-bytes ${maxBytes}; nothing was billed. Raise --max-bytes or use --verify metadata.`,
+      ExitCode.costCap,
+    );
+  }
+}
