@@ -9,6 +9,7 @@ import { healthRoutes } from './routes/health.js';
 import { rootRoutes } from './routes/root.js';
 import { tableRoutes } from './routes/tables.js';
 import { tilesetRoutes } from './routes/tilesets.js';
+import { viewerRoutes } from './routes/viewer.js';
 
 const SLOW_REQUEST_MS = 1000;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -90,6 +91,7 @@ export async function buildApp(
   healthRoutes(app, context);
   tilesetRoutes(app, context);
   tableRoutes(app, context);
+  viewerRoutes(app, context);
   app.addHook('onClose', async () => context.source.close());
   return app;
 }

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+
+/** `viewer/dist` of this repository, whether we run from `api/src` (tsx) or `api/dist` (built). */
+const DEFAULT_VIEWER_DIR = fileURLToPath(new URL('../../../viewer/dist/', import.meta.url));
+const BUILD_COMMAND = 'npm run build -w @tilestack/viewer';
+/** Short on purpose: asset names carry no content hash, so a new build must reach browsers soon. */
+const ASSET_MAX_AGE_MS = 300_000;
+
+/**
+ * `/viewer/`: the environment viewer's static files (built by the viewer workspace). A missing build
+ * is not fatal: the API serves tiles without it, and `/viewer/` explains how to build it. The check
+ * runs per request, so building while the API runs is enough — no restart.
+ */
+export function viewerRoutes(app: FastifyInstance, { config }: AppContext): void {
+  if (!config.VIEWER_ENABLED) return;
+  const root = resolve(config.VIEWER_DIR ?? DEFAULT_VIEWER_DIR);
+  const built = () => existsSync(join(root, 'index.html'));
+
+  app.register(
+    async (scope) => {
+      if (!built())
+        scope.log.warn({ root }, `viewer not built; /viewer/ answers 404 until: ${BUILD_COMMAND}`);
+
+      // The page loads its assets by relative URL, so `/viewer` must become `/viewer/`.
+      scope.addHook('onRequest', async (request, reply) => {
+        const [path = '', query] = request.url.split('?', 2);
+        if (path === '/viewer')
+          return reply.redirect(`/viewer/${query === undefined ? '' : `?${query}`}`, 301);
+      });
+
+      await scope.register(fastifyStatic, {
+        root,
+        prefix: '/',
+        // The build writes `.gz` twins: the bundle is ~1.6 MB raw, ~0.5 MB gzipped.
+        preCompressed: true,
+        maxAge: ASSET_MAX_AGE_MS,
+        suppressWarning: true,
+      });
+
+      // Explicit, because the router's ignoreTrailingSlash keeps `/viewer/` off the static wildcard.
+      scope.get('/', async (_request, reply) =>
+        built() ? reply.sendFile('index.html') : reply.callNotFound(),
+      );
+
+      scope.setNotFoundHandler((request, reply) => {
+        if (built()) {
+          reply.header('cache-control', 'public, max-age=30, s-maxage=60');
+          return reply.code(404).send({ error: 'not_found', message: `no viewer file at ${request.url}` });
+        }
+        // Not cached anywhere: the fix (a build) must show on the next reload.
+        reply.header('cache-control', 'no-store');
+        return reply.code(404).send({
+          error: 'viewer_not_built',
+          message: `the viewer is not built (no ${join(root, 'index.html')}): run \`${BUILD_COMMAND}\` (or set VIEWER_DIR)`,
+        });
+      });
+    },
+    { prefix: '/viewer' },
+  );
+}
