@@ -110,6 +110,14 @@ sub vcl_backend_response {
         return (deliver);
     }
 
+    # What the API marks uncacheable (health, readiness, metrics) is never stored. Our final
+    # return (deliver) skips the built-in VCL that would otherwise do this.
+    if (beresp.http.Cache-Control ~ "(?i)(^|[,\s])(no-store|no-cache|private)([,\s=]|$)" || beresp.http.Set-Cookie) {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 1s;
+        return (deliver);
+    }
+
     if (beresp.status != 200 && beresp.status != 204) {
         set beresp.uncacheable = true;
         set beresp.ttl = 1s;

@@ -87,6 +87,15 @@ describe('caching through a real varnishd', () => {
     }
   });
 
+  it('never stores what the API marks uncacheable (/readyz, /metrics)', async () => {
+    for (const path of ['/readyz', '/metrics']) {
+      const first = await get(path, {});
+      const second = await get(path, {});
+      expect(first.headers['cache-control']).toBe('no-store');
+      expect(second.headers['x-cache']).not.toBe('HIT');
+    }
+  });
+
   it('normalises requests: query order, Cookie and Authorization do not split the cache', async () => {
     const path = freshTile();
     const before = await apiTileRequests(api.url);
