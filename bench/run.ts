@@ -52,7 +52,8 @@ const minimal = ManagedProcess.start('minimal', process.execPath, [
   join(dataDir, `${SAMPLE_TILESET_ID}.mbtiles`),
   String(minimalPort),
 ]);
-const api = await startApi({ DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+// Production settings, except the per-client rate limit: the load generator is a single client.
+const api = await startApi({ DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0' });
 const varnish = await startVarnish({ backends: [{ host: '127.0.0.1', port: api.port }], size: '256m' });
 const results: LoadResult[] = [];
 try {

@@ -35,6 +35,7 @@ beforeAll(async () => {
     BIGQUERY_ALLOWED_DATASETS: TILESET_DATASET,
     BIGQUERY_TIMEOUT_MS: String(BUDGET_MS),
     CACHE_S_MAXAGE: '1',
+    RATE_LIMIT_PER_MINUTE: '0', // the test is one client
   };
   apis = [await startApi(env), await startApi(env)];
   cache = await startVarnish({ backends: apis.map((a) => ({ host: '127.0.0.1', port: a.port })) });

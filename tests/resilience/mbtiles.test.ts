@@ -10,7 +10,13 @@ import { type Stack, startStack } from '../../cache/src/stack.js';
 import { publish, record, sleep, uniqueMisses } from './support.js';
 
 const OSM = 'carto-demo-data.demo_tilesets.osm_buildings';
-const API_ENV = { SHUTDOWN_DRAIN_MS: '3000', CACHE_S_MAXAGE: '2', LOG_LEVEL: 'warn' };
+// One load generator is one client: the per-client rate limit would (rightly) stop it.
+const API_ENV = {
+  SHUTDOWN_DRAIN_MS: '3000',
+  CACHE_S_MAXAGE: '2',
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_PER_MINUTE: '0',
+};
 let stack: Stack;
 let tilePaths: string[];
 let dataDir: string;
