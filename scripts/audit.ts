@@ -1,0 +1,82 @@
+/**
+ * `npm run audit`: fails on HIGH or CRITICAL advisories in production dependencies, except those listed
+ * in `audit-exceptions.json` with a reason and an expiry date (an expired exception fails again, so
+ * nobody forgets one). Runs in CI (GitHub reaches npm's advisory endpoint; this sandbox does not).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface AuditException {
+  advisory: string;
+  package: string;
+  reason: string;
+  expires: string;
+}
+
+interface Via {
+  url?: string;
+  title?: string;
+  severity?: string;
+  name?: string;
+}
+
+export interface AuditReport {
+  vulnerabilities?: Record<string, { name: string; severity: string; via: (Via | string)[] }>;
+}
+
+export interface Finding {
+  package: string;
+  advisory: string;
+  severity: string;
+  title: string;
+}
+
+const BLOCKING = new Set(['high', 'critical']);
+
+/** Blocking findings of an `npm audit --json` report, and the exceptions that are used but expired. */
+export function evaluate(report: AuditReport, exceptions: AuditException[], today: string) {
+  const findings: Finding[] = [];
+  for (const vulnerability of Object.values(report.vulnerabilities ?? {})) {
+    for (const via of vulnerability.via) {
+      if (typeof via === 'string' || !BLOCKING.has(via.severity ?? '')) continue;
+      findings.push({
+        package: vulnerability.name,
+        advisory: via.url?.split('/').pop() ?? 'unknown',
+        severity: via.severity ?? 'unknown',
+        title: via.title ?? '',
+      });
+    }
+  }
+  const excepted = (f: Finding) =>
+    exceptions.find((e) => e.advisory === f.advisory && e.package === f.package && e.expires >= today);
+  const expired = exceptions.filter((e) => e.expires < today);
+  return { blocking: findings.filter((f) => !excepted(f)), excepted: findings.filter(excepted), expired };
+}
+
+function main(): void {
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  let output: string;
+  try {
+    output = execFileSync('npm', ['audit', '--omit=dev', '--json'], { cwd: root, encoding: 'utf8' });
+  } catch (error) {
+    output = String((error as { stdout?: string }).stdout ?? ''); // npm audit exits 1 when it finds anything
+  }
+  const report = JSON.parse(output) as AuditReport & { statusCode?: number; message?: string };
+  if (report.statusCode && !report.vulnerabilities) {
+    console.error(`audit: the advisory service did not answer (${report.message}); cannot decide`);
+    process.exit(2);
+  }
+  const exceptions = JSON.parse(readFileSync(`${root}audit-exceptions.json`, 'utf8')) as AuditException[];
+  const { blocking, excepted, expired } = evaluate(report, exceptions, new Date().toISOString().slice(0, 10));
+  for (const f of excepted) console.log(`audit: excepted ${f.severity} ${f.advisory} in ${f.package}`);
+  for (const e of expired)
+    console.error(`audit: exception for ${e.advisory} (${e.package}) expired on ${e.expires}`);
+  for (const f of blocking) console.error(`audit: ${f.severity} ${f.advisory} in ${f.package}: ${f.title}`);
+  console.log(
+    `audit: ${blocking.length} blocking, ${excepted.length} excepted, ${expired.length} expired exceptions`,
+  );
+  process.exit(blocking.length > 0 ? 1 : 0);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();
