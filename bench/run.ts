@@ -19,6 +19,9 @@ import { machineDescription } from './machine.js';
 import { writeSection } from './report.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+// Targets are measured in interleaved rounds and the best round of each is kept: on a 2-core machine
+// that also runs the load generator, one unlucky scheduling burst should not decide a comparison.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const DOC = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 
@@ -58,11 +61,18 @@ const varnish = await startVarnish({ backends: [{ host: '127.0.0.1', port: api.p
 const results: LoadResult[] = [];
 try {
   await minimal.readyOrExit(waitForHttp(`http://127.0.0.1:${minimalPort}${paths[0]}`));
-  results.push(
-    await measure(`minimal node:http + ${sqliteEngine()}`, `http://127.0.0.1:${minimalPort}`, paths),
-  );
-  results.push(await measure('tilestack API direct', api.url, paths));
-  results.push(await measure('Varnish cache hits → API', varnish.url, paths));
+  const targets: [string, string][] = [
+    [`minimal node:http + ${sqliteEngine()}`, `http://127.0.0.1:${minimalPort}`],
+    ['tilestack API direct', api.url],
+    ['Varnish cache hits → API', varnish.url],
+  ];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, [label, url]] of targets.entries()) {
+      const result = await measure(label, url, paths);
+      const best = results[i];
+      if (!best || result.rps > best.rps) results[i] = result;
+    }
+  }
 } finally {
   await varnish.stop();
   await api.process.stop();
@@ -78,7 +88,7 @@ const rows = results.map(
 const body = `## Tile throughput (\`npm run bench\`)
 Measured ${new Date().toISOString().slice(0, 10)} on ${machineDescription()}.
 Command: \`npm run bench\` (${SECONDS} s per target after a 2 s warm-up, ${CONNECTIONS} connections, autocannon in
-the same process; ${paths.length} distinct tile URLs at z12–16 over the sample city, a mix of 200 and 204).
+the same process, best of ${ROUNDS} interleaved rounds; ${paths.length} distinct tile URLs at z12–16 over the sample city, a mix of 200 and 204).
 
 | target | tiles/s | p50 ms | p99 ms | requests | errors | vs minimal |
 |---|---|---|---|---|---|---|
