@@ -5,8 +5,9 @@ import { connect } from '../connect.js';
 import { CliError, ExitCode, explainBigQueryError, JobFailedError, preflightError } from '../errors.js';
 import { type Io, Reporter } from '../output.js';
 import { requirePermissions } from '../preflight.js';
-import { type Provenance, provenancePatch, readProvenance } from '../provenance.js';
-import { listSnapshots, type SnapshotInfo, takeSnapshot } from '../snapshots.js';
+import { type Provenance, provenancePatch } from '../provenance.js';
+import { readPublished } from '../published.js';
+import { type SnapshotInfo, takeSnapshot } from '../snapshots.js';
 import { tableIdFlag } from '../table-id.js';
 
 export const rollbackHelp = `Usage: stable-copy rollback --dest P.D.T [--to SNAPSHOT] [flags]
@@ -43,15 +44,7 @@ export async function rollback(argv: string[], io: Io): Promise<void> {
   const reporter = new Reporter(io, flags.json === true);
   const rest = connect(io.env, billingProject(flags['billing-project'], io.env, dest.projectId));
 
-  const table = await rest.getTable(dest).catch((error) => {
-    throw explainBigQueryError(error, {
-      action: 'read',
-      resource: dest.id,
-      permission: 'bigquery.tables.get',
-    });
-  });
-  const current = readProvenance(table);
-  const snapshots = await listSnapshots(rest, dest);
+  const { table, provenance: current, snapshots } = await readPublished(rest, dest);
   const target = chooseSnapshot(snapshots, current, flags.to, dest);
   const targetRef = parseTableId(target.id);
   if (!targetRef) throw preflightError(`'${target.id}' is not a table id`);

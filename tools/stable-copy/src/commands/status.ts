@@ -1,10 +1,9 @@
 import { parseTableId } from '../../../../api/src/sources/bigquery/identifiers.js';
 import { billingProject, commonHelp, parseFlags } from '../args.js';
 import { connect } from '../connect.js';
-import { explainBigQueryError } from '../errors.js';
 import { type Io, Reporter } from '../output.js';
-import { isSameVersion, readProvenance, sourceVersion } from '../provenance.js';
-import { listSnapshots } from '../snapshots.js';
+import { isSameVersion, sourceVersion } from '../provenance.js';
+import { readPublished } from '../published.js';
 import { tableIdFlag } from '../table-id.js';
 
 export const statusHelp = `Usage: stable-copy status --dest P.D.T [--source P.D.T] [flags]
@@ -26,15 +25,7 @@ export async function status(argv: string[], io: Io): Promise<void> {
   const reporter = new Reporter(io, flags.json === true);
   const rest = connect(io.env, billingProject(flags['billing-project'], io.env, dest.projectId));
 
-  const table = await rest.getTable(dest).catch((error) => {
-    throw explainBigQueryError(error, {
-      action: 'read',
-      resource: dest.id,
-      permission: 'bigquery.tables.get',
-    });
-  });
-  const published = readProvenance(table);
-  const snapshots = await listSnapshots(rest, dest);
+  const { table, provenance: published, snapshots } = await readPublished(rest, dest);
   const sourceId = flags.source ? tableIdFlag('source', flags.source).id : published?.sourceId;
   const sourceRef = sourceId ? parseTableId(sourceId) : null;
 
