@@ -63,3 +63,22 @@ export class TtlMemo<V> {
     this.entries.set(key, { expires: Date.now() + ttlMs, value });
   }
 }
+
+/** A Map that forgets its oldest entries beyond `maxEntries` (insertion order). */
+export class BoundedMap<V> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(private readonly maxEntries: number) {}
+
+  get(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: V): void {
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(key, value);
+  }
+}
