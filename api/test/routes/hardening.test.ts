@@ -73,6 +73,8 @@ describe('trace ids in logs', () => {
       expect(completed).toMatchObject({
         'logging.googleapis.com/trace': `projects/tilestack-prod/traces/${trace}`,
       });
+      // No personal data in logs: no headers, no client address.
+      expect(JSON.stringify(lines)).not.toMatch(/traceparent|remoteAddress|"ip"|127\.0\.0\.1/);
     } finally {
       await app.close();
     }

@@ -152,6 +152,7 @@ describe('GET /maps/tileset/:tileset (TileJSON)', () => {
       bounds: [expect.any(Number), expect.any(Number), expect.any(Number), expect.any(Number)],
       center: [expect.any(Number), expect.any(Number), expect.any(Number)],
       vector_layers: [expect.objectContaining({ id: 'default' })],
+      attribution: 'tilestack sample data (synthetic)',
     });
     expect(doc.tiles[0]).toMatch(
       new RegExp(`^${api.url}/maps/tileset/${OSM}/\\{z\\}/\\{x\\}/\\{y\\}\\?v=[\\w-]+$`),

@@ -11,6 +11,9 @@ export class MbtilesFile {
 
   constructor(id: string, path: string) {
     this.db = openSqlite(path, { readonly: true });
+    // Tilesets are never written in place (new data arrives as a new file, renamed over the old one), so
+    // the connection keeps its read lock and maps the file: no lock, journal check or read() per tile.
+    this.db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA mmap_size = 1073741824;');
     this.selectTile = this.db.prepare(
       'SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?',
     );

@@ -1,0 +1,131 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Containers, labels } from './containers.js';
+import { exec, freePort, ROOT, RUN_ID, run, waitFor } from './engine.js';
+
+const engine = inject('engine');
+const image = inject('images').runtime.tag;
+const TILE = '/maps/tileset/carto-demo-data.demo_tilesets.osm_buildings/14/8024/6177';
+
+/** Runs a shell command in a throwaway container of the runtime image (as root: it may read all). */
+const inImage = (script: string) =>
+  run([
+    engine.name,
+    'run',
+    '--rm',
+    '--no-healthcheck',
+    '--user',
+    '0',
+    '--entrypoint',
+    '/bin/sh',
+    image,
+    '-c',
+    script,
+  ]);
+
+describe('API runtime image', () => {
+  const containers = new Containers(engine);
+  const name = `${RUN_ID}-api`;
+  let url = '';
+
+  beforeAll(async () => {
+    const port = await freePort();
+    // Production's constraints: read-only root filesystem with a writable /tmp (Kubernetes: emptyDir),
+    // the image's own user, no capabilities.
+    containers.start(
+      name,
+      ['--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '-p', `127.0.0.1:${port}:3000`],
+      image,
+    );
+    url = `http://127.0.0.1:${port}`;
+    await waitFor(`${url}/readyz`, 60_000);
+  });
+  afterAll(() => containers.cleanup());
+
+  it('serves a tile of the bundled sample data, with no volume', async () => {
+    const response = await fetch(`${url}${TILE}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
+    expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(100);
+  });
+
+  it('runs as the non-root node user (uid 1000) on a read-only root filesystem', () => {
+    expect(containers.exec(name, ['id', '-u']).stdout.trim()).toBe('1000');
+    expect(containers.exec(name, ['touch', '/app/x']).status).not.toBe(0);
+    expect(containers.exec(name, ['touch', '/tmp/x']).status).toBe(0);
+  });
+
+  it('is healthy by its own HEALTHCHECK', () => {
+    expect(containers.healthcheck(name, image)).toBe(true);
+  });
+
+  it('serves the viewer next to the API when the viewer workspace exists', async () => {
+    if (!existsSync(join(ROOT, 'viewer/package.json'))) return;
+    const response = await fetch(`${url}/viewer/`);
+    expect(response.status).toBe(200);
+  });
+
+  it('stops within 10 s on SIGTERM, cleanly (node is PID 1 and handles it)', () => {
+    const started = performance.now();
+    run([engine.name, 'stop', '-t', '10', name]);
+    const seconds = (performance.now() - started) / 1000;
+    expect(seconds).toBeLessThan(10);
+    expect(run([engine.name, 'inspect', '-f', '{{.State.ExitCode}}', name]).trim()).toBe('0');
+    expect(containers.logs(name)).toContain('shutdown complete');
+  });
+});
+
+describe('API runtime image contents', () => {
+  it('has no dev dependencies: no package the lock marks dev-only, no TypeScript toolchain', () => {
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean }>;
+    };
+    const devOnly = new Set(
+      Object.entries(lock.packages)
+        .filter(([path, p]) => p.dev && /^node_modules\/(@[^/]+\/)?[^/]+$/.test(path))
+        .map(([path]) => path.slice('node_modules/'.length)),
+    );
+    const installed = inImage(
+      'cd /app/node_modules && ls -d */ @*/*/ 2>/dev/null | sed "s:/$::" | grep -v "^@[^/]*$"',
+    )
+      .split('\n')
+      .filter(Boolean);
+    expect(installed.length).toBeGreaterThan(20);
+    expect(installed).toContain('fastify');
+    expect(installed.filter((name) => devOnly.has(name))).toEqual([]);
+    for (const tool of ['typescript', 'vitest', 'tsx', '@biomejs/biome', 'esbuild']) {
+      expect(installed).not.toContain(tool);
+    }
+  });
+
+  it('has no TypeScript sources, only the compiled API', () => {
+    expect(
+      inImage('find /app /usr/local \\( -name "*.ts" -o -name "*.mts" -o -name "*.cts" \\) -type f'),
+    ).toBe('');
+    expect(inImage('ls /app/api/dist/server.js /app/api/package.json /app/data')).toContain('server.js');
+  });
+
+  it('has no compiler, package manager or native build toolchain', () => {
+    const found = exec([
+      engine.name,
+      'run',
+      '--rm',
+      '--no-healthcheck',
+      '--entrypoint',
+      '/bin/sh',
+      image,
+      '-c',
+      'for c in gcc cc g++ make python3 npm npx corepack yarn; do command -v $c; done; true',
+    ]).stdout;
+    expect(found.trim()).toBe('');
+  });
+
+  it('carries OCI labels: source, revision, version', () => {
+    const l = labels(engine, image);
+    const version = JSON.parse(readFileSync(join(ROOT, 'api/package.json'), 'utf8')).version;
+    expect(l['org.opencontainers.image.version']).toBe(version);
+    expect(l['org.opencontainers.image.revision']).toMatch(/^([0-9a-f]{40}|unknown)$/);
+    expect(l).toHaveProperty(['org.opencontainers.image.source']);
+  });
+});
