@@ -398,10 +398,18 @@ describe('delivery: build once, promote the same digests dev -> staging -> prod'
     const builds = (publish.steps ?? []).filter((s) => s.uses?.startsWith('docker/build-push-action@'));
     expect(builds.map((b) => b.with?.file)).toEqual(['api/Dockerfile', 'cache/Dockerfile']);
     for (const build of builds) {
-      expect(build.with).toMatchObject({ context: '.', push: true, provenance: 'mode=max', sbom: true });
+      expect(build.with).toMatchObject({
+        context: '.',
+        push: true,
+        provenance: 'mode=max',
+        sbom: true,
+        // Apple Silicon laptops run the same images as the clusters.
+        platforms: 'linux/amd64,linux/arm64',
+      });
       expect(build.with?.tags).toMatch(/^\$\{\{ vars\.REGISTRY \}\}\/(api|cache):\$\{\{ github\.sha \}\}$/);
     }
     const steps = publish.steps ?? [];
+    expect(steps.some((s) => s.uses?.startsWith('docker/setup-qemu-action@'))).toBe(true);
     expect(steps.some((s) => /cosign sign --yes/.test(s.run ?? ''))).toBe(true);
     expect(steps.filter((s) => s.uses?.startsWith('actions/attest-build-provenance@'))).toHaveLength(2);
     expect(steps.filter((s) => s.uses?.startsWith('aquasecurity/trivy-action@'))).toHaveLength(2);
