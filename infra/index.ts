@@ -5,7 +5,7 @@ import { cluster } from './src/cluster.js';
 import { apiKsa, environment, hostname, k8sNamespace, project, region } from './src/config.js';
 import { dashboard } from './src/dashboard.js';
 import { stableDataset } from './src/data.js';
-import { address, certificate } from './src/edge.js';
+import { address } from './src/edge.js';
 import { githubProvider } from './src/github.js';
 import { apiServiceAccount, deployerServiceAccount, stableCopyServiceAccount } from './src/identity.js';
 import { uptimeCheck } from './src/monitoring.js';
@@ -25,7 +25,6 @@ export const apiServiceAccountEmail = apiServiceAccount.email;
 // Public entry (Ingress annotations and BackendConfig).
 export const staticIpName = address.name;
 export const staticIpAddress = address.address;
-export const certificateName = certificate.name;
 export const securityPolicyName = securityPolicy.name;
 
 // GitHub Actions (google-github-actions/auth inputs).

@@ -5,7 +5,7 @@ import { project } from './config.js';
 // project converges in one `pulumi up`. disableOnDestroy is false: destroying a stack must not
 // switch off an API something else in the project may use.
 const services = [
-  'compute.googleapis.com', // network, static IP, certificate, Cloud Armor
+  'compute.googleapis.com', // network, static IP, Cloud Armor (and the Ingress's certificate)
   'container.googleapis.com', // GKE
   'bigquery.googleapis.com', // stable dataset and the API's queries
   'iam.googleapis.com', // service accounts

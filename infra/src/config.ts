@@ -20,7 +20,7 @@ export const labels = { app: 'tilestack', environment, 'managed-by': 'pulumi' };
 export const sharedStack = cfg.get('sharedStack') ?? 'organization/tilestack-shared/shared';
 
 // Public entry.
-/** Public hostname of the environment; the managed certificate and the uptime check use it. */
+/** Public hostname of the environment; the uptime check uses it (the certificate is the Ingress's). */
 export const hostname = cfg.require('hostname');
 
 // Kubernetes names the manifests (deploy/k8s) use.

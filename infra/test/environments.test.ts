@@ -149,7 +149,6 @@ describe.each(stacks)('%s stack', (stack) => {
     const out = run().outputs;
     expect(await resolve(out.staticIpName as string)).toBe(`tilestack-${stack}-ip`);
     expect(await resolve(out.securityPolicyName as string)).toBe(`tilestack-${stack}-edge`);
-    expect(await resolve(out.certificateName as string)).toBe(`tilestack-${stack}-cert`);
     expect(await resolve(out.clusterName as string)).toBe(`tilestack-${stack}-gke`);
     expect(await resolve(out.namespace as string)).toBe('tilestack');
     expect(await resolve(out.deployerServiceAccountEmail as string)).toBe(
