@@ -17,7 +17,6 @@ export interface VarnishOptions {
 export interface Varnish {
   url: string;
   port: number;
-  workdir: string;
   process: ManagedProcess;
   stop(): Promise<void>;
 }
@@ -55,7 +54,6 @@ export async function startVarnish(options: VarnishOptions): Promise<Varnish> {
   return {
     url,
     port,
-    workdir: join(dir, 'work'),
     process: varnishd,
     stop: async () => {
       await varnishd.stop('SIGTERM');

@@ -1,7 +1,7 @@
-import * as gcp from '@pulumi/gcp';
+import { enableApis } from '../src/enable-apis.js';
 import { project } from './config.js';
 
-// Google APIs of the shared project. disableOnDestroy is false, as in the environments.
+// Google APIs of the shared project.
 const services = [
   'artifactregistry.googleapis.com', // the image registry
   'iam.googleapis.com', // Workload Identity pool and service account
@@ -13,12 +13,4 @@ const services = [
   'cloudresourcemanager.googleapis.com', // project IAM bindings
 ];
 
-export const apis = services.map(
-  (service) =>
-    new gcp.projects.Service(service.split('.')[0] ?? service, {
-      project,
-      service,
-      disableOnDestroy: false,
-      disableDependentServices: false,
-    }),
-);
+export const apis = enableApis(project, services);

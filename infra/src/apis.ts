@@ -1,9 +1,8 @@
-import * as gcp from '@pulumi/gcp';
 import { project } from './config.js';
+import { enableApis } from './enable-apis.js';
 
 // Google APIs this environment's resources need. Other modules depend on this list so a new
-// project converges in one `pulumi up`. disableOnDestroy is false: destroying a stack must not
-// switch off an API something else in the project may use.
+// project converges in one `pulumi up`.
 const services = [
   'compute.googleapis.com', // network, static IP, Cloud Armor (and the Ingress's certificate)
   'container.googleapis.com', // GKE
@@ -16,12 +15,4 @@ const services = [
   'binaryauthorization.googleapis.com', // deploy-time image signature check
 ];
 
-export const apis = services.map(
-  (service) =>
-    new gcp.projects.Service(service.split('.')[0] ?? service, {
-      project,
-      service,
-      disableOnDestroy: false,
-      disableDependentServices: false,
-    }),
-);
+export const apis = enableApis(project, services);
