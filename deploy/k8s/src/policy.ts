@@ -43,9 +43,22 @@ export function checkImages(objects: K8sObject[], { requireRealDigest = false } 
   );
 }
 
-/** Probes, resources and a restricted security context on every container of every workload. */
+/** Ports (names and numbers) a Service of `objects` sends traffic to on pods labelled `labels`. */
+function servedPorts(objects: K8sObject[], labels: Record<string, string> = {}): Set<string | number> {
+  const services = objects.filter(
+    (o) => o.kind === 'Service' && selects({ matchLabels: o.spec?.selector ?? {} }, labels),
+  );
+  return new Set(services.flatMap((s) => (s.spec.ports ?? []).map((p: K8sObject) => p.targetPort ?? p.port)));
+}
+
+/**
+ * Probes, resources and a restricted security context on every container of every workload. Readiness
+ * decides which endpoints a Service sends to, so only containers a Service targets must have one; others
+ * (a metrics sidecar) must not take the pod out of service.
+ */
 export function checkContainers(objects: K8sObject[]): string[] {
-  return workloads(objects).flatMap(({ object, spec }) => {
+  return workloads(objects).flatMap(({ object, spec, labels }) => {
+    const served = servedPorts(objects, labels);
     const pod = spec.securityContext ?? {};
     const problems: string[] = [];
     const at = `${object.kind} ${object.metadata.name}`;
@@ -58,9 +71,12 @@ export function checkContainers(objects: K8sObject[]): string[] {
       const security = container.securityContext ?? {};
       const isInit = (spec.initContainers ?? []).includes(container);
       if (!isInit) {
-        for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
+        for (const probe of ['livenessProbe', 'startupProbe'] as const) {
           if (!container[probe]) problems.push(`${where}: no ${probe}`);
         }
+        const ports = (container.ports ?? []).flatMap((p) => [p.name, p.containerPort]);
+        if (!container.readinessProbe && ports.some((p) => p !== undefined && served.has(p)))
+          problems.push(`${where}: a Service sends it traffic but it has no readinessProbe`);
       }
       problems.push(...checkResources(container).map((p) => `${where}: ${p}`));
       const runAsNonRoot = security.runAsNonRoot ?? pod.runAsNonRoot;

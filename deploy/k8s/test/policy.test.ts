@@ -35,8 +35,7 @@ describe.each(environments)('overlays/%s: containers', (env) => {
     const images = workloads(objects).flatMap(({ spec }) => containersOf(spec).map((c) => c.image));
     expect(images).toEqual([
       `REGION-docker.pkg.dev/PROJECT/tilestack/api@${placeholderDigest}`,
-      `REGION-docker.pkg.dev/PROJECT/tilestack/cache@${placeholderDigest}`,
-      `REGION-docker.pkg.dev/PROJECT/tilestack/cache@${placeholderDigest}`,
+      ...Array(3).fill(`REGION-docker.pkg.dev/PROJECT/tilestack/cache@${placeholderDigest}`),
     ]);
   });
 
@@ -111,6 +110,18 @@ describe('container check (doctored manifests)', () => {
       expect.stringMatching(/exporter: capabilities not dropped/),
       expect.stringMatching(/exporter: adds capabilities/),
     ]);
+  });
+
+  it('wants a readiness probe exactly where a Service sends traffic', () => {
+    const objects = renderOnce('prod');
+    const unready = doctor(cache, (d) => {
+      delete d.spec.template.spec.containers[0].readinessProbe;
+    });
+    const rest = objects.filter((o) => o.kind === 'Service');
+    expect(checkContainers([unready, ...rest])).toEqual([
+      expect.stringMatching(/container varnish: a Service sends it traffic but it has no readinessProbe/),
+    ]);
+    expect(checkContainers([cache, ...rest])).toEqual([]);
   });
 });
 
@@ -190,6 +201,32 @@ describe.each(environments)('overlays/%s: availability', (env) => {
     expect(cache.spec.strategy).toEqual({
       type: 'RollingUpdate',
       rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+    });
+  });
+
+  it('the exporter survives varnishstat failures and never decides the cache pod is unready', () => {
+    const exporter = cache.spec.template.spec.containers.find((c: K8sObject) => c.name === 'exporter');
+    expect(exporter.args).toContain('-no-exit');
+    expect(exporter.readinessProbe).toBeUndefined();
+  });
+
+  it('the new cache pod turns ready only once warmed, from the same settings as the cache', () => {
+    const warmer = cache.spec.template.spec.containers.find((c: K8sObject) => c.name === 'warmer');
+    expect(warmer.command).toEqual(['/usr/local/bin/warm', '--stay']);
+    expect(warmer.readinessProbe.exec.command).toEqual(['test', '-f', '/tmp/warm.done']);
+    const config = findGenerated(objects, 'ConfigMap', 'tilestack-cache-config').data;
+    expect(config.WARM_TILESETS.split(',').length).toBeGreaterThan(0);
+    // Warm-up budget inside the startup probe's, so a slow API never restarts the warmer.
+    const startup = warmer.startupProbe.periodSeconds * warmer.startupProbe.failureThreshold;
+    expect(Number(config.WARM_SECONDS)).toBeLessThan(startup);
+  });
+
+  it('voluntary evictions never take the only cache pod: a PDB and the Autopilot annotation', () => {
+    const pdb = find(objects, 'PodDisruptionBudget', 'tilestack-cache');
+    expect(pdb.spec.minAvailable).toBe(cache.spec.replicas);
+    expect(selects(pdb.spec.selector, cache.spec.template.metadata.labels)).toBe(true);
+    expect(cache.spec.template.metadata.annotations).toMatchObject({
+      'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false',
     });
   });
 

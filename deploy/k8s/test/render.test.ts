@@ -22,6 +22,7 @@ const expectedObjects = [
   'Service/tilestack-api',
   'Service/tilestack-cache',
   'PodDisruptionBudget/tilestack-api',
+  'PodDisruptionBudget/tilestack-cache',
   'Ingress/tilestack',
   'ManagedCertificate/tilestack',
   'FrontendConfig/tilestack',
