@@ -33,6 +33,10 @@ export const ciProvider = new gcp.iam.WorkloadIdentityPoolProvider('github-ci', 
     'google.subject': 'assertion.sub',
     'attribute.repository_id': 'assertion.repository_id',
     'attribute.ref': 'assertion.ref',
+    // The GitHub Environment of a job on main ('none' otherwise): the shared infra identity, made at
+    // bootstrap, trusts `attribute.main_environment/shared` only (infra/README.md).
+    'attribute.main_environment':
+      "assertion.ref == 'refs/heads/main' && has(assertion.environment) ? assertion.environment : 'none'",
   },
   oidc: { issuerUri: 'https://token.actions.githubusercontent.com' },
 });
@@ -52,6 +56,9 @@ export const publisher = new gcp.serviceaccount.Account(
 // Only workflows running on the publishing ref (the provider has already checked the repository)
 // may act as the publisher: branches and pull requests build and test, but cannot ship.
 export const publisherPrincipals = pulumi.interpolate`principalSet://iam.googleapis.com/${pool.name}/attribute.ref/${publishRef}`;
+
+/** Who may act as the shared stack's infra identity: jobs on main in the GitHub Environment `shared`. */
+export const sharedInfraPrincipals = pulumi.interpolate`principalSet://iam.googleapis.com/${pool.name}/attribute.main_environment/shared`;
 
 new gcp.serviceaccount.IAMMember('publisher-github-impersonation', {
   serviceAccountId: publisher.name,

@@ -2,7 +2,7 @@
 // Environments read these outputs through a StackReference (../src/shared.ts).
 import { attestor, attestorName, signingKeyVersion } from './attestation.js';
 import { githubRepositoryId, project, region } from './config.js';
-import { ciProvider, pool, publisher } from './github.js';
+import { ciProvider, pool, publisher, sharedInfraPrincipals } from './github.js';
 import { registryUrl, repository } from './registry.js';
 
 export { attestorName, githubRepositoryId, project, region, registryUrl, signingKeyVersion };
@@ -14,4 +14,6 @@ export const workloadIdentityPoolId = pool.workloadIdentityPoolId;
 /** google-github-actions/auth inputs of the image build job. */
 export const ciWorkloadIdentityProvider = ciProvider.name;
 export const publisherServiceAccountEmail = publisher.email;
+/** Member to grant roles/iam.workloadIdentityUser on the shared infra identity (bootstrap). */
+export { sharedInfraPrincipals };
 export const attestorId = attestor.name;

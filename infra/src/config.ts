@@ -58,8 +58,8 @@ export const stableDatasetId = cfg.get('stableDatasetId') ?? 'tilestack_stable';
 export const billingProject = cfg.get('billingProject') ?? project;
 
 // GitHub Actions.
-/** GitHub Environment a job must run in to act on this environment ('' = any job of the repository). */
-export const githubEnvironment = cfg.get('githubEnvironment') ?? '';
+/** Also require a GitHub-hosted runner and a push or manual run to act on this environment (prod). */
+export const githubStrict = cfg.getBoolean('githubStrict') ?? false;
 
 // Edge security.
 /** Requests per minute one client IP may send before Cloud Armor answers 429. */

@@ -1,5 +1,6 @@
 import type * as gcp from '@pulumi/gcp';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { admitsWith } from './cel.js';
 import {
   argsOf,
   envConfig,
@@ -103,12 +104,29 @@ describe.each(stacks)('%s stack', (stack) => {
     ]);
   });
 
-  test('GitHub Actions get in only from the repository, and for prod only from its environment', () => {
+  test('GitHub Actions get in only from the repository, on main, in the GitHub Environment of the stack', () => {
     const provider = argsOf<gcp.iam.WorkloadIdentityPoolProviderArgs>(named(run(), T.provider, 'github'));
-    const repositoryId = sharedOutputs().githubRepositoryId;
-    expect(provider.attributeCondition).toContain(`assertion.repository_id == '${repositoryId}'`);
-    if (stack === 'prod') expect(provider.attributeCondition).toContain("assertion.environment == 'prod'");
-    else expect(provider.attributeCondition).not.toContain('assertion.environment');
+    const repositoryId = sharedOutputs().githubRepositoryId ?? '';
+    const admits = admitsWith(provider.attributeCondition ?? '');
+    // Tokens as GitHub mints them (https://docs.github.com/en/actions/reference/security/oidc).
+    const deploy: Record<string, string> = {
+      repository_id: repositoryId,
+      ref: 'refs/heads/main',
+      environment: stack,
+      runner_environment: 'github-hosted',
+      event_name: 'push',
+    };
+    expect(admits(deploy)).toBe(true);
+    expect(admits({ ...deploy, event_name: 'workflow_dispatch' })).toBe(true);
+    expect(admits({ ...deploy, repository_id: '987654321' })).toBe(false);
+    expect(admits({ ...deploy, ref: 'refs/heads/feature' })).toBe(false);
+    expect(admits({ ...deploy, ref: 'refs/pull/7/merge', event_name: 'pull_request' })).toBe(false);
+    expect(admits({ ...deploy, environment: stack === 'dev' ? 'staging' : 'dev' })).toBe(false);
+    const { environment: _, ...withoutEnvironment } = deploy;
+    expect(admits(withoutEnvironment)).toBe(false);
+    // Prod, most strictly: no self-hosted runner, no scheduled run.
+    expect(admits({ ...deploy, runner_environment: 'self-hosted' })).toBe(stack !== 'prod');
+    expect(admits({ ...deploy, event_name: 'schedule' })).toBe(stack !== 'prod');
     expect(provider.oidc?.issuerUri).toBe('https://token.actions.githubusercontent.com');
     expect(provider.workloadIdentityPoolId).toBe(sharedOutputs().workloadIdentityPoolId);
     expect(provider.attributeMapping?.['attribute.tilestack_env']).toBe(

@@ -1,5 +1,6 @@
 import type * as gcp from '@pulumi/gcp';
 import { beforeAll, expect, test } from 'vitest';
+import { mapped } from './cel.js';
 import {
   argsOf,
   grants,
@@ -29,12 +30,22 @@ test('one Docker repository in the shared region with immutable tags', () => {
   expect(repository.cleanupPolicyDryRun).toBe(true);
 });
 
-test('the GitHub pool admits only the configured repository, through the OIDC issuer of GitHub Actions', () => {
+test('the GitHub pool admits only the configured repository, through the OIDC issuer of GitHub Actions', async () => {
   const provider = argsOf<gcp.iam.WorkloadIdentityPoolProviderArgs>(named(run, T.provider, 'github-ci'));
   expect(provider.attributeCondition).toBe(
     `assertion.repository_id == '${run.config['tilestack-shared:githubRepositoryId']}'`,
   );
   expect(provider.oidc?.issuerUri).toBe('https://token.actions.githubusercontent.com');
+  // The shared infra identity's attribute: the environment of a job on main, nothing else.
+  const environmentOf = (claims: Record<string, string>) =>
+    mapped(provider.attributeMapping?.['attribute.main_environment'] ?? '', claims);
+  expect(environmentOf({ ref: 'refs/heads/main', environment: 'shared' })).toBe('shared');
+  expect(environmentOf({ ref: 'refs/heads/feature', environment: 'shared' })).toBe('none');
+  expect(environmentOf({ ref: 'refs/heads/main' })).toBe('none');
+  expect(environmentOf({ ref: 'refs/pull/7/merge' })).toBe('none');
+  expect(await resolve(run.outputs.sharedInfraPrincipals)).toBe(
+    `principalSet://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/github-actions/attribute.main_environment/shared`,
+  );
   expect(argsOf<gcp.iam.WorkloadIdentityPoolArgs>(named(run, T.pool, 'github')).workloadIdentityPoolId).toBe(
     'github-actions',
   );
