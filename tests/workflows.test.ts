@@ -388,8 +388,10 @@ describe('delivery: build once, promote the same digests dev -> staging -> prod'
   });
 
   it('runs the prod deploy in the GitHub Environment `prod`', () => {
-    const prod = Object.values(delivery.jobs).find((j) => j.with?.environment === 'prod');
-    expect(prod?.uses).toBe('./.github/workflows/deploy.yml');
+    const prod = Object.values(delivery.jobs).find(
+      (j) => j.with?.environment === 'prod' && j.uses === './.github/workflows/deploy.yml',
+    );
+    expect(prod).toBeDefined();
     expect(deployJob.environment).toMatchObject({ name: '${{ inputs.environment }}' });
   });
 
@@ -440,7 +442,7 @@ describe('delivery: build once, promote the same digests dev -> staging -> prod'
   it("deploy.yml's first step refuses anything but REPOSITORY@sha256:<digest> (the step, run in bash)", () => {
     const guard = deployJob.steps?.[0] as Step;
     expect(guard.name).toMatch(/digest/i);
-    const env = { ENVIRONMENT: 'dev', PUBLIC_URL: 'https://tiles.example.com' };
+    const env = { ENVIRONMENT: 'dev', COMMIT: 'a'.repeat(40) };
     const good = runStep(guard, {
       ...env,
       API_IMAGE: `${REGISTRY}/api@${DIGEST}`,
@@ -459,21 +461,31 @@ describe('delivery: build once, promote the same digests dev -> staging -> prod'
     }
     const unknownEnv = runStep(guard, { ...env, ENVIRONMENT: 'qa', API_IMAGE: '', CACHE_IMAGE: '' });
     expect(unknownEnv.status).toBe(1);
+    const images = { API_IMAGE: `${REGISTRY}/api@${DIGEST}`, CACHE_IMAGE: `${REGISTRY}/cache@${DIGEST}` };
+    expect(runStep(guard, { ...env, ...images, COMMIT: 'main' }).status).toBe(1);
   });
 
-  it('pins the overlay with kustomize edit set image semantics, then applies it with kubectl apply -k', () => {
+  it("pins the images in the commit's own overlay, applies what check.ts passed, waits for a new entry, then smokes", () => {
     const steps = deployJob.steps ?? [];
     const index = (re: RegExp) => steps.findIndex((s) => re.test(s.run ?? ''));
-    const setImage = index(/scripts\/deploy\/set-images\.ts "deploy\/k8s\/overlays\/\$ENVIRONMENT"/);
-    const apply = index(/rollout\.sh apply "deploy\/k8s\/overlays\/\$ENVIRONMENT"/);
-    const wait = index(/rollout\.sh wait/);
-    const smoke = index(/npm run --silent smoke -- --base-url "\$PUBLIC_URL"/);
-    expect(setImage).toBeGreaterThan(0);
-    expect(apply).toBeGreaterThan(setImage);
-    expect(wait).toBeGreaterThan(apply);
-    expect(smoke).toBeGreaterThan(wait);
-    expect(steps[setImage]?.run).toMatch(/tilestack-api=\$API_IMAGE/);
-    expect(steps[setImage]?.run).toMatch(/tilestack-cache=\$CACHE_IMAGE/);
+    const guard = index(/deployed-commit\.sh check "\$COMMIT"/);
+    const render = index(/git worktree add --detach "\$MANIFESTS" "\$COMMIT"/);
+    const order = [
+      guard,
+      render,
+      index(/rollout\.sh apply "\$RUNNER_TEMP\/rendered\.yaml"/),
+      index(/rollout\.sh wait/),
+      index(/wait-for-entry\.sh/),
+      index(/npm run --silent smoke -- --base-url "\$PUBLIC_URL" --retries "\$RETRIES"/),
+      index(/deployed-commit\.sh record "\$COMMIT"/),
+    ];
+    expect(order[0]).toBeGreaterThan(0);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(steps[render]?.run).toMatch(/set-images\.ts "\$MANIFESTS\/deploy\/k8s\/overlays\/\$ENVIRONMENT"/);
+    expect(steps[render]?.run).toMatch(/tilestack-api=\$API_IMAGE" "tilestack-cache=\$CACHE_IMAGE/);
+    expect(steps[render]?.run).toMatch(/check\.ts --require-real-digest "\$RUNNER_TEMP\/rendered\.yaml"/);
+    const checkout = steps.find((s) => s.uses?.startsWith('actions/checkout@'));
+    expect(checkout?.with?.['fetch-depth']).toBe(0);
     const gke = steps.find((s) => s.uses?.startsWith('google-github-actions/get-gke-credentials@'));
     expect(gke?.with?.use_dns_based_endpoint).toBe(true);
   });
@@ -517,15 +529,20 @@ describe('infra.yml and stable-copy.yml', () => {
     expect(step?.with?.['cloud-url']).toBe('${{ vars.PULUMI_BACKEND_URL }}');
   });
 
-  it('runs pulumi up on merge shared -> dev -> staging -> prod, each in its GitHub Environment', () => {
-    expect((infra.on.push as { branches: string[] }).branches).toEqual(['main']);
-    const chain = ['shared', 'dev', 'staging', 'prod'].map((id) => infra.jobs[id] as Job);
-    chain.forEach((job, i) => {
-      expect(calledWorkflow(job)).toBe('pulumi-up.yml');
-      expect(job.with?.environment).toBe(['shared', 'dev', 'staging', 'prod'][i]);
-      expect(job.with?.stack).toBe(job.with?.environment);
-      if (i > 0) expect(needsOf(job)).toEqual([['shared', 'dev', 'staging'][i - 1]]);
+  it("runs each environment's pulumi up right before its deploy when a push changes infra, never on its own push", () => {
+    const delivery = workflow('delivery.yml');
+    expect(infra.on.push).toBeUndefined();
+    const chain = ['infra-shared', 'infra-dev', 'dev', 'infra-staging', 'staging', 'infra-prod', 'prod'];
+    chain.forEach((id, i) => {
+      const job = delivery.jobs[id] as Job;
+      if (id.startsWith('infra-')) {
+        expect(calledWorkflow(job)).toBe('pulumi-up.yml');
+        expect(job.with?.stack).toBe(id.slice('infra-'.length));
+        expect(job.with?.environment).toBe(job.with?.stack);
+      }
+      if (i > 0) expect(needsOf(job)).toContain(chain[i - 1]);
     });
+    expect(needsOf(delivery.jobs['infra-shared'] as Job)).toEqual(['changes']);
     const upJob = up.jobs.up as Job;
     expect(upJob.environment).toMatchObject({ name: '${{ inputs.environment }}' });
     expect(upJob.concurrency).toEqual({ group: 'infra-up-${{ inputs.stack }}', 'cancel-in-progress': false });
@@ -677,11 +694,11 @@ esac
   it('records the revisions, applies the overlay and waits for both Deployments', () => {
     const cluster = fakeCluster({ api: '3', cache: '7' });
     expect(cluster.run('revisions').stdout).toBe('api=3\ncache=7\n');
-    expect(cluster.run('apply', 'deploy/k8s/overlays/dev').status).toBe(0);
+    expect(cluster.run('apply', 'rendered.yaml').status).toBe(0);
     expect(cluster.run('wait').status).toBe(0);
     expect(cluster.log()).toEqual(
       expect.arrayContaining([
-        'apply -k deploy/k8s/overlays/dev',
+        'apply -f rendered.yaml',
         '-n tilestack rollout status deployment/tilestack-api --timeout=30s',
         '-n tilestack rollout status deployment/tilestack-cache --timeout=30s',
       ]),

@@ -3,7 +3,7 @@
 # by hand against any cluster kubectl points at):
 #
 #   rollout.sh revisions               print api=<rev> and cache=<rev>: the Deployments' current revisions
-#   rollout.sh apply OVERLAY_DIR       kubectl apply -k OVERLAY_DIR
+#   rollout.sh apply RENDERED.yaml     kubectl apply -f RENDERED.yaml (the manifests check.ts passed)
 #   rollout.sh wait                    kubectl rollout status for both Deployments, bounded by ROLLOUT_TIMEOUT
 #   rollout.sh undo API_REV CACHE_REV  roll each Deployment whose revision moved since `revisions` back to the
 #                                      recorded one (rollout undo --to-revision), then wait for it
@@ -37,8 +37,8 @@ case "${1:-}" in
     done
     ;;
   apply)
-    overlay="${2:?usage: rollout.sh apply OVERLAY_DIR}"
-    "$kubectl" apply -k "$overlay"
+    rendered="${2:?usage: rollout.sh apply RENDERED.yaml}"
+    "$kubectl" apply -f "$rendered"
     ;;
   wait)
     for pair in "${deployments[@]}"; do
