@@ -42,3 +42,15 @@ test.each([
   const known = keysRead(configFile, namespace);
   for (const key of Object.keys(stackConfig(file))) expect(known, key).toContain(key);
 });
+
+test.each(['Pulumi.dev.yaml', 'Pulumi.staging.yaml', 'Pulumi.prod.yaml', 'shared/Pulumi.shared.yaml'])(
+  '%s names the KMS key of the shared project as its secrets provider (CI never asks for a passphrase)',
+  (file) => {
+    const stack = parse(read(file)) as { secretsprovider?: string };
+    const shared = (parse(read('../environments.yaml')) as { shared: { project: string; region: string } })
+      .shared;
+    expect(stack.secretsprovider).toBe(
+      `gcpkms://projects/${shared.project}/locations/${shared.region}/keyRings/pulumi/cryptoKeys/state`,
+    );
+  },
+);
