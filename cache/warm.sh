@@ -8,7 +8,7 @@
 #                      starts at low zooms, so they are the hottest tiles whatever the traffic
 #   WARM_SECONDS       time budget (default 300): past it the cache turns ready, warm or not
 #   WARM_DONE          mark written when done (default /tmp/warm.done)
-# `warm --stay` then sleeps (a container that exits would be restarted, and warm again).
+# `warm --stay` then waits for SIGTERM (a container that exits would be restarted, and warm again).
 set -eu
 port=${VARNISH_HTTP_PORT:-8080}
 deadline=$((SECONDS + ${WARM_SECONDS:-300}))
@@ -45,4 +45,8 @@ while read -r path; do
 done < <(paths)
 echo "warm: $warmed cached, $failed failed, ${SECONDS}s"
 touch "${WARM_DONE:-/tmp/warm.done}"
-if [ "${1:-}" = --stay ]; then exec sleep infinity; fi
+if [ "${1:-}" = --stay ]; then
+  sleep infinity &
+  trap 'kill $!; exit 0' TERM
+  wait
+fi
