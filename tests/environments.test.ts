@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { find, findGenerated } from '../deploy/k8s/src/manifest.js';
 import { render } from '../deploy/k8s/src/render.js';
@@ -14,8 +14,13 @@ const source = readSource();
 const envs = ['dev', 'staging', 'prod'] as const;
 
 /** deploy/k8s and cache/ (what the overlays read) plus the source and every other copy, in a scratch dir. */
+const cleanups: Array<() => void> = [];
+afterAll(() => {
+  for (const cleanup of cleanups) cleanup();
+});
 function scratch(): string {
-  const { root } = scratchRepo();
+  const { root, cleanup } = scratchRepo();
+  cleanups.push(cleanup);
   for (const path of ['environments.yaml', ...copies(source).keys()])
     cpSync(join(REPO_ROOT, path), join(root, path));
   return root;
