@@ -1,5 +1,5 @@
 import { type CopyConfiguration, runCopyJob } from './copy.js';
-import { bigQueryError } from './errors.js';
+import { bigQueryError, StubError } from './errors.js';
 import { isComplete, type QueryEngine, type StubJob } from './jobs.js';
 import type { StubModel } from './model.js';
 import {
@@ -228,6 +228,8 @@ export const routes: Route[] = [
       const job = engine.find(request.pathParams.projectId ?? '', request.pathParams.jobId ?? '');
       await waitForJob(context, job, request.query.timeoutMs);
       if (job.cancelled) throw bigQueryError('stopped');
+      const failure = job.errorResult;
+      if (failure) throw new StubError(failure.status ?? 400, failure.reason, failure.message);
       if (!isComplete(job)) {
         return {
           status: 200,
@@ -269,13 +271,16 @@ export const routes: Route[] = [
         engine.register(job);
         return { status: 200, body: jobResource(job) };
       }
-      const job = engine.run({
+      const dryRun = body.configuration.dryRun === true;
+      // A dry run answers errors as HTTP errors: "an invalid query will return the same error it would if
+      // it wasn't a dry run" (JobConfiguration.dryRun).
+      const job = engine[dryRun ? 'run' : 'start']({
         projectId,
         query: query.query,
         queryParameters: query.queryParameters,
         useLegacySql: query.useLegacySql,
         maximumBytesBilled: query.maximumBytesBilled,
-        dryRun: body.configuration.dryRun === true,
+        dryRun,
         location: body.jobReference?.location,
         jobId,
         configuration: body.configuration,

@@ -224,9 +224,17 @@ describe('BigQuery stub: documented shapes', () => {
     await expect(rawQuery({ ...sql, query: wrongAliasOrder })).rejects.toMatchObject({
       message: `Syntax error: Unexpected keyword AS at [1:${wrongAliasOrder.lastIndexOf(' AS t') + 2}]`,
     });
+    // jobs.insert: a dry run answers the error; a real job is created DONE with status.errorResult.
     await expect(client.createQueryJob({ query: 'SELECT FROM', dryRun: true })).rejects.toMatchObject({
+      code: 400,
       errors: [{ reason: 'invalidQuery' }],
     });
+    await expect(client.createQueryJob({ query: 'SELECT FROM', jobId: 'bad' })).rejects.toMatchObject({
+      errors: [{ reason: 'invalidQuery' }],
+    });
+    const [failed] = await client.job('bad').getMetadata();
+    expect(failed.status).toMatchObject({ state: 'DONE', errorResult: { reason: 'invalidQuery' } });
+    await expect(client.job('bad').getQueryResults()).rejects.toMatchObject({ code: 400 });
   });
 
   // https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/query (QueryResponse, JobCreationReason)
