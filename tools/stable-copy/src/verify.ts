@@ -33,7 +33,8 @@ export class VerificationError extends CliError {
 export function fingerprintSql(table: TableRef, asOf: boolean): string {
   return [
     'SELECT COUNT(*) AS row_count, BIT_XOR(FARM_FINGERPRINT(TO_JSON_STRING(t))) AS content_fingerprint',
-    `FROM ${table.sql}${asOf ? ' FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS(@as_of_ms)' : ''} AS t`,
+    // GoogleSQL: `table_name [AS alias] [FOR SYSTEM_TIME AS OF …]`, alias first.
+    `FROM ${table.sql} AS t${asOf ? ' FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS(@as_of_ms)' : ''}`,
   ].join(' ');
 }
 
