@@ -42,7 +42,7 @@ export async function buildApp(
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    // A GET-only API reads no body; a request (headers and any body) not fully arrived in time gets 408.
+    // A request (headers and any body) not fully arrived within REQUEST_TIMEOUT_MS gets 408; checked every second.
     requestTimeout: config.REQUEST_TIMEOUT_MS,
     http: { joinDuplicateHeaders: true, connectionsCheckingInterval: 1000 },
     clientErrorHandler,
