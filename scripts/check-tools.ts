@@ -20,9 +20,9 @@ interface Tool {
 type Purpose = 'test' | 'bench';
 
 const engines = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).engines.node;
-export const CONTAINER = 'or run everything in the dev image: docker compose run --rm test';
+const CONTAINER = 'or run everything in the dev image: docker compose run --rm test';
 
-export const TOOLS: Tool[] = [
+const TOOLS: Tool[] = [
   {
     name: 'varnishd',
     // default.vcl is `vcl 4.1` (6.0+) and is tested on 7.1, the Varnish of Debian 12 and the cache image.
@@ -78,27 +78,24 @@ function versionOf(tool: Tool): string | null | undefined {
 }
 
 /** One line per problem: what is wrong, why it is needed, how to install it on Debian/Ubuntu and macOS. */
-export function problems(purpose: Purpose = 'test'): string[] {
-  const lines: string[] = [];
-  if (!semver.satisfies(process.versions.node, engines)) {
-    lines.push(
-      `node ${process.versions.node} does not satisfy package.json engines "${engines}" (.nvmrc: ${readFileSync(new URL('../.nvmrc', import.meta.url), 'utf8').trim()}). Debian/Ubuntu and macOS: nvm install (reads .nvmrc); ${CONTAINER}`,
-    );
-  }
-  for (const tool of TOOLS.filter((t) => (t.for ?? ['test']).includes(purpose))) {
-    const version = versionOf(tool);
-    if (version !== undefined && (!tool.min || (version && semver.gte(version, tool.min)))) continue;
-    const state =
-      version === undefined ? 'missing' : `${version ?? 'unknown version'}, older than ${tool.min}`;
-    lines.push(
-      `${tool.name} (${state}): ${tool.why}. Debian/Ubuntu: ${tool.debian} · macOS: ${tool.macos} · ${CONTAINER}`,
-    );
-  }
-  return lines;
+function problems(purpose: Purpose): string[] {
+  const nvmrc = readFileSync(new URL('../.nvmrc', import.meta.url), 'utf8').trim();
+  const node = semver.satisfies(process.versions.node, engines)
+    ? []
+    : [`node (${process.versions.node}, not ${engines}): .nvmrc says ${nvmrc}. nvm install · ${CONTAINER}`];
+  return node.concat(
+    TOOLS.filter((tool) => (tool.for ?? ['test']).includes(purpose)).flatMap((tool) => {
+      const version = versionOf(tool);
+      if (version !== undefined && (!tool.min || (version && semver.gte(version, tool.min)))) return [];
+      const state =
+        version === undefined ? 'missing' : `${version ?? 'unknown version'}, older than ${tool.min}`;
+      return [
+        `${tool.name} (${state}): ${tool.why}. Debian/Ubuntu: ${tool.debian} · macOS: ${tool.macos} · ${CONTAINER}`,
+      ];
+    }),
+  );
 }
 
-if (import.meta.url === new URL(process.argv[1] ?? '', 'file:').href) {
-  const found = problems(process.argv[2] === 'bench' ? 'bench' : 'test');
-  for (const line of found) console.error(line);
-  process.exitCode = found.length > 0 ? 1 : 0;
-}
+const found = problems(process.argv[2] === 'bench' ? 'bench' : 'test');
+for (const line of found) console.error(line);
+process.exitCode = found.length > 0 ? 1 : 0;
