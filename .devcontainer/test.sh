@@ -8,6 +8,6 @@ cd /home/node/tilestack
 tar -C /src --exclude=node_modules -cf - . | tar -xf -
 # No install scripts: on this image's Node 24 none is needed (the one native addon, better-sqlite3, is the
 # Node 20 fallback for node:sqlite, and would take minutes to compile); esbuild's binary is a dependency.
-npm ci --prefer-offline --ignore-scripts --no-audit --no-fund --loglevel=error
+npm ci --prefer-offline --ignore-scripts --no-audit --no-fund --no-progress --loglevel=error
 if [ "$#" -eq 0 ]; then set -- npm test; fi
 exec "$@"
