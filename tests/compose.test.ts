@@ -82,8 +82,8 @@ describe('compose.yaml', () => {
     }
   });
 
-  it('has shell-form health checks on every service (podman-compose 1.0.3 breaks exec form)', () => {
-    for (const [name, s] of Object.entries(services)) {
+  it('has shell-form health checks on every server (podman-compose 1.0.3 breaks exec form)', () => {
+    for (const [name, s] of Object.entries(services).filter(([name]) => name !== 'test')) {
       expect(s.healthcheck?.test[0], name).toBe('CMD-SHELL');
       expect(s.healthcheck?.test).toHaveLength(2);
     }

@@ -1,8 +1,18 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import semver from 'semver';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 // One Node everywhere: .nvmrc is the source of truth; package.json, every Dockerfile and every CI
@@ -132,5 +142,41 @@ describe('one toolchain from laptop to production', () => {
         `${file}: setup-node must not also set node-version`,
       ).toBeUndefined();
     }
+  });
+});
+
+// `npm test` names a missing or too-old system tool with its install command, in seconds.
+describe('npm test checks its system tools first (scripts/check-tools.ts)', () => {
+  const bin = mkdtempSync(join(tmpdir(), 'tilestack-tools-'));
+  afterAll(() => rmSync(bin, { recursive: true, force: true }));
+  // PATH without any folder holding varnishd; node stays reachable through a link in `bin`.
+  symlinkSync(process.execPath, join(bin, 'node'));
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter((d) => !existsSync(join(d, 'varnishd')));
+  const env = { ...process.env, PATH: [bin, ...dirs].join(delimiter) };
+
+  it('exits non-zero within 10 s when varnishd is not on PATH, naming it with its install commands', () => {
+    const started = performance.now();
+    const run = spawnSync('npm', ['test'], { cwd: root, env, encoding: 'utf8', timeout: 10_000 });
+    expect(run.status, `killed after ${performance.now() - started} ms`).not.toBeNull();
+    expect(run.status).not.toBe(0);
+    const line = run.stderr.split('\n').find((l) => l.startsWith('varnishd (missing)'));
+    expect(line).toContain('apt-get install varnish');
+    expect(line).toContain('brew install varnish');
+    expect(line).toContain('docker compose run --rm test');
+  });
+
+  it('reports a varnishd older than the VCL needs the same way, and accepts a recent one', () => {
+    const check = (version: string) => {
+      const fake = join(bin, `varnishd-${version}`);
+      const script = `#!/bin/sh\necho "varnishd (varnish-${version} revision 0)" >&2\n`;
+      writeFileSync(fake, script, { mode: 0o755 });
+      const args = ['--import', 'tsx', 'scripts/check-tools.ts'];
+      const opts = { cwd: root, env: { ...process.env, VARNISHD: fake }, encoding: 'utf8' as const };
+      return spawnSync(process.execPath, args, opts);
+    };
+    const old = check('6.6.1');
+    expect(old.status).toBe(1);
+    expect(old.stderr).toMatch(/^varnishd \(6\.6\.1, older than 7\.1\.0\): .*apt-get install varnish/m);
+    expect(check('7.1.1').stderr).not.toMatch(/varnishd/);
   });
 });

@@ -6,12 +6,12 @@ import { recordBenchmarks } from './record.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     engine: Engine;
-    images: Record<'runtime' | 'dev' | 'cache', BuiltImage>;
+    images: Record<'runtime' | 'dev' | 'cache' | 'devcontainer', BuiltImage>;
   }
 }
 
 /**
- * Builds the three images once for every container suite, with the tags compose.yaml uses (so the
+ * Builds the images once for every container suite, with the tags compose.yaml uses (so the
  * compose suite runs exactly these builds). CONTAINERS_NO_CACHE=1 builds from scratch;
  * RECORD_BENCHMARKS=1 writes sizes and build times into docs/benchmarks.md.
  */
@@ -30,6 +30,7 @@ export default function setup(project: TestProject): () => void {
     runtime: build('tilestack-api:runtime', 'api/Dockerfile', '.', 'runtime'),
     dev: build('tilestack-api:dev', 'api/Dockerfile', '.', 'dev'),
     cache: build('tilestack-cache:local', 'cache/Dockerfile', '.'),
+    devcontainer: build('tilestack-devcontainer:local', '.devcontainer/Dockerfile', '.'),
   };
   project.provide('engine', engine);
   project.provide('images', images);
