@@ -9,7 +9,9 @@ import {
   JobFailedError,
   usageError,
 } from '../errors.js';
+import { withLock } from '../lock.js';
 import { formatBytes, formatQueryCost, type Io, Reporter } from '../output.js';
+import { roleHint } from '../permissions.js';
 import { buildSyncPlan } from '../plan.js';
 import { preflight } from '../preflight.js';
 import {
@@ -19,13 +21,13 @@ import {
   readProvenance,
   sourceVersion,
 } from '../provenance.js';
+import { pendingLabel, publish } from '../publish.js';
 import { type SnapshotInfo, takeSnapshot } from '../snapshots.js';
 import { siblingTable, type TableRef, tableIdFlag } from '../table-id.js';
 import {
   fingerprintSql,
   VerificationError,
   type VerificationLevel,
-  type VerificationResult,
   verifyFull,
   verifyMetadata,
 } from '../verify.js';
@@ -74,7 +76,7 @@ export async function sync(argv: string[], io: Io): Promise<void> {
   const retentionDays =
     integerFlag('snapshot-retention-days', flags['snapshot-retention-days'], { min: 1, max: 3650 }) ?? 30;
   const reporter = new Reporter(io, flags.json === true);
-  const rest = connect(io.env, billingProject(flags['billing-project'], io.env, dest.projectId));
+  const rest = connect(io.env, billingProject(flags['billing-project'], io.env, dest.projectId), reporter);
   const startedAt = Date.now();
 
   reporter.progress(`preflight: ${source.id} → ${dest.id}`);
@@ -92,7 +94,8 @@ export async function sync(argv: string[], io: Io): Promise<void> {
   if (
     pre.destination &&
     isSameVersion(published, current) &&
-    sourceVersion(pre.destination, source.id).rows === current.rows
+    sourceVersion(pre.destination, source.id).rows === current.rows &&
+    !pre.destination.labels?.[pendingLabel]
   ) {
     reporter.progress(`${dest.id} is up to date with ${source.id}; nothing to do`);
     reporter.result({ ...summary, outcome: 'up-to-date', published, durationMs: Date.now() - startedAt }, [
@@ -129,28 +132,24 @@ export async function sync(argv: string[], io: Io): Promise<void> {
 
   const createdDataset = !pre.destinationDataset;
   if (createdDataset) await createDataset(rest, dest, pre.location, reporter);
-  let outcome: {
-    verification: VerificationResult;
-    snapshot?: SnapshotInfo;
-    provenance: ReturnType<typeof newProvenance>;
-  };
-  try {
-    outcome = await copyVerifyPublish({
-      rest,
-      reporter,
-      source,
-      dest,
-      staging,
-      pre,
-      verify,
-      maxBytes,
-      retentionDays,
-      published,
-    });
-  } finally {
-    await dropStaging(rest, staging, reporter);
-  }
-  const { verification, snapshot, provenance } = outcome;
+  const outcome = await withLock(rest, dest, reporter, async () => {
+    try {
+      return await copyVerifyPublish({
+        rest,
+        reporter,
+        source,
+        dest,
+        staging,
+        verify,
+        maxBytes,
+        retentionDays,
+        location: pre.location,
+      });
+    } finally {
+      await dropStaging(rest, staging, reporter);
+    }
+  });
+  const { verification, snapshot, provenance, publishing } = outcome;
   reporter.result(
     {
       ...summary,
@@ -160,10 +159,11 @@ export async function sync(argv: string[], io: Io): Promise<void> {
       verification,
       snapshot,
       provenance,
+      publish: publishing,
       durationMs: Date.now() - startedAt,
     },
     [
-      `published ${dest.id}: ${provenance.rows} rows, ${formatBytes(provenance.bytes)}, from ${source.id} modified ${new Date(provenance.sourceLastModified).toISOString()}`,
+      `published ${dest.id} (${publishing.method === 'copy' ? 'copy job' : 'CREATE OR REPLACE TABLE, new layout'}): ${provenance.rows} rows, ${formatBytes(provenance.bytes)}, from ${source.id} modified ${new Date(provenance.sourceLastModified).toISOString()}`,
       `verification (${verification.level}) passed${verification.bytesBilled ? `, billed ${formatQueryCost(verification.bytesBilled)}` : ''}`,
       snapshot
         ? `previous version kept as ${snapshot.id} until ${new Date(snapshot.expirationTime ?? 0).toISOString()}`
@@ -178,29 +178,35 @@ interface SyncRun {
   source: TableRef;
   dest: TableRef;
   staging: TableRef;
-  pre: Awaited<ReturnType<typeof preflight>>;
   verify: VerificationLevel;
   maxBytes?: number;
   retentionDays: number;
-  published?: ReturnType<typeof readProvenance>;
+  location: string;
 }
 
+/** Under the lock: re-reads the destination (another run may have published meanwhile), then works. */
 async function copyVerifyPublish(run: SyncRun) {
-  const { rest, reporter, source, dest, staging, pre } = run;
+  const { rest, reporter, source, dest, staging, location } = run;
+  const destination = await rest.findTable(dest);
   reporter.progress(`copying ${source.id} → ${staging.id}`);
-  const copyJob = await copyTable(rest, source, staging, pre.location, {
+  const copyJob = await copyTable(rest, source, staging, location, {
     writeDisposition: 'WRITE_EMPTY',
     // A staging table left behind by a killed run removes itself.
     destinationExpirationTime: new Date(Date.now() + 24 * 60 * 60 * 1000).toISOString(),
   });
   // The copy reads the source as of the job's start: the version the staging table holds.
   const asOfMs = Number(copyJob.statistics?.startTime ?? Date.now());
-  const staged = await rest.getTable(staging);
   const sourceNow = await rest.getTable(source);
+  // Copy jobs carry data, schema and layout; the table's description and labels are the tool's to carry.
+  await rest.patchTable(staging, {
+    description: sourceNow.description ?? null,
+    labels: sourceNow.labels ?? {},
+  });
+  const staged = await rest.getTable(staging);
   const changedDuringCopy = Number(sourceNow.lastModifiedTime) > asOfMs;
 
   reporter.progress(`verifying (${run.verify})`);
-  let verification: VerificationResult;
+  let verification = verifyMetadata(sourceNow, staged, run.verify === 'metadata');
   if (run.verify === 'full') {
     verification = await verifyFull(rest, reporter, {
       source,
@@ -208,14 +214,12 @@ async function copyVerifyPublish(run: SyncRun) {
       staged,
       asOfMs,
       maxBytes: run.maxBytes,
-      location: pre.location,
+      location,
     });
   } else if (changedDuringCopy) {
     throw new VerificationError([
       `${source.id} changed during the copy (modified ${sourceNow.lastModifiedTime}, copy started ${asOfMs}); metadata cannot be compared — rerun, or use --verify full`,
     ]);
-  } else {
-    verification = verifyMetadata(sourceNow, staged);
   }
   const version = {
     ...sourceVersion(staged, source.id),
@@ -223,38 +227,44 @@ async function copyVerifyPublish(run: SyncRun) {
   };
 
   let snapshot: SnapshotInfo | undefined;
-  if (pre.destination) {
+  if (destination) {
     reporter.progress(`keeping the current ${dest.id} as a snapshot (${run.retentionDays} days)`);
     snapshot = await takeSnapshot(rest, dest, {
       retentionDays: run.retentionDays,
-      provenance: run.published,
+      provenance: readProvenance(destination),
       reason: 'before-sync',
-      location: pre.location,
+      location,
     }).catch((error) => {
       throw explainJobError(
         error,
         `snapshot ${dest.id}`,
-        'bigquery.tables.createSnapshot on the destination table and bigquery.tables.create on its dataset',
+        `bigquery.tables.createSnapshot and bigquery.tables.deleteSnapshot (${roleHint})`,
       );
     });
   }
 
   reporter.progress(`publishing ${staging.id} → ${dest.id}`);
-  await copyTable(rest, staging, dest, pre.location, {
-    writeDisposition: 'WRITE_TRUNCATE',
-    createDisposition: 'CREATE_IF_NEEDED',
+  const publishing = await publish(rest, {
+    from: staging,
+    fromTable: staged,
+    dest,
+    destTable: destination,
+    location,
+    maxBytes: run.maxBytes,
+  }).catch((error) => {
+    throw explainJobError(error, `publish ${staging.id} as ${dest.id}`, roleHint);
   });
   const provenance = newProvenance(version, {
     verification: verification.level,
     contentFingerprint: verification.contentFingerprint,
   });
-  const publishedTable = await rest.getTable(dest);
+  const published = await rest.getTable(dest);
   await rest.patchTable(dest, {
-    ...provenancePatch(provenance, publishedTable.description),
-    // A destination created by this copy must not inherit the staging table's expiration.
-    ...(pre.destination ? {} : { expirationTime: null }),
+    ...provenancePatch(provenance, staged, published),
+    // The copy of a new destination must not inherit the staging table's expiration.
+    expirationTime: null,
   });
-  return { verification, snapshot, provenance };
+  return { verification, snapshot, provenance, publishing };
 }
 
 /** A copy job `from` → `to`, with failures explained (permission names, location hints). */
@@ -281,7 +291,7 @@ async function copyTable(
     throw explainJobError(
       error,
       `copy ${from.id} to ${to.id}`,
-      'bigquery.tables.getData on the source, bigquery.tables.create and bigquery.tables.updateData on the destination dataset, bigquery.jobs.create on the billing project',
+      `bigquery.tables.getData on the source; ${roleHint}`,
     );
   }
 }
@@ -320,7 +330,7 @@ async function createDataset(
         action: 'create dataset',
         resource: `${dest.projectId}.${dest.datasetId}`,
         permission: `bigquery.datasets.create on project ${dest.projectId}`,
-        role: 'roles/bigquery.dataEditor or roles/bigquery.user',
+        role: 'roles/bigquery.user (or create the dataset with the IaC: infra/src/data.ts)',
       });
     });
 }
