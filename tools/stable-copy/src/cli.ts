@@ -40,8 +40,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     await command.run(rest, io);
     return ExitCode.ok;
-  } catch (caught) {
-    const error = noCredentials(caught) ?? caught;
+  } catch (error) {
     const exitCode = error instanceof CliError ? error.exitCode : ExitCode.failed;
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`stable-copy ${name}: ${message}\n`);
@@ -52,16 +51,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     return exitCode;
   }
-}
-
-/** google-auth-library's "no Application Default Credentials" error, as a preflight refusal with the fix. */
-function noCredentials(error: unknown): CliError | undefined {
-  if (!/Could not load the default credentials|Unable to detect a Project Id/.test(String(error)))
-    return undefined;
-  return new CliError(
-    'no Google credentials found. Run `gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS; in CI, Workload Identity Federation).',
-    ExitCode.preflight,
-  );
 }
 
 /** The process entry point (`bin/stable-copy.js`, `npm run stable-copy`). */

@@ -63,7 +63,7 @@ export async function extract(argv: string[], io: Io): Promise<void> {
   const maxBytes = integerFlag('max-bytes', flags['max-bytes']) ?? defaultMaxBytes;
   const reporter = new Reporter(io, flags.json === true);
   // The tileset's project (e.g. carto-demo-data) is not ours to bill: a billing project is needed.
-  const rest = connect(io.env, billingProject(flags['billing-project'], io.env), reporter);
+  const rest = await connect(io.env, billingProject(flags['billing-project'], io.env), reporter);
 
   reporter.progress(`reading the metadata of ${tileset.id}`);
   const metadata = await readMetadata(rest, tileset, maxBytes);

@@ -44,7 +44,11 @@ export async function rollback(argv: string[], io: Io): Promise<void> {
   const retentionDays =
     integerFlag('snapshot-retention-days', flags['snapshot-retention-days'], { min: 1, max: 3650 }) ?? 30;
   const reporter = new Reporter(io, flags.json === true);
-  const rest = connect(io.env, billingProject(flags['billing-project'], io.env, dest.projectId), reporter);
+  const rest = await connect(
+    io.env,
+    billingProject(flags['billing-project'], io.env, dest.projectId),
+    reporter,
+  );
 
   const { table, provenance: current, snapshots } = await readPublished(rest, dest);
   const target = chooseSnapshot(snapshots, current, flags.to, dest);

@@ -24,7 +24,11 @@ export async function status(argv: string[], io: Io): Promise<void> {
   }
   const dest = tableIdFlag('dest', flags.dest);
   const reporter = new Reporter(io, flags.json === true);
-  const rest = connect(io.env, billingProject(flags['billing-project'], io.env, dest.projectId), reporter);
+  const rest = await connect(
+    io.env,
+    billingProject(flags['billing-project'], io.env, dest.projectId),
+    reporter,
+  );
 
   const { table, provenance: published, snapshots } = await readPublished(rest, dest);
   // A run that stopped between publishing and recording: say which version the table holds.
