@@ -1,4 +1,5 @@
 import * as gcp from '@pulumi/gcp';
+import { stableDatasetPermissions } from '../../tools/stable-copy/src/permissions.js';
 import { apis } from './apis.js';
 import {
   deletionProtection,
@@ -8,7 +9,6 @@ import {
   sourceDataLocation,
   stableDatasetId,
 } from './config.js';
-import { stableDatasetPermissions } from '../../tools/stable-copy/src/permissions.js';
 import { apiServiceAccount, stableCopyServiceAccount } from './identity.js';
 
 // The stable copy of the source tilesets (tools/stable-copy fills it). BigQuery cannot copy

@@ -1,5 +1,6 @@
 import type * as gcp from '@pulumi/gcp';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { stableDatasetPermissions } from '../../tools/stable-copy/src/permissions.js';
 import {
   argsOf,
   envConfig,
@@ -14,7 +15,6 @@ import {
   sharedOutputs,
   T,
 } from './harness.js';
-import { stableDatasetPermissions } from '../../tools/stable-copy/src/permissions.js';
 import { labelProperty } from './labels.js';
 
 // Each environment stack, run from its committed Pulumi.<stack>.yaml under Pulumi's mocks.

@@ -12,12 +12,12 @@ export {
 export { constantSelectHandler } from './handlers/constant-select.js';
 export { createTableAsHandler } from './handlers/create-table-as.js';
 export { geoJsonTableHandler } from './handlers/geojson-table.js';
-export { normalizeSql } from './handlers/sql.js';
 export { contentFingerprint, tableFingerprintHandler } from './handlers/table-fingerprint.js';
 export type { StubJob } from './jobs.js';
 export type { NewDataset, NewTable, StubDataset, StubModel, StubTable, TableReference } from './model.js';
 export { type Route, routes } from './routes.js';
 export { BigQueryStub, type StubOptions, startBigQueryStub } from './server.js';
+export { type ParsedSelect, parseSelect, selects } from './sql.js';
 export type {
   QueryHandler,
   QueryRequest,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { bigQueryError } from './errors.js';
 import type { StubModel } from './model.js';
 import { decodeQueryParameters } from './parameters.js';
+import { parseSelect } from './sql.js';
 import type { QueryHandler, QueryResult, StubField, StubRow } from './types.js';
 import { billedBytes } from './wire.js';
 
@@ -116,8 +117,10 @@ export class QueryEngine {
   }
 
   private answer(spec: QuerySpec): QueryResult {
+    const query = spec.query as string;
     const request = {
-      query: spec.query as string,
+      query,
+      select: parseSelect(query),
       params: decodeQueryParameters(spec.queryParameters),
       body: spec.body,
       model: this.model,

@@ -1,4 +1,5 @@
 import type { StubModel } from './model.js';
+import type { ParsedSelect } from './sql.js';
 
 /** A column as BigQuery describes it (`TableFieldSchema`); RECORD columns nest `fields`. */
 export interface StubField {
@@ -28,9 +29,11 @@ export interface QueryResult {
   runMs?: number;
 }
 
-/** The parsed query a handler gets: SQL text, decoded named parameters and the raw request body. */
+/** The query a handler gets: SQL text, its parsed form, decoded named parameters and the raw request body. */
 export interface QueryRequest {
   query: string;
+  /** The statement as BigQuery's grammar parsed it (see `sql.ts`); undefined for anything but a simple SELECT. */
+  select?: ParsedSelect;
   /** Named parameters decoded to JavaScript (INT64 → number, or bigint beyond 2^53; ARRAY → array). */
   params: Record<string, unknown>;
   // biome-ignore lint/suspicious/noExplicitAny: the raw JSON body, for assertions on any field

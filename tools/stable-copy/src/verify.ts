@@ -35,6 +35,7 @@ export function fingerprintSql(table: TableRef, asOf: boolean): string {
   const hash = 'FARM_FINGERPRINT(TO_JSON_STRING(t))';
   return [
     `SELECT COUNT(*) AS row_count, BIT_XOR(${hash}) AS content_xor, SUM(CAST(${hash} AS NUMERIC)) AS content_sum`,
+    // GoogleSQL: `table_name [AS alias] [FOR SYSTEM_TIME AS OF …]`, alias first.
     `FROM ${table.sql} AS t${asOf ? ' FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS(@as_of_ms)' : ''}`,
   ].join(' ');
 }

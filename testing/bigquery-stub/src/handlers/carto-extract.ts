@@ -1,6 +1,6 @@
+import { selects } from '../sql.js';
 import type { QueryHandler, StubRow } from '../types.js';
 import { estimateRowsBytes } from '../wire.js';
-import { matchSql } from './sql.js';
 
 /**
  * The tile-range query of `stable-copy extract` (`tools/stable-copy/src/extract/sql.ts`), one per zoom:
@@ -8,14 +8,16 @@ import { matchSql } from './sql.js';
  * AND x BETWEEN @xmin AND @xmax AND y BETWEEN @ymin AND @ymax``. With the partition filter, rows are
  * selected by their stored partition and billed as reading those partitions; without it, as a full scan.
  */
-const shape =
-  /^SELECT z, x, y, data FROM `([^`]+)` WHERE (carto_partition IN UNNEST\(@partitions\) AND )?z = @z AND x BETWEEN @xmin AND @xmax AND y BETWEEN @ymin AND @ymax$/;
+const range = ['z = @z', 'x BETWEEN @xmin AND @xmax', 'y BETWEEN @ymin AND @ymax'];
+const columns = ['z', 'x', 'y', 'data'];
 
-export const cartoExtractHandler: QueryHandler = ({ query, params, model }) => {
-  const m = matchSql(query, shape);
-  if (!m) return undefined;
-  const table = model.requireTable(m[1] ?? '');
-  const partitioned = m[2] !== undefined;
+export const cartoExtractHandler: QueryHandler = ({ select, params, model }) => {
+  const partitioned = selects(select, {
+    columns,
+    where: ['carto_partition IN UNNEST(@partitions)', ...range],
+  });
+  if (!partitioned && !selects(select, { columns, where: range })) return undefined;
+  const table = model.requireTable(select?.table ?? '');
   const wanted = new Set(partitioned ? (params.partitions as number[]) : []);
   const scanned = partitioned
     ? table.rows.filter((r) => wanted.has(r.carto_partition as number))

@@ -1,8 +1,8 @@
 import { bigQueryError } from '../errors.js';
 import type { StubModel, StubTable, TableReference } from '../model.js';
+import { selects } from '../sql.js';
 import type { QueryHandler, QueryResult, StubField, StubRow } from '../types.js';
 import { estimateRowsBytes } from '../wire.js';
-import { matchSql } from './sql.js';
 
 /** One row of a CARTO tileset table; the metadata row has `z = -1` and a NULL `carto_partition`. */
 export interface CartoTileRow {
@@ -61,28 +61,21 @@ export function addCartoTileset(model: StubModel, tileset: NewCartoTileset): Stu
   });
 }
 
-const table = '`([^`]+)`';
-const shapes = {
-  metadata: new RegExp(`^SELECT data FROM ${table} WHERE z = -1 AND carto_partition IS NULL LIMIT 1$`),
-  partitionedTile: new RegExp(
-    `^SELECT data FROM ${table} WHERE carto_partition = @partition AND z = @z AND x = @x AND y = @y LIMIT 1$`,
-  ),
-  scannedTile: new RegExp(`^SELECT data FROM ${table} WHERE z = @z AND x = @x AND y = @y LIMIT 1$`),
-  selfCheck: new RegExp(
-    `^SELECT z, x, y, carto_partition FROM ${table} WHERE carto_partition IN UNNEST\\(@partitions\\) LIMIT (\\d+)$`,
-  ),
-};
+const data = ['data'];
+const coordinates = ['z = @z', 'x = @x', 'y = @y'];
 
 /**
  * Answers the four queries tilestack's BigQuery source sends to a CARTO tileset table (see the
- * README for the exact SQL). Partition filters select rows by their stored `carto_partition`, as
- * BigQuery does, so a wrong partition computed by the client finds nothing. Bytes processed follow
- * partition pruning: a filtered query reads its partition, an unfiltered tile query the whole table.
+ * README for the SQL), recognised from the parsed statement. Partition filters select rows by their
+ * stored `carto_partition`, as BigQuery does, so a wrong partition computed by the client finds nothing.
+ * Bytes processed follow partition pruning: a filtered query reads its partition, an unfiltered tile
+ * query the whole table.
  */
-export const cartoTilesetHandler: QueryHandler = ({ query, params, model }) => {
-  let m = matchSql(query, shapes.metadata);
-  if (m) {
-    const t = tilesetTable(model, m[1]);
+export const cartoTilesetHandler: QueryHandler = ({ select, params, model }) => {
+  if (!select?.table) return undefined;
+  const { table, limit } = select;
+  if (selects(select, { columns: data, where: ['z = -1', 'carto_partition IS NULL'], limit: 1 })) {
+    const t = tilesetTable(model, table);
     const rows = t.rows.filter((r) => r.z === -1 && r.carto_partition === null).slice(0, 1);
     return dataResult(
       t,
@@ -90,27 +83,32 @@ export const cartoTilesetHandler: QueryHandler = ({ query, params, model }) => {
       t.rows.filter((r) => r.carto_partition === null),
     );
   }
-  m = matchSql(query, shapes.partitionedTile);
-  if (m) {
-    const t = tilesetTable(model, m[1]);
+  if (selects(select, { columns: data, where: ['carto_partition = @partition', ...coordinates], limit: 1 })) {
+    const t = tilesetTable(model, table);
     const partition = t.rows.filter((r) => r.carto_partition === params.partition);
     return dataResult(t, partition.filter(isTile(params)).slice(0, 1), partition);
   }
-  m = matchSql(query, shapes.scannedTile);
-  if (m) {
-    const t = tilesetTable(model, m[1]);
+  if (selects(select, { columns: data, where: coordinates, limit: 1 })) {
+    const t = tilesetTable(model, table);
     return {
       ...dataResult(t, t.rows.filter(isTile(params)).slice(0, 1), []),
       bytesProcessed: model.tableBytes(t),
     };
   }
-  m = matchSql(query, shapes.selfCheck);
-  if (m) {
-    const t = tilesetTable(model, m[1]);
+  const checked = ['z', 'x', 'y', 'carto_partition'];
+  if (
+    select?.limit &&
+    selects(select, {
+      columns: checked,
+      where: ['carto_partition IN UNNEST(@partitions)'],
+      limit: select.limit,
+    })
+  ) {
+    const t = tilesetTable(model, table);
     const wanted = new Set(params.partitions as number[]);
     const read = t.rows.filter((r) => wanted.has(r.carto_partition as number));
     const schema = cartoTilesetSchema.filter((f) => f.name !== 'data');
-    return { schema, rows: read.slice(0, Number(m[2])), bytesProcessed: estimateRowsBytes(schema, read) };
+    return { schema, rows: read.slice(0, limit), bytesProcessed: estimateRowsBytes(schema, read) };
   }
   return undefined;
 };

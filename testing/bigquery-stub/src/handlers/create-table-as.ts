@@ -1,6 +1,5 @@
 import type { QueryHandler } from '../types.js';
 import { billedBytes } from '../wire.js';
-import { matchSql } from './sql.js';
 
 /**
  * The stable-copy tool's publish when the layout changes (`tools/stable-copy/src/publish.ts`):
@@ -8,13 +7,14 @@ import { matchSql } from './sql.js';
  * [CLUSTER BY c, …] [OPTIONS(labels = [('k', 'v')])] AS SELECT * FROM `s` ``. Like BigQuery
  * (https://cloud.google.com/bigquery/docs/reference/standard-sql/data-definition-language#create_table_statement)
  * it replaces the table in one step with a new one (new layout, only the OPTIONS' labels) and
- * bills a scan of `s`; a dry run or a query over `maximumBytesBilled` changes nothing.
+ * bills a scan of `s`; a dry run or a query over `maximumBytesBilled` changes nothing. The engine has
+ * parsed the statement with the GoogleSQL grammar already; this matches the one shape the tool sends.
  */
 const shape =
   /^CREATE OR REPLACE TABLE `([^`]+)`(?: PARTITION BY RANGE_BUCKET\((\w+), GENERATE_ARRAY\((-?\d+), (-?\d+), (\d+)\)\))?(?: CLUSTER BY ([\w, ]+?))?(?: OPTIONS\(labels = \[\('([\w-]+)', '([\w-]+)'\)\]\))? AS SELECT \* FROM `([^`]+)`$/;
 
 export const createTableAsHandler: QueryHandler = ({ query, model, body }) => {
-  const m = matchSql(query, shape);
+  const m = shape.exec(query.replace(/\s+/g, ' ').trim());
   if (!m) return undefined;
   const [, destId = '', field, start, end, interval, cluster, labelKey, labelValue, sourceId = ''] = m;
   const source = model.requireTable(sourceId);

@@ -1,20 +1,21 @@
 import { bigQueryError } from '../errors.js';
 import type { QueryHandler } from '../types.js';
-import { matchSql } from './sql.js';
-
-const shape = /^SELECT ST_ASGEOJSON\(`(\w+)`\) AS `(\w+)`(?:, \* EXCEPT ?\(`(\w+)`\))? FROM `([^`]+)`$/i;
 
 /**
  * Answers `SELECT ST_ASGEOJSON(`geom`) AS `alias`, * EXCEPT (`geom`) FROM `p.d.t`` (the EXCEPT
- * part is optional) from the model. GEOGRAPHY cells in the model are GeoJSON geometry objects;
- * the stub serialises them as BigQuery's ST_ASGEOJSON would. Bills a full scan of the table.
+ * part is optional) from the model, recognised from the parsed statement. GEOGRAPHY cells in the
+ * model are GeoJSON geometry objects; the stub serialises them as BigQuery's ST_ASGEOJSON would.
+ * Bills a full scan of the table.
  */
-export const geoJsonTableHandler: QueryHandler = ({ query, model }) => {
-  const m = matchSql(query, shape);
-  if (!m) return undefined;
-  const [, geometryName = '', alias = '', exceptName, tableId = ''] = m;
+export const geoJsonTableHandler: QueryHandler = ({ select, model }) => {
+  const [first = '', rest, ...more] = select?.columns ?? [];
+  const m = /^ST_ASGEOJSON\(`?(\w+)`?\) AS (\w+)$/i.exec(first);
+  const exceptName = rest === undefined ? undefined : /^\* EXCEPT \(`?(\w+)`?\)$/.exec(rest)?.[1];
+  if (!m || !select?.table || select.where.length > 0 || more.length > 0 || (rest && !exceptName))
+    return undefined;
+  const [, geometryName = '', alias = ''] = m;
   if (exceptName !== undefined && exceptName.toLowerCase() !== geometryName.toLowerCase()) return undefined;
-  const table = model.requireTable(tableId);
+  const table = model.requireTable(select.table);
   const geometry = table.schema.find((f) => f.name.toLowerCase() === geometryName.toLowerCase());
   if (!geometry) throw bigQueryError('invalidQuery', `Unrecognized name: ${geometryName} at [1:21]`);
   if (geometry.type !== 'GEOGRAPHY') {

@@ -1,23 +1,27 @@
 import { createHash } from 'node:crypto';
+import { selects } from '../sql.js';
 import type { QueryHandler, StubRow } from '../types.js';
-import { matchSql } from './sql.js';
 
 /**
  * The content fingerprint query of the stable-copy tool (`tools/stable-copy/src/verify.ts`):
  * ``SELECT COUNT(*) AS row_count, BIT_XOR(FARM_FINGERPRINT(TO_JSON_STRING(t))) AS content_xor,
  * SUM(CAST(FARM_FINGERPRINT(TO_JSON_STRING(t)) AS NUMERIC)) AS content_sum
- * FROM `p.d.t` AS t [FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS(@as_of_ms)]``.
+ * FROM `p.d.t` AS t [FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS(@as_of_ms)]`` (the grammar puts the alias
+ * before `FOR SYSTEM_TIME AS OF`; the other order is a syntax error, as on BigQuery).
  * The stub keeps no history, so `FOR SYSTEM_TIME AS OF` reads the current rows. The fingerprint
  * is not FARM_FINGERPRINT's value, only equal for equal contents (order-independent), which is
  * all a comparison needs; NUMERIC answers as a string on the wire. Billed as a full scan.
  */
-const shape =
-  /^SELECT COUNT\(\*\) AS row_count, BIT_XOR\(FARM_FINGERPRINT\(TO_JSON_STRING\(t\)\)\) AS content_xor, SUM\(CAST\(FARM_FINGERPRINT\(TO_JSON_STRING\(t\)\) AS NUMERIC\)\) AS content_sum FROM `([^`]+)` AS t(?: FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS\(@as_of_ms\))?$/;
+const columns = [
+  'COUNT(*) AS row_count',
+  'BIT_XOR(FARM_FINGERPRINT(TO_JSON_STRING(t))) AS content_xor',
+  'SUM(CAST(FARM_FINGERPRINT(TO_JSON_STRING(t)) AS NUMERIC)) AS content_sum',
+];
 
-export const tableFingerprintHandler: QueryHandler = ({ query, model }) => {
-  const m = matchSql(query, shape);
-  if (!m) return undefined;
-  const table = model.requireTable(m[1] ?? '');
+export const tableFingerprintHandler: QueryHandler = ({ select, model }) => {
+  const asOf = select?.asOf === 'TIMESTAMP_MILLIS(@as_of_ms)';
+  if (select?.alias !== 't' || !selects(select, { columns, asOf })) return undefined;
+  const table = model.requireTable(select?.table ?? '');
   return {
     schema: [
       { name: 'row_count', type: 'INTEGER', mode: 'NULLABLE' },
