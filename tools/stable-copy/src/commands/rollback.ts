@@ -15,7 +15,7 @@ import { tableIdFlag } from '../table-id.js';
 export const rollbackHelp = `Usage: stable-copy rollback --dest P.D.T [--to SNAPSHOT] [flags]
 
 Restores a snapshot kept by sync over the destination, atomically (a RESTORE copy job with
-WRITE_TRUNCATE), after keeping the current version as a snapshot too (so a rollback can be undone),
+WRITE_TRUNCATE, or CREATE OR REPLACE TABLE … AS SELECT if the layout differs), after keeping the current version as a snapshot too (so a rollback can be undone),
 and records it in the destination's provenance (labels stable-copy-restored-from/-at).
 The next sync publishes the source's current version again: pause scheduled syncs to stay back.
 

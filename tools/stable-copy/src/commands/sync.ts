@@ -35,16 +35,18 @@ import {
 export const syncHelp = `Usage: stable-copy sync --source P.D.T --dest P.D.T [flags]
 
 Copies the source table into a staging table with a BigQuery copy job, verifies the copy, keeps
-the current destination as a dated table snapshot, then publishes the copy over the destination
-with an atomic WRITE_TRUNCATE copy job and records its provenance. Does nothing when the
-destination already holds the source's current version. Staging is dropped on every path.
+the current destination as a dated table snapshot, then publishes the copy atomically (a
+WRITE_TRUNCATE copy job; CREATE OR REPLACE TABLE … AS SELECT when the partitioning/clustering
+changes, which bills one scan) and records its provenance. Does nothing when the destination
+already holds the source's current version. Holds <dest>__lock meanwhile (a second run exits 6);
+staging and lock are dropped on every path.
 
 Flags:
   --source P.D.T                  table to copy (e.g. carto-demo-data.demo_tilesets.osm_buildings)
   --dest P.D.T                    stable copy; its dataset is created in the source's location if missing
   --verify metadata|full          metadata (default): schema, rows and bytes equal; full: also content
                                   fingerprints of staging and of the source as of the copy (bills 2 scans)
-  --max-bytes N                   refuse a verification scan over N bytes (dry-run estimate first)
+  --max-bytes N                   refuse a verification (or layout-change) scan over N bytes (dry-run first)
   --snapshot-retention-days N     expiration of the snapshot of the previous version (default 30)
   --dry-run                       print the plan and costs; make no change
 
