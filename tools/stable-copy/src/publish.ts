@@ -1,5 +1,5 @@
 import { type BigQueryRest, newJobId, type TableResource, tableReference } from './bigquery.js';
-import { CliError, ExitCode, JobFailedError } from './errors.js';
+import { CliError, ExitCode, isNotFound, JobFailedError } from './errors.js';
 import type { TableRef } from './table-id.js';
 import { enforceMaxBytes, layoutOf } from './verify.js';
 
@@ -93,13 +93,22 @@ export async function publish(
   }
 }
 
-/** What a pending mark means: whether its job published (DONE without error) or not. */
+/**
+ * What a pending mark means: its job published (DONE without error) or not (failed, or not found:
+ * never started — or billed to another project than `rest`'s, which `found: false` lets status say).
+ */
 export async function pendingState(rest: BigQueryRest, table: TableResource, location?: string) {
   const jobId = table.labels?.[pendingLabel];
   if (!jobId) return undefined;
-  const job = await rest.getJob({ projectId: rest.billingProject, jobId, location }).catch(() => undefined);
-  const published = job?.status?.state === 'DONE' && !job.status.errorResult;
-  return { jobId, published };
+  const job = await rest.getJob({ projectId: rest.billingProject, jobId, location }).catch((error) => {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  });
+  return {
+    jobId,
+    published: job?.status?.state === 'DONE' && !job.status.errorResult,
+    found: job !== undefined,
+  };
 }
 
 function id(name: string): string {

@@ -72,7 +72,7 @@ export async function status(argv: string[], io: Io): Promise<void> {
         ? [
             pending.published
               ? `${dest.id}: a run published (job ${pending.jobId}) but stopped before recording the provenance: the version held is unrecorded; run sync to repair`
-              : `${dest.id}: a run stopped before publishing (job ${pending.jobId} did not complete); the table still holds the version below; the next sync clears the mark`,
+              : `${dest.id}: a run stopped before publishing (job ${pending.jobId} ${pending.found ? 'failed' : `not found in ${rest.billingProject}; if another billing project ran it, pass --billing-project`}); the table holds the version below; the next sync clears the mark`,
           ]
         : []),
       published
