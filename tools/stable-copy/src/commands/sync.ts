@@ -1,36 +1,16 @@
 import { billingProject, commonHelp, integerFlag, parseFlags } from '../args.js';
-import { type BigQueryRest, tableReference } from '../bigquery.js';
+import type { BigQueryRest } from '../bigquery.js';
 import { connect } from '../connect.js';
-import {
-  CliError,
-  ExitCode,
-  explainBigQueryError,
-  isNotFound,
-  JobFailedError,
-  usageError,
-} from '../errors.js';
+import { explainBigQueryError, usageError } from '../errors.js';
 import { withLock } from '../lock.js';
 import { formatBytes, formatQueryCost, type Io, Reporter } from '../output.js';
-import { roleHint } from '../permissions.js';
 import { buildSyncPlan } from '../plan.js';
 import { preflight } from '../preflight.js';
-import {
-  isSameVersion,
-  newProvenance,
-  provenancePatch,
-  readProvenance,
-  sourceVersion,
-} from '../provenance.js';
-import { pendingLabel, publish } from '../publish.js';
-import { type SnapshotInfo, takeSnapshot } from '../snapshots.js';
+import { isSameVersion, readProvenance, sourceVersion } from '../provenance.js';
+import { pendingLabel } from '../publish.js';
+import { copyVerifyPublish, dropStaging } from '../sync-run.js';
 import { siblingTable, type TableRef, tableIdFlag } from '../table-id.js';
-import {
-  fingerprintSql,
-  VerificationError,
-  type VerificationLevel,
-  verifyFull,
-  verifyMetadata,
-} from '../verify.js';
+import { fingerprintSql, type VerificationLevel } from '../verify.js';
 
 export const syncHelp = `Usage: stable-copy sync --source P.D.T --dest P.D.T [flags]
 
@@ -178,144 +158,6 @@ export async function sync(argv: string[], io: Io): Promise<void> {
   );
 }
 
-interface SyncRun {
-  rest: BigQueryRest;
-  reporter: Reporter;
-  source: TableRef;
-  dest: TableRef;
-  staging: TableRef;
-  verify: VerificationLevel;
-  maxBytes?: number;
-  retentionDays: number;
-  location: string;
-}
-
-/** Under the lock: re-reads the destination (another run may have published meanwhile), then works. */
-async function copyVerifyPublish(run: SyncRun) {
-  const { rest, reporter, source, dest, staging, location } = run;
-  const destination = await rest.findTable(dest);
-  reporter.progress(`copying ${source.id} → ${staging.id}`);
-  const copyJob = await copyTable(rest, source, staging, location, {
-    writeDisposition: 'WRITE_EMPTY',
-    // A staging table left behind by a killed run removes itself.
-    destinationExpirationTime: new Date(Date.now() + 24 * 60 * 60 * 1000).toISOString(),
-  });
-  // The copy reads the source as of the job's start: the version the staging table holds.
-  const asOfMs = Number(copyJob.statistics?.startTime ?? Date.now());
-  const sourceNow = await rest.getTable(source);
-  // Copy jobs carry data, schema and layout; the table's description and labels are the tool's to carry.
-  await rest.patchTable(staging, {
-    description: sourceNow.description ?? null,
-    labels: sourceNow.labels ?? {},
-  });
-  const staged = await rest.getTable(staging);
-  const changedDuringCopy = Number(sourceNow.lastModifiedTime) > asOfMs;
-
-  reporter.progress(`verifying (${run.verify})`);
-  let verification = verifyMetadata(sourceNow, staged, run.verify === 'metadata');
-  if (run.verify === 'full') {
-    verification = await verifyFull(rest, reporter, {
-      source,
-      staging,
-      staged,
-      asOfMs,
-      maxBytes: run.maxBytes,
-      location,
-    });
-  } else if (changedDuringCopy) {
-    throw new VerificationError([
-      `${source.id} changed during the copy (modified ${sourceNow.lastModifiedTime}, copy started ${asOfMs}); metadata cannot be compared — rerun, or use --verify full`,
-    ]);
-  }
-  const version = {
-    ...sourceVersion(staged, source.id),
-    sourceLastModified: changedDuringCopy ? asOfMs : Number(sourceNow.lastModifiedTime),
-  };
-
-  let snapshot: SnapshotInfo | undefined;
-  if (destination) {
-    reporter.progress(`keeping the current ${dest.id} as a snapshot (${run.retentionDays} days)`);
-    snapshot = await takeSnapshot(rest, dest, {
-      retentionDays: run.retentionDays,
-      provenance: readProvenance(destination),
-      reason: 'before-sync',
-      location,
-    }).catch((error) => {
-      throw explainJobError(
-        error,
-        `snapshot ${dest.id}`,
-        `bigquery.tables.createSnapshot and bigquery.tables.deleteSnapshot (${roleHint})`,
-      );
-    });
-  }
-
-  reporter.progress(`publishing ${staging.id} → ${dest.id}`);
-  const publishing = await publish(rest, {
-    from: staging,
-    fromTable: staged,
-    dest,
-    destTable: destination,
-    location,
-    maxBytes: run.maxBytes,
-  }).catch((error) => {
-    throw explainJobError(error, `publish ${staging.id} as ${dest.id}`, roleHint);
-  });
-  const provenance = newProvenance(version, {
-    verification: verification.level,
-    contentFingerprint: verification.contentFingerprint,
-  });
-  const published = await rest.getTable(dest);
-  await rest.patchTable(dest, {
-    ...provenancePatch(provenance, staged, published),
-    // The copy of a new destination must not inherit the staging table's expiration.
-    expirationTime: null,
-  });
-  return { verification, snapshot, provenance, publishing };
-}
-
-/** A copy job `from` → `to`, with failures explained (permission names, location hints). */
-async function copyTable(
-  rest: BigQueryRest,
-  from: TableRef,
-  to: TableRef,
-  location: string,
-  options: Record<string, unknown>,
-) {
-  try {
-    return await rest.runJob(
-      {
-        copy: {
-          sourceTables: [tableReference(from)],
-          destinationTable: tableReference(to),
-          operationType: 'COPY',
-          ...options,
-        },
-      },
-      location,
-    );
-  } catch (error) {
-    throw explainJobError(
-      error,
-      `copy ${from.id} to ${to.id}`,
-      `bigquery.tables.getData on the source; ${roleHint}`,
-    );
-  }
-}
-
-function explainJobError(error: unknown, action: string, permissions: string): CliError {
-  if (error instanceof CliError) return error;
-  if (error instanceof JobFailedError) {
-    const exitCode =
-      error.reason === 'accessDenied' || error.reason === 'notFound' ? ExitCode.preflight : ExitCode.failed;
-    const need = error.reason === 'accessDenied' ? ` Needed: ${permissions}.` : '';
-    return new CliError(
-      `BigQuery job to ${action} failed (${error.reason}): ${error.message}.${need}`,
-      exitCode,
-    );
-  }
-  return explainBigQueryError(error, { action, resource: '', permission: permissions });
-}
-
 async function createDataset(
   rest: BigQueryRest,
   dest: TableRef,
@@ -339,19 +181,6 @@ async function createDataset(
         role: 'roles/bigquery.user (or create the dataset with the IaC: infra/src/data.ts)',
       });
     });
-}
-
-/** Deletes the staging table, whatever happened; a failure only warns (it expires within a day). */
-async function dropStaging(rest: BigQueryRest, staging: TableRef, reporter: Reporter): Promise<void> {
-  try {
-    await rest.deleteTable(staging);
-    reporter.progress(`dropped ${staging.id}`);
-  } catch (error) {
-    if (isNotFound(error)) return;
-    reporter.progress(
-      `warning: could not drop ${staging.id} (${(error as Error).message}); it expires within 24 hours`,
-    );
-  }
 }
 
 /** Bytes the source fingerprint scan would read (a free dry run); the staging scan reads as much. */
