@@ -45,7 +45,11 @@ export class UpstreamError extends ApiError {
 
 /** The upstream is unavailable, over quota, or a cost cap stopped the query. */
 export class UnavailableError extends ApiError {
-  constructor(message = 'the data source is unavailable, try again later') {
+  constructor(
+    message = 'the data source is unavailable, try again later',
+    /** Sent as `Retry-After` when waiting is what helps (rate limits, quota, backend trouble). */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(503, 'unavailable', message);
   }
 }

@@ -102,6 +102,7 @@ describe('resilience: BigQuery slow or failing', () => {
       );
       const warm = await timed(boxTiles().map((t) => `${cache.url}${tilePath(cachedTileset, t)}`));
       const staleOk = warm.responses.filter((r) => r.status < 300).length;
+      const direct = await httpGet(`${apis[0]?.url}${tilePath(coldTileset, [6, 12, 22])}`);
       record({
         scenario: 'BigQuery backendError on every tile query',
         requests: cold.responses.length * 2 + warm.responses.length,
@@ -109,6 +110,11 @@ describe('resilience: BigQuery slow or failing', () => {
         note: `uncached: ${cold.responses.filter((r) => r.status >= 502).length}/${cold.responses.length} × 5xx (${[...new Set(cold.responses.map((r) => r.status))].join(',')}) in ${cold.ms} ms; cached: ${staleOk}/${warm.responses.length} served`,
       });
       expect(cold.responses.every((r) => r.status === 502 || r.status === 503)).toBe(true);
+      // backendError: try again shortly (https://cloud.google.com/bigquery/docs/error-messages).
+      expect(direct).toMatchObject({
+        status: 503,
+        headers: { 'retry-after': '5', 'cache-control': 'no-store' },
+      });
       expect(again.responses.every((r) => r.headers['x-cache'] !== 'HIT')).toBe(true);
       expect(staleOk).toBe(warm.responses.length);
     } finally {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { ApiError } from '../errors.js';
+import { ApiError, UnavailableError } from '../errors.js';
 import { cacheControl } from './caching.js';
 
 /**
@@ -22,6 +22,8 @@ export function registerErrorHandler(app: FastifyInstance, config: Config): void
     if (status >= 500) request.log.error({ err: error }, message);
     else request.log.info({ status, code }, message);
     reply.header('cache-control', cacheControl(config, status >= 500 || status === 429 ? 'none' : 'short'));
+    if (error instanceof UnavailableError && error.retryAfterSeconds)
+      reply.header('retry-after', error.retryAfterSeconds);
     reply.code(status).send({ error: code, message });
   });
 

@@ -53,6 +53,13 @@ export class Metrics implements SourceObserver {
     registers: [this.registry],
   });
 
+  private readonly fallbackRefusals = new Counter({
+    name: 'tilestack_partition_fallback_refusals_total',
+    help: 'Tile queries refused by BIGQUERY_MAX_BYTES_BILLED: tileset has no partition metadata; raise BIGQUERY_MAX_BYTES_BILLED or add metadata',
+    labelNames: ['tileset'],
+    registers: [this.registry],
+  });
+
   constructor(private readonly sourceKind: string) {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -65,6 +72,10 @@ export class Metrics implements SourceObserver {
 
   partitionFallback(tilesetId: string): void {
     this.partitionFallbacks.inc({ tileset: tilesetId });
+  }
+
+  fallbackRefused(tilesetId: string): void {
+    this.fallbackRefusals.inc({ tileset: tilesetId });
   }
 
   coalescedRequest(kind: 'tile' | 'table'): void {

@@ -64,6 +64,12 @@ export interface SourceObserver {
   }): void;
   /** A tileset is served without partition pruning (no parameters, or the self-check failed). */
   partitionFallback(tilesetId: string, reason: string): void;
+  /** BIGQUERY_MAX_BYTES_BILLED refused a tile query of a tileset served without partition pruning. */
+  fallbackRefused(tilesetId: string): void;
 }
 
-export const noopObserver: SourceObserver = { query: () => {}, partitionFallback: () => {} };
+export const noopObserver: SourceObserver = {
+  query: () => {},
+  partitionFallback: () => {},
+  fallbackRefused: () => {},
+};

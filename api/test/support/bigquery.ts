@@ -28,11 +28,13 @@ export interface LogLine {
 export function recordingObserver() {
   const queries: Parameters<SourceObserver['query']>[0][] = [];
   const fallbacks: { tilesetId: string; reason: string }[] = [];
+  const refused: string[] = [];
   const observer: SourceObserver = {
     query: (event) => queries.push(event),
     partitionFallback: (tilesetId, reason) => fallbacks.push({ tilesetId, reason }),
+    fallbackRefused: (tilesetId) => refused.push(tilesetId),
   };
-  return { observer, queries, fallbacks };
+  return { observer, queries, fallbacks, refused };
 }
 
 /** A pino logger (what Fastify hands the source) whose lines land in `lines`. */

@@ -1,12 +1,19 @@
-/** Error reasons BigQuery puts in `error.errors[].reason`, with the HTTP status it answers them with. */
+/**
+ * Error reasons BigQuery puts in `error.errors[].reason`, with the HTTP status it answers them with,
+ * as listed in https://cloud.google.com/bigquery/docs/error-messages (backendError is 500 or 503).
+ */
 export const reasonStatus = {
   invalid: 400,
   invalidQuery: 400,
   bytesBilledLimitExceeded: 400,
+  resourcesExceeded: 400,
+  billingTierLimitExceeded: 400,
   stopped: 400,
   accessDenied: 403,
+  billingNotEnabled: 403,
   rateLimitExceeded: 403,
   quotaExceeded: 403,
+  responseTooLarge: 403,
   notFound: 404,
   duplicate: 409,
   backendError: 500,
@@ -19,10 +26,20 @@ const defaultMessages: Record<ErrorReason, string> = {
   invalid: 'Invalid value',
   invalidQuery: 'Syntax error: Unexpected end of script at [1:1]',
   bytesBilledLimitExceeded: 'Query exceeded limit for bytes billed',
+  resourcesExceeded:
+    'Resources exceeded during query execution: The query could not be executed in the allotted memory.',
+  billingTierLimitExceeded:
+    'Query exceeded resource limits. This query used too many CPU seconds per byte scanned.',
   stopped: 'Job execution was cancelled: User requested cancellation',
-  accessDenied: 'Access Denied: User does not have permission',
+  // The data-access form; our identity's own denials name the project (see the API's error tests).
+  accessDenied:
+    'Access Denied: Table p:d.t: User does not have permission to query table p:d.t, or perhaps it does not exist.',
+  billingNotEnabled:
+    'Billing has not been enabled for this project. Enable billing at https://console.cloud.google.com/billing.',
   rateLimitExceeded: 'Exceeded rate limits: too many api requests per user per method for this user_method',
   quotaExceeded: 'Quota exceeded: Your project exceeded quota for free query bytes scanned',
+  responseTooLarge:
+    'Response too large to return. Consider specifying a destination table in your job configuration.',
   notFound: 'Not found: Resource',
   duplicate: 'Already Exists: Resource',
   backendError: 'Error encountered during execution. Retrying may solve the problem.',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bigQueryError } from './errors.js';
+import { bigQueryError, StubError } from './errors.js';
 import type { StubModel } from './model.js';
 import { decodeQueryParameters } from './parameters.js';
 import { parseSelect } from './sql.js';
@@ -25,7 +25,7 @@ export interface StubJob {
   /** QUERY unless set; copy jobs (`configuration.copy`) are COPY. */
   jobType?: 'QUERY' | 'COPY';
   /** Why a job failed: BigQuery reports it in `status.errorResult` of a DONE job. */
-  errorResult?: { reason: string; message: string };
+  errorResult?: { reason: string; message: string; status?: number };
   /** Copy jobs: rows and logical bytes copied (`statistics.copy`). */
   copied?: { rows: number; bytes: number };
 }
@@ -65,6 +65,22 @@ export class QueryEngine {
     this.handlers = [];
   }
 
+  /**
+   * Starts a query job (jobs.insert): as on BigQuery, a query that cannot run (syntax, missing table,
+   * bytes cap) does not fail the insert; the job is DONE with `status.errorResult`, and reading its
+   * results answers the error. Only a request without a query is refused outright.
+   */
+  start(spec: QuerySpec): StubJob {
+    try {
+      return this.run(spec);
+    } catch (error) {
+      if (!(error instanceof StubError) || error.reason === 'invalid') throw error;
+      const failed = this.job(spec, { schema: [], rows: [] }, 0);
+      failed.errorResult = { reason: error.reason, message: error.message, status: error.status };
+      return failed;
+    }
+  }
+
   /** Runs `spec` now. Throws a `StubError` for what BigQuery rejects before running a query. */
   run(spec: QuerySpec): StubJob {
     if (typeof spec.query !== 'string' || spec.query.trim() === '') {
@@ -84,6 +100,10 @@ export class QueryEngine {
         `Query exceeded limit for bytes billed: ${cap}. ${bytesBilled} or higher required.`,
       );
     }
+    return this.job(spec, result, bytesBilled);
+  }
+
+  private job(spec: QuerySpec, result: QueryResult, bytesBilled: number): StubJob {
     const now = Date.now();
     return {
       projectId: spec.projectId,
@@ -92,7 +112,7 @@ export class QueryEngine {
       configuration: spec.configuration,
       schema: result.schema,
       rows: result.rows,
-      bytesProcessed,
+      bytesProcessed: result.bytesProcessed ?? 0,
       bytesBilled,
       createdAt: now,
       completesAt: now + (result.runMs ?? 0),

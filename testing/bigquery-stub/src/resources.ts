@@ -45,10 +45,17 @@ export function tableResource(model: StubModel, table: StubTable) {
   };
 }
 
+/** A dry run's reference has no jobId: no job exists. */
 export function jobReference(job: StubJob) {
-  return { projectId: job.projectId, jobId: job.jobId, location: job.location };
+  return job.dryRun
+    ? { projectId: job.projectId, location: job.location }
+    : { projectId: job.projectId, jobId: job.jobId, location: job.location };
 }
 
+/**
+ * A Job (https://cloud.google.com/bigquery/docs/reference/rest/v2/Job): statistics.query.totalBytesBilled
+ * once the job is DONE (JobStatistics2), never for a dry run, which bills nothing.
+ */
 export function jobResource(job: StubJob, now = Date.now()) {
   const done = isComplete(job, now);
   const jobType = job.jobType ?? 'QUERY';
@@ -64,15 +71,16 @@ export function jobResource(job: StubJob, now = Date.now()) {
       : {
           query: {
             totalBytesProcessed: String(job.bytesProcessed),
-            totalBytesBilled: String(job.bytesBilled),
+            ...(done && !job.dryRun ? { totalBytesBilled: String(job.bytesBilled) } : {}),
             cacheHit: false,
             statementType: 'SELECT',
+            ...(job.dryRun ? { schema: { fields: job.schema } } : {}),
           },
         };
   return {
     kind: 'bigquery#job',
     etag: etag(job.createdAt),
-    id: `${job.projectId}:${job.location}.${job.jobId}`,
+    ...(job.dryRun ? {} : { id: `${job.projectId}:${job.location}.${job.jobId}` }),
     jobReference: jobReference(job),
     configuration: { ...job.configuration, jobType },
     status: done

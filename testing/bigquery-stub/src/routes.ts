@@ -1,5 +1,5 @@
 import { type CopyConfiguration, runCopyJob } from './copy.js';
-import { bigQueryError } from './errors.js';
+import { bigQueryError, StubError } from './errors.js';
 import { isComplete, type QueryEngine, type StubJob } from './jobs.js';
 import type { StubModel } from './model.js';
 import {
@@ -199,18 +199,30 @@ export const routes: Route[] = [
         configuration: { query: body, labels: body.labels, jobTimeoutMs: body.jobTimeoutMs },
         body,
       });
+      // https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/query (QueryResponse). A dry run creates
+      // no job: its jobReference has no jobId (as verified in googleapis/google-cloud-rust#6514).
       if (job.dryRun) {
         const priced = { schema: { fields: job.schema }, totalBytesProcessed: String(job.bytesProcessed) };
-        return { status: 200, body: { kind: 'bigquery#queryResponse', ...priced, jobComplete: true } };
+        const reference = { projectId: job.projectId, location: job.location };
+        return {
+          status: 200,
+          body: {
+            kind: 'bigquery#queryResponse',
+            jobReference: reference,
+            ...priced,
+            jobComplete: true,
+            cacheHit: false,
+          },
+        };
       }
+      // JobCreationReason is reported only in JOB_CREATION_OPTIONAL mode
+      // (https://cloud.google.com/bigquery/docs/reference/rest/v2/JobCreationReason).
+      const optional = body.jobCreationMode === 'JOB_CREATION_OPTIONAL';
+      const reason = (code: string) => (optional ? { jobCreationReason: { code } } : {});
       await waitForJob(context, job, body.timeoutMs);
       if (!isComplete(job)) {
         engine.register(job);
-        const pending = {
-          jobReference: jobReference(job),
-          jobComplete: false,
-          jobCreationReason: { code: 'LONG_RUNNING' },
-        };
+        const pending = { jobReference: jobReference(job), jobComplete: false, ...reason('LONG_RUNNING') };
         return { status: 200, body: { kind: 'bigquery#queryResponse', ...pending } };
       }
       const page = {
@@ -219,21 +231,22 @@ export const routes: Route[] = [
         }),
         totalBytesBilled: String(job.bytesBilled),
       };
-      // JOB_CREATION_OPTIONAL answers statelessly (queryId, no job) when one page holds the result.
-      const stateless = body.jobCreationMode === 'JOB_CREATION_OPTIONAL' && page.pageToken === undefined;
-      if (stateless) {
+      // JOB_CREATION_OPTIONAL answers statelessly (queryId, no jobReference) when one page holds the result.
+      if (optional && page.pageToken === undefined) {
         return { status: 200, body: { kind: 'bigquery#queryResponse', queryId: job.jobId, ...page } };
       }
       engine.register(job);
-      const jobCreationReason = { code: page.pageToken ? 'LARGE_RESULTS' : 'REQUESTED' };
+      const created = reason(page.pageToken ? 'LARGE_RESULTS' : 'REQUESTED');
       return {
         status: 200,
-        body: { kind: 'bigquery#queryResponse', jobReference: jobReference(job), jobCreationReason, ...page },
+        body: { kind: 'bigquery#queryResponse', jobReference: jobReference(job), ...created, ...page },
       };
     },
   },
   {
     name: 'jobs.getQueryResults',
+    // https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/getQueryResults: GetQueryResultsResponse
+    // has no totalBytesBilled (only jobs.query and the job's statistics carry it).
     method: 'GET',
     path: `${base}/queries/:jobId`,
     async handle(context) {
@@ -241,6 +254,8 @@ export const routes: Route[] = [
       const job = engine.find(request.pathParams.projectId ?? '', request.pathParams.jobId ?? '');
       await waitForJob(context, job, request.query.timeoutMs);
       if (job.cancelled) throw bigQueryError('stopped');
+      const failure = job.errorResult;
+      if (failure) throw new StubError(failure.status ?? 400, failure.reason, failure.message);
       if (!isComplete(job)) {
         return {
           status: 200,
@@ -264,6 +279,8 @@ export const routes: Route[] = [
   },
   {
     name: 'jobs.insert',
+    // https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/insert answers a Job resource; a dry run
+    // (configuration.dryRun, as the official client's createQueryJob sends it) creates no job.
     method: 'POST',
     path: `${base}/jobs`,
     handle({ request, engine, model }) {
@@ -280,13 +297,16 @@ export const routes: Route[] = [
         engine.register(job);
         return { status: 200, body: jobResource(job) };
       }
-      const job = engine.run({
+      const dryRun = body.configuration.dryRun === true;
+      // A dry run answers errors as HTTP errors: "an invalid query will return the same error it would if
+      // it wasn't a dry run" (JobConfiguration.dryRun).
+      const job = engine[dryRun ? 'run' : 'start']({
         projectId,
         query: query.query,
         queryParameters: query.queryParameters,
         useLegacySql: query.useLegacySql,
         maximumBytesBilled: query.maximumBytesBilled,
-        dryRun: body.configuration.dryRun === true,
+        dryRun,
         location: body.jobReference?.location,
         jobId,
         configuration: body.configuration,
@@ -298,6 +318,7 @@ export const routes: Route[] = [
   },
   {
     name: 'jobs.get',
+    // https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/get: the Job resource with its statistics.
     method: 'GET',
     path: `${base}/jobs/:jobId`,
     handle({ request, engine }) {

@@ -205,6 +205,119 @@ describe('BigQuery stub with the real client', () => {
   });
 });
 
+describe('BigQuery stub: documented shapes', () => {
+  const sql = { useLegacySql: false };
+
+  it('parses every statement with the BigQuery grammar before any handler sees it', async () => {
+    stub.onQuery(() => ({ schema: [], rows: [] })); // would accept anything
+    const wrongAliasOrder =
+      'SELECT COUNT(*) AS n FROM `p.d.t` FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS(@as_of_ms) AS t';
+
+    for (const query of [wrongAliasOrder, 'SELECT data FROM `p.d.t` WHERE']) {
+      await expect(rawQuery({ ...sql, query })).rejects.toMatchObject({
+        code: 400,
+        errors: [
+          { reason: 'invalidQuery', message: expect.stringMatching(/^Syntax error: .+ at \[1:\d+\]$/) },
+        ],
+      });
+    }
+    await expect(rawQuery({ ...sql, query: wrongAliasOrder })).rejects.toMatchObject({
+      message: `Syntax error: Unexpected keyword AS at [1:${wrongAliasOrder.lastIndexOf(' AS t') + 2}]`,
+    });
+    // jobs.insert: a dry run answers the error; a real job is created DONE with status.errorResult.
+    await expect(client.createQueryJob({ query: 'SELECT FROM', dryRun: true })).rejects.toMatchObject({
+      code: 400,
+      errors: [{ reason: 'invalidQuery' }],
+    });
+    await expect(client.createQueryJob({ query: 'SELECT FROM', jobId: 'bad' })).rejects.toMatchObject({
+      errors: [{ reason: 'invalidQuery' }],
+    });
+    const [failed] = await client.job('bad').getMetadata();
+    expect(failed.status).toMatchObject({ state: 'DONE', errorResult: { reason: 'invalidQuery' } });
+    await expect(client.job('bad').getQueryResults()).rejects.toMatchObject({ code: 400 });
+  });
+
+  // https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/query (QueryResponse, JobCreationReason)
+  it('answers jobs.query with a job, and with a reason only in JOB_CREATION_OPTIONAL mode', async () => {
+    const plain = await rawQuery({ ...sql, query: 'SELECT 1' });
+    const optional = await rawQuery({ ...sql, query: 'SELECT 1', jobCreationMode: 'JOB_CREATION_OPTIONAL' });
+
+    expect(plain).toMatchObject({ jobComplete: true, jobReference: { projectId: 'billing-project' } });
+    expect(plain.jobReference.jobId).toEqual(expect.any(String));
+    expect(plain).not.toHaveProperty('jobCreationReason');
+    expect(plain).not.toHaveProperty('queryId');
+    expect(optional).toMatchObject({ jobComplete: true, queryId: expect.any(String), totalBytesBilled: '0' });
+    expect(optional).not.toHaveProperty('jobReference');
+  });
+
+  it('answers dry runs, by jobs.query and by jobs.insert (the official client), without a job id', async () => {
+    people();
+    stub.onQuery(selectPeople);
+    const query = 'SELECT * FROM `data-project.demo.people`';
+
+    const viaQuery = await rawQuery({ ...sql, query, dryRun: true });
+    const [job] = await client.createQueryJob({ query, dryRun: true });
+
+    expect(viaQuery).toMatchObject({
+      jobComplete: true,
+      totalBytesProcessed: '1000',
+      jobReference: { location: 'US' },
+    });
+    expect(viaQuery.jobReference).not.toHaveProperty('jobId');
+    expect(stub.requestsTo('jobs.insert')[0]?.body.configuration.dryRun).toBe(true);
+    expect(job.metadata).toMatchObject({
+      status: { state: 'DONE' },
+      statistics: { query: { totalBytesProcessed: '1000' } },
+    });
+    expect(job.metadata.jobReference).not.toHaveProperty('jobId');
+    expect(job.metadata.statistics.query).not.toHaveProperty('totalBytesBilled');
+  });
+
+  // jobs.getQueryResults has no totalBytesBilled; jobs.get carries it in statistics.query once DONE.
+  it('reports bytes billed of a slow query only in the finished job statistics', async () => {
+    stub.onQuery(() => ({
+      schema: [{ name: 'x', type: 'INTEGER' }],
+      rows: [{ x: 1 }],
+      bytesProcessed: 1,
+      runMs: 200,
+    }));
+    const first = await rawQuery({ ...sql, query: 'SELECT slow', timeoutMs: 0 });
+    const { jobId } = first.jobReference;
+    const running = await new Promise<{ statistics: { query: object } }>((resolve, reject) =>
+      client.request({ uri: `/jobs/${jobId}` }, (e, body) => (e ? reject(e) : resolve(body))),
+    );
+    const [rows, , results] = await client.job(jobId).getQueryResults();
+    const [done] = await client.job(jobId).getMetadata();
+
+    expect(first).toMatchObject({ jobComplete: false });
+    expect(first).not.toHaveProperty('totalBytesBilled');
+    expect(running.statistics.query).not.toHaveProperty('totalBytesBilled');
+    expect(rows).toEqual([{ x: 1 }]);
+    expect(results).not.toHaveProperty('totalBytesBilled');
+    expect(done.statistics.query.totalBytesBilled).toBe(String(10 * 1024 * 1024));
+  });
+
+  it.each([
+    ['notFound', 404],
+    ['accessDenied', 403],
+    ['billingNotEnabled', 403],
+    ['rateLimitExceeded', 403],
+    ['quotaExceeded', 403],
+    ['bytesBilledLimitExceeded', 400],
+    ['resourcesExceeded', 400],
+    ['responseTooLarge', 403],
+    ['backendError', 500],
+    ['invalidQuery', 400],
+  ] as const)('answers %s with HTTP %i, as the error-messages reference lists it', async (reason, status) => {
+    stub.inject({ route: 'jobs.query', error: reason });
+
+    await expect(rawQuery({ ...sql, query: 'SELECT 1' })).rejects.toMatchObject({
+      code: status,
+      errors: [{ reason }],
+    });
+  });
+});
+
 describe('BigQuery stub: ready-made handlers', () => {
   const tileset = { projectId: 'data-project', datasetId: 'tiles', tableId: 'ts' };
   const query = (sql: string, params: Record<string, unknown> = {}) =>

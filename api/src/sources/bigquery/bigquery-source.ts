@@ -5,6 +5,7 @@ import { BadRequestError, NotFoundError, UnavailableError } from '../../errors.j
 import { Coalescer, TtlMemo } from '../memo.js';
 import type { DataSource, SourceObserver, TableQuery, TilesetInfo } from '../types.js';
 import { createBigQueryClient } from './client.js';
+import { BytesCapError } from './errors.js';
 import { readFeatureCollection } from './geojson.js';
 import { DatasetAllowList, resolveTableId, type TableRef } from './identifiers.js';
 import { cartoPartition } from './partition.js';
@@ -14,6 +15,7 @@ import { loadTileset, type TilesetState } from './tilesets.js';
 import { BigQueryUpstream, type QuerySpec } from './upstream.js';
 import { bytesValue } from './values.js';
 
+const FALLBACK_REFUSED = 'tileset has no partition metadata; raise BIGQUERY_MAX_BYTES_BILLED or add metadata';
 /** Failed tileset loads (missing, not allowed, upstream trouble) are remembered this long at most. */
 const NEGATIVE_TTL_MS = 5_000;
 const MAX_ZOOM = 30;
@@ -37,6 +39,7 @@ export function createBigQuerySource(config: Config, deps: BigQuerySourceDeps): 
   );
   return new BigQuerySource(upstream, new DatasetAllowList(config.BIGQUERY_ALLOWED_DATASETS), {
     metadataTtlMs: config.METADATA_TTL_SECONDS * 1000,
+    maxBytesBilled: config.BIGQUERY_MAX_BYTES_BILLED,
     ...deps,
   });
 }
@@ -49,7 +52,7 @@ export class BigQuerySource implements DataSource {
   constructor(
     private readonly upstream: BigQueryUpstream,
     private readonly allowList: DatasetAllowList,
-    private readonly deps: BigQuerySourceDeps & { metadataTtlMs: number },
+    private readonly deps: BigQuerySourceDeps & { metadataTtlMs: number; maxBytesBilled: number },
   ) {
     this.tilesets = new TtlMemo(deps.metadataTtlMs, Math.min(deps.metadataTtlMs, NEGATIVE_TTL_MS));
   }
@@ -68,10 +71,21 @@ export class BigQuerySource implements DataSource {
       ? { sql: partitionedTileSql(table), params: { partition: cartoPartition(partition, z, x, y), z, x, y } }
       : { sql: scannedTileSql(table), params: { z, x, y } };
     let tile: Buffer | null = null;
-    await this.upstream.query({ kind: 'tile', target, pageSize: 1, ...query }, ({ rows }) => {
-      tile = bytesValue(rows[0]?.f[0]?.v);
-      return false;
-    });
+    await this.upstream
+      .query({ kind: 'tile', target, pageSize: 1, ...query }, ({ rows }) => {
+        tile = bytesValue(rows[0]?.f[0]?.v);
+        return false;
+      })
+      .catch((error: unknown) => {
+        // Without pruning, a tile query is priced as a scan of the table's z, x, y and data columns.
+        if (partition || !(error instanceof BytesCapError)) throw error;
+        this.deps.logger.error(
+          { tileset: table.id, maxBytesBilled: this.deps.maxBytesBilled },
+          FALLBACK_REFUSED,
+        );
+        this.deps.observer.fallbackRefused(table.id);
+        throw new UnavailableError(FALLBACK_REFUSED);
+      });
     return tile;
   }
 
@@ -83,16 +97,7 @@ export class BigQuerySource implements DataSource {
   ping(): Promise<void> {
     return this.pings.run('ping', async () => {
       try {
-        await this.upstream.query(
-          {
-            kind: 'ping',
-            target: { resource: 'table', id: 'readiness probe' },
-            sql: PING_SQL,
-            pageSize: 1,
-            dryRun: true,
-          },
-          () => false,
-        );
+        await this.upstream.dryRun('ping', { resource: 'table', id: 'readiness probe' }, PING_SQL);
       } catch {
         throw new UnavailableError('BigQuery is not reachable with this service account');
       }

@@ -25,8 +25,16 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const isIntegerIn = (value: unknown, min: number, max: number): value is number =>
   Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max;
 
+// CARTO's readers split this form: `zmin_zmax_xmin_xmax_ymin_ymax_partitions_zstep` (visgl/deck.gl's
+// carto module, e.g. '0_12_37_3708_870_2214_3999_1'; zstep may be missing).
+const UNDERSCORE_KEYS = ['zmin', 'zmax', 'xmin', 'xmax', 'ymin', 'ymax', 'partitions', 'zstep'];
+
+/** carto_partition in any form CARTO writes or reads: an object, its JSON text, or the underscore string. */
 function readObject(value: unknown): Record<string, unknown> | null {
   if (typeof value !== 'string') return isRecord(value) ? value : null;
+  const parts = value.split('_');
+  if (parts.length >= 7 && parts.length <= 8)
+    return Object.fromEntries(parts.map((v, i) => [UNDERSCORE_KEYS[i], v]));
   try {
     const parsed: unknown = JSON.parse(value);
     return isRecord(parsed) ? parsed : null;
@@ -35,11 +43,16 @@ function readObject(value: unknown): Record<string, unknown> | null {
   }
 }
 
+/** Numbers may come as numeric strings (MBTiles-derived metadata, the underscore form); nothing else converts. */
+const numeric = (value: unknown) =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+
 /** Parses metadata.carto_partition; returns null (with no throw) when absent or invalid. */
 export function parsePartitionParams(metadata: unknown): PartitionParams | null {
   if (!isRecord(metadata)) return null;
-  const raw = readObject(metadata.carto_partition);
-  if (!raw) return null;
+  const object = readObject(metadata.carto_partition);
+  if (!object) return null;
+  const raw = Object.fromEntries(Object.entries(object).map(([k, v]) => [k, numeric(v)]));
   const { partitions, zmin, zmax, xmin, xmax, ymin, ymax } = raw;
   const zstep = raw.zstep ?? 1;
   if (!isIntegerIn(partitions, 1, MAX_PARTITIONS)) return null;

@@ -1,9 +1,9 @@
 import type { BigQuery } from '@google-cloud/bigquery';
 import type { TableRef } from './identifiers.js';
-import type { JobReference, QueryResultsPage, TableResource } from './wire-types.js';
+import type { JobId, JobResource, QueryResultsPage, TableResource } from './wire-types.js';
 
 /**
- * The four REST methods this source uses, through the official client (auth, endpoint, user
+ * The REST methods this source uses, through the official client (auth, endpoint, user
  * agent). Queries go through `client.request` rather than `client.query()` because in client 9.3
  * `query()` cannot send `jobTimeoutMs` without falling back to jobs.insert (losing
  * JOB_CREATION_OPTIONAL) and parses INT64 lossily; here the request body is exactly ours.
@@ -23,8 +23,25 @@ export class BigQueryRest {
     return this.call({ method: 'POST', uri: '/queries', json: body });
   }
 
+  /**
+   * jobs.insert with `configuration.dryRun`, exactly as the official client sends a dry run
+   * (`createQueryJob`): validated and priced, never run, free; no job is created, so nothing to poll.
+   */
+  async dryRun(query: string, labels: Record<string, string>): Promise<void> {
+    await this.client.createQueryJob({ query, dryRun: true, labels });
+  }
+
+  /** jobs.get: the job's statistics (bytes billed, which getQueryResults never reports). */
+  getJob(job: JobId): Promise<JobResource> {
+    return this.call({
+      uri: `/jobs/${encodeURIComponent(job.jobId)}`,
+      projectId: job.projectId,
+      qs: { location: job.location },
+    });
+  }
+
   /** jobs.getQueryResults: waits for a job (up to `timeoutMs`) or reads its next page. */
-  getQueryResults(job: JobReference, qs: Record<string, unknown>): Promise<QueryResultsPage> {
+  getQueryResults(job: JobId, qs: Record<string, unknown>): Promise<QueryResultsPage> {
     return this.call({
       uri: `/queries/${encodeURIComponent(job.jobId)}`,
       projectId: job.projectId,
@@ -33,7 +50,7 @@ export class BigQueryRest {
   }
 
   /** jobs.cancel: best effort, for a job that outlived its budget. */
-  async cancelJob(job: JobReference): Promise<void> {
+  async cancelJob(job: JobId): Promise<void> {
     await this.call({
       method: 'POST',
       uri: `/jobs/${encodeURIComponent(job.jobId)}/cancel`,

@@ -3,11 +3,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ApiError } from '../../errors.js';
 import type { SourceObserver } from '../types.js';
 import { Deadline } from './deadline.js';
-import { DeadlineExceededError, type ErrorContext, toApiError, upstreamDetails } from './errors.js';
+import { DeadlineExceededError, type ErrorContext, mapError, upstreamDetails } from './errors.js';
 import type { TableRef } from './identifiers.js';
 import { type ParameterValue, toQueryParameters } from './parameters.js';
 import type { BigQueryRest } from './rest.js';
-import type { FieldSchema, JobReference, QueryResultsPage, TableResource, WireRow } from './wire-types.js';
+import type { FieldSchema, JobId, QueryResultsPage, TableResource, WireRow } from './wire-types.js';
 
 type CallKind = Parameters<SourceObserver['query']>[0]['kind'];
 
@@ -25,8 +25,6 @@ export interface QuerySpec {
   params?: Record<string, ParameterValue>;
   /** Rows per page (`maxResults`). */
   pageSize: number;
-  /** Validate and price the query without running it (free). */
-  dryRun?: boolean;
 }
 
 export interface ResultPage {
@@ -59,13 +57,22 @@ export class BigQueryUpstream {
     }));
   }
 
+  /** A free dry run of `sql` (jobs.insert, as the official client sends one): nothing to poll, nothing billed. */
+  async dryRun(kind: CallKind, target: QuerySpec['target'], sql: string): Promise<void> {
+    await this.observe(kind, target, async (deadline) => ({
+      result: await deadline.race(this.rest.dryRun(sql, { app: 'tilestack', kind })),
+      bytesBilled: 0,
+    }));
+  }
+
   /** Runs a query and hands its pages to `consume` until it returns false or the rows run out. */
   async query(spec: QuerySpec, consume: PageConsumer): Promise<void> {
     await this.observe(spec.kind, spec.target, async (deadline, track) => {
       let page = await deadline.race(this.rest.query(this.requestBody(spec, deadline)));
       track(page.jobReference);
-      // jobs.query reports bytes billed; getQueryResults does not, so keep the first figure seen.
-      let bytesBilled = Number(page.totalBytesBilled ?? 0);
+      // jobs.query reports bytes billed only when it answers with the finished query; getQueryResults
+      // never does (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/getQueryResults).
+      const firstBilled = page.totalBytesBilled;
       while (!page.jobComplete) {
         deadline.assertTimeForAnotherCall();
         page = await deadline.race(
@@ -74,9 +81,11 @@ export class BigQueryUpstream {
             maxResults: spec.pageSize,
           }),
         );
-        bytesBilled = Number(page.totalBytesBilled ?? bytesBilled);
       }
       track(undefined);
+      // So a query that outlived the first reply is read from its job's statistics, alongside its rows.
+      const billed =
+        firstBilled === undefined ? this.billedBytes(page) : Promise.resolve(Number(firstBilled));
       const fields = page.schema?.fields ?? [];
       while (consume({ fields, rows: page.rows ?? [] }) !== false && page.pageToken) {
         page = await deadline.race(
@@ -87,8 +96,24 @@ export class BigQueryUpstream {
           }),
         );
       }
-      return { result: undefined, bytesBilled };
+      // The rows are in: a statistics read cut short by the deadline costs the figure, not the answer.
+      return { result: undefined, bytesBilled: await deadline.race(billed).catch(() => 0) };
     });
+  }
+
+  /** statistics.query.totalBytesBilled of the page's job (jobs.get); 0, logged, when it cannot be read. */
+  private async billedBytes(page: QueryResultsPage): Promise<number> {
+    if (!page.jobReference?.jobId) return 0;
+    try {
+      const job = await this.rest.getJob(requireJob(page));
+      return Number(job.statistics?.query?.totalBytesBilled ?? 0);
+    } catch (error) {
+      this.logger.warn(
+        { job: page.jobReference, upstream: upstreamDetails(error) },
+        'could not read bytes billed',
+      );
+      return 0;
+    }
   }
 
   private requestBody(spec: QuerySpec, deadline: Deadline): Record<string, unknown> {
@@ -107,7 +132,6 @@ export class BigQueryUpstream {
       formatOptions: { useInt64Timestamp: true },
       requestId: randomUUID(),
       ...(this.settings.location ? { location: this.settings.location } : {}),
-      ...(spec.dryRun ? { dryRun: true } : {}),
     };
   }
 
@@ -117,51 +141,48 @@ export class BigQueryUpstream {
     target: QuerySpec['target'],
     call: (
       deadline: Deadline,
-      track: (job: JobReference | undefined) => void,
+      track: (job: QueryResultsPage['jobReference']) => void,
     ) => Promise<{ result: T; bytesBilled: number }>,
   ): Promise<T> {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     const deadline = new Deadline(this.settings.timeoutMs);
-    let runningJob: JobReference | undefined;
+    let runningJob: QueryResultsPage['jobReference'];
     try {
       const { result, bytesBilled } = await call(deadline, (job) => {
         runningJob = job;
       });
       this.observer.query({ kind, outcome: 'ok', seconds: seconds(), bytesBilled });
+      this.logger.debug({ kind, [target.resource]: target.id, bytesBilled }, 'BigQuery call');
       return result;
     } catch (error) {
       this.observer.query({ kind, outcome: 'error', seconds: seconds(), bytesBilled: 0 });
-      if (error instanceof DeadlineExceededError && runningJob) this.cancel(runningJob);
+      if (error instanceof DeadlineExceededError && runningJob?.jobId)
+        this.cancel({ ...runningJob, jobId: runningJob.jobId });
       throw this.mapped(error, { ...target, ...this.settings }, kind);
     }
   }
 
   private mapped(error: unknown, context: ErrorContext, kind: CallKind): ApiError {
-    const apiError = toApiError(error, context);
+    const { apiError, log } = mapError(error, context);
     const upstream = upstreamDetails(error);
     const details = { kind, [context.resource]: context.id, status: apiError.statusCode, upstream };
-    if (upstream.reasons.includes('bytesBilledLimitExceeded')) {
-      this.logger.error(
-        details,
-        `BigQuery query stopped by BIGQUERY_MAX_BYTES_BILLED=${context.maxBytesBilled}`,
-      );
-    } else if (apiError.statusCode >= 500) {
-      this.logger.error(details, 'BigQuery call failed');
-    } else {
-      this.logger.info(details, 'BigQuery call rejected');
-    }
+    if (log) this.logger.error(details, log);
+    else if (apiError.statusCode >= 500) this.logger.error(details, 'BigQuery call failed');
+    else this.logger.info(details, 'BigQuery call rejected');
     return apiError;
   }
 
-  private cancel(job: JobReference): void {
+  private cancel(job: JobId): void {
     this.rest.cancelJob(job).catch((error: unknown) => {
       this.logger.debug({ job, upstream: upstreamDetails(error) }, 'could not cancel a BigQuery job');
     });
   }
 }
 
-function requireJob(page: QueryResultsPage): JobReference {
-  if (!page.jobReference) throw new Error('BigQuery left a query unfinished without a job to follow');
-  return page.jobReference;
+/** The page's job, to poll or page through; a reply without a job id (a dry run) has nothing to follow. */
+function requireJob(page: QueryResultsPage): JobId {
+  const job = page.jobReference;
+  if (!job?.jobId) throw new Error('BigQuery left a query unfinished without a job to follow');
+  return { ...job, jobId: job.jobId };
 }

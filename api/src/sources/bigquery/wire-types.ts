@@ -15,10 +15,19 @@ export interface WireRow {
   f: WireCell[];
 }
 
+/** A dry run's reference has no jobId (no job exists). */
 export interface JobReference {
   projectId: string;
-  jobId: string;
+  jobId?: string;
   location?: string;
+}
+
+/** A reference to a job that exists: the only kind that may be polled, read or cancelled. */
+export type JobId = JobReference & { jobId: string };
+
+/** The part of a Job (jobs.get) this source reads. */
+export interface JobResource {
+  statistics?: { query?: { totalBytesBilled?: string } };
 }
 
 /** `QueryResponse` (jobs.query) and `GetQueryResultsResponse` share these fields. */

@@ -5,7 +5,12 @@ import {
   type QueryHandler,
 } from '@tilestack/bigquery-stub';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addTestTileset, type StubbedBigQuery, startStubbedBigQuery } from '../../support/bigquery.js';
+import {
+  addTestTileset,
+  BILLING_PROJECT,
+  type StubbedBigQuery,
+  startStubbedBigQuery,
+} from '../../support/bigquery.js';
 
 const BUDGET_MS = 300;
 let bq: StubbedBigQuery;
@@ -43,28 +48,71 @@ describe('BigQuery source: upstream errors', () => {
     });
   });
 
-  it.each<[string, number, string, ReturnType<typeof bigQueryError>]>([
+  // Reasons and statuses as https://cloud.google.com/bigquery/docs/error-messages lists them.
+  it.each<[string, number, string, ReturnType<typeof bigQueryError>, string?]>([
     [
-      'invalidQuery',
-      400,
-      'bad_request',
+      'invalidQuery (our SQL)',
+      502,
+      'upstream_error',
       bigQueryError('invalidQuery', 'Unrecognized name: secret_column at [1:8]'),
     ],
-    ['backendError (500)', 502, 'upstream_error', bigQueryError('backendError')],
+    ['backendError (500)', 503, 'unavailable', bigQueryError('backendError'), '5'],
+    ['backendError (503)', 503, 'unavailable', bigQueryError('backendError', undefined, 503), '5'],
     ['internalError (500)', 502, 'upstream_error', bigQueryError('internalError')],
-    ['backendError (503)', 503, 'unavailable', bigQueryError('backendError', undefined, 503)],
-    ['rateLimitExceeded', 503, 'unavailable', bigQueryError('rateLimitExceeded')],
-    ['quotaExceeded', 503, 'unavailable', bigQueryError('quotaExceeded')],
-    ['accessDenied on the query', 404, 'not_found', bigQueryError('accessDenied')],
-  ])('maps %s on a tile query to %i %s without leaking BigQuery text', async (_, status, code, error) => {
-    bq.stub.inject({ route: 'jobs.query', match: (r) => r.body?.labels?.kind === 'tile', error });
+    ['rateLimitExceeded', 503, 'unavailable', bigQueryError('rateLimitExceeded'), '5'],
+    ['quotaExceeded', 503, 'unavailable', bigQueryError('quotaExceeded'), '5'],
+    ['resourcesExceeded', 503, 'unavailable', bigQueryError('resourcesExceeded')],
+    ['billingTierLimitExceeded', 503, 'unavailable', bigQueryError('billingTierLimitExceeded')],
+    ['responseTooLarge', 503, 'unavailable', bigQueryError('responseTooLarge')],
+    ['accessDenied on the table', 404, 'not_found', bigQueryError('accessDenied')],
+    [
+      'notFound',
+      404,
+      'not_found',
+      bigQueryError('notFound', 'Not found: Table carto-demo-data:demo_tilesets.buildings'),
+    ],
+  ])(
+    'maps %s on a tile query to %i %s without leaking BigQuery text',
+    async (_, status, code, error, retryAfter) => {
+      bq.stub.inject({ route: 'jobs.query', match: (r) => r.body?.labels?.kind === 'tile', error });
 
-    const failure = await tileFailure().catch((e: unknown) => e);
+      const failure = await tileFailure().catch((e: unknown) => e);
 
-    expect(failure).toMatchObject({ statusCode: status, code });
-    expect((failure as Error).message).not.toContain(error.message);
-    expect(bq.observer.queries.at(-1)).toMatchObject({ kind: 'tile', outcome: 'error' });
-  });
+      expect(failure).toMatchObject({ statusCode: status, code });
+      expect((failure as { retryAfterSeconds?: number }).retryAfterSeconds).toBe(
+        retryAfter && Number(retryAfter),
+      );
+      expect((failure as Error).message).not.toContain(error.message);
+      expect(bq.observer.queries.at(-1)).toMatchObject({ kind: 'tile', outcome: 'error' });
+    },
+  );
+
+  it.each([
+    ['billingNotEnabled', bigQueryError('billingNotEnabled')],
+    [
+      'accessDenied on the billing project',
+      bigQueryError(
+        'accessDenied',
+        'Access Denied: Project tilestack-tests: User does not have bigquery.jobs.create permission in project tilestack-tests.',
+      ),
+    ],
+  ])(
+    'answers %s (our deployment, not missing data) with 503 and an ERROR log naming the cause',
+    async (reason, error) => {
+      bq.stub.inject({ route: 'jobs.query', error });
+
+      await expect(bq.source.getTileset(tileset)).rejects.toMatchObject({
+        statusCode: 503,
+        code: 'unavailable',
+      });
+
+      const logged = bq.logs.errors().at(-1);
+      expect(logged?.msg).toContain(
+        `BigQuery refuses our service account or billing project (${reason.split(' ')[0]})`,
+      );
+      expect(logged?.msg).toContain('BIGQUERY_BILLING_PROJECT');
+    },
+  );
 
   it('logs what BigQuery said, for operators', async () => {
     const error = bigQueryError('backendError', 'Error encountered during execution (internal detail 42)');
@@ -124,7 +172,7 @@ describe('BigQuery source: upstream errors', () => {
   });
 
   it('remembers a failed tileset load only briefly', async () => {
-    bq.stub.inject({ route: 'tables.get', error: 'backendError', times: 1 });
+    bq.stub.inject({ route: 'tables.get', error: 'internalError', times: 1 });
 
     await expect(bq.source.getTileset(tileset)).rejects.toMatchObject({ statusCode: 502 });
     await expect(bq.source.getTileset(tileset)).rejects.toMatchObject({ statusCode: 502 });
@@ -133,16 +181,23 @@ describe('BigQuery source: upstream errors', () => {
 });
 
 describe('BigQuery source: readiness', () => {
-  it('pings with a free dry run of SELECT 1 in the billing project', async () => {
+  it('pings with a dry run sent the way the official client sends one: jobs.insert, nothing to poll', async () => {
     await bq.source.ping();
 
-    const [ping] = bq.stub.requestsTo('jobs.query');
-    expect(ping?.body).toMatchObject({ query: 'SELECT 1', dryRun: true, labels: { kind: 'ping' } });
+    const [ping] = bq.stub.requestsTo('jobs.insert');
+    expect(ping?.body.configuration).toMatchObject({
+      dryRun: true,
+      query: { query: 'SELECT 1', useLegacySql: false },
+      labels: { app: 'tilestack', kind: 'ping' },
+    });
+    expect(ping?.path).toBe(`/bigquery/v2/projects/${BILLING_PROJECT}/jobs`);
+    expect(bq.stub.requests.map((r) => r.route)).toEqual(['jobs.insert']);
   });
 
-  it('fails readiness with 503 when BigQuery refuses', async () => {
-    bq.stub.inject({ route: 'jobs.query', error: 'accessDenied' });
+  it('fails readiness with 503 when BigQuery refuses our identity, and logs why', async () => {
+    bq.stub.inject({ route: 'jobs.insert', error: 'billingNotEnabled' });
 
     await expect(bq.source.ping()).rejects.toMatchObject({ statusCode: 503 });
+    expect(bq.logs.errors().at(-1)?.msg).toContain('billingNotEnabled');
   });
 });

@@ -31,6 +31,7 @@ const boxAt = (p: PartitionParams, z: number) => {
 };
 
 describe('parsePartitionParams', () => {
+  // The example of CARTO's BigQuery tileset reader (carto-bq-tiler's viewer, BigQueryTileset metadata doc).
   const valid = { partitions: 4000, zmin: 0, zmax: 14, xmin: 4634, xmax: 4747, ymin: 6219, ymax: 6322 };
 
   it('reads the object form and defaults zstep to 1', () => {
@@ -41,6 +42,35 @@ describe('parsePartitionParams', () => {
   it('reads the JSON string form', () => {
     const metadata = { carto_partition: JSON.stringify({ ...valid, zstep: 2 }) };
     expect(parsePartitionParams(metadata)).toEqual({ ...valid, zstep: 2 });
+  });
+
+  it('reads the underscore form CARTO readers split (zmin_zmax_xmin_xmax_ymin_ymax_partitions_zstep)', () => {
+    // visgl/deck.gl's carto module: const [zmin, zmax, xmin, xmax, ymin, ymax, partitions, zstep] = partition.split('_')
+    expect(parsePartitionParams({ carto_partition: '0_12_37_3708_870_2214_3999_1' })).toEqual({
+      zmin: 0,
+      zmax: 12,
+      xmin: 37,
+      xmax: 3708,
+      ymin: 870,
+      ymax: 2214,
+      partitions: 3999,
+      zstep: 1,
+    });
+    expect(parsePartitionParams({ carto_partition: '0_14_4634_4747_6219_6322_4000' })).toEqual({
+      ...valid,
+      zstep: 1,
+    });
+  });
+
+  it('reads numeric strings, as metadata copied from MBTiles carries them', () => {
+    const strings = Object.fromEntries(
+      Object.entries({ version: 1, ...valid }).map(([k, v]) => [k, String(v)]),
+    );
+    expect(parsePartitionParams({ carto_partition: strings })).toEqual({ ...valid, zstep: 1 });
+    expect(parsePartitionParams({ carto_partition: JSON.stringify(strings) })).toEqual({
+      ...valid,
+      zstep: 1,
+    });
   });
 
   it('treats a null zstep as 1', () => {
@@ -55,6 +85,8 @@ describe('parsePartitionParams', () => {
     ['a numeric carto_partition', { carto_partition: 42 }],
     ['an array carto_partition', { carto_partition: [valid] }],
     ['a JSON array string', { carto_partition: '[1, 2]' }],
+    ['an underscore string with 6 parts', { carto_partition: '0_12_37_3708_870_2214' }],
+    ['an underscore string with a word', { carto_partition: '0_12_37_3708_870_2214_many_1' }],
     ['malformed JSON', { carto_partition: '{"partitions": 4' }],
   ])('returns null for %s', (_, metadata) => {
     expect(parsePartitionParams(metadata)).toBeNull();
@@ -64,7 +96,7 @@ describe('parsePartitionParams', () => {
     ['partitions 0', { partitions: 0 }],
     ['partitions 4001', { partitions: 4001 }],
     ['fractional partitions', { partitions: 1.5 }],
-    ['numeric-string partitions', { partitions: '4000' }],
+    ['a decimal-string partitions', { partitions: '40.5' }],
     ['negative zmin', { zmin: -1 }],
     ['zmin above zmax', { zmin: 15 }],
     ['zmax above 26', { zmax: 27 }],

@@ -110,20 +110,53 @@ describe('BigQuery source: partition self-check', () => {
     expect(bq.logs.lines.some((l) => l.level === 40 && String(l.msg).includes('found no rows'))).toBe(true);
   });
 
-  it('answers 503 naming the cap when an unpruned query would bill more than allowed', async () => {
+  it.each([
+    ['the underscore form', `0_6_10_20_20_28_40_1`],
+    [
+      'numeric strings',
+      JSON.stringify({
+        partitions: '40',
+        zmin: '0',
+        zmax: '6',
+        xmin: '10',
+        xmax: '20',
+        ymin: '20',
+        ymax: '28',
+      }),
+    ],
+  ])('prunes with partition metadata in %s', async (_, carto_partition) => {
+    const id = addTestTileset(bq.stub, { tableId: 'forms', metadata: { carto_partition } });
+
+    expect(await bq.source.getTile(id, 6, 15, 24)).toEqual(tileBytes(6, 15, 24));
+    expect(bodies('tile')[0].query).toContain('carto_partition = @partition');
+    expect(bq.observer.fallbacks).toEqual([]);
+  });
+
+  it('fallback: TileJSON still works; a tile the cap refuses is a 503 whose log and metric say what to do', async () => {
     const id = addTestTileset(bq.stub, {
       tableId: 'huge',
       metadata: { carto_partition: undefined },
       numBytes: 119 * 1024 ** 3,
     });
 
+    expect((await bq.source.getTileset(id)).maxzoom).toBe(6);
     const failure = bq.source.getTile(id, 6, 15, 24);
 
-    await expect(failure).rejects.toMatchObject({
+    const advice = 'tileset has no partition metadata; raise BIGQUERY_MAX_BYTES_BILLED or add metadata';
+    await expect(failure).rejects.toMatchObject({ statusCode: 503, message: advice });
+    expect(bq.logs.errors().map((l) => l.msg)).toContain(advice);
+    expect(bq.observer.refused).toEqual([id]);
+  });
+
+  it('keeps the cap message for a pruned tile query the cap refuses', async () => {
+    const id = addTestTileset(bq.stub, { tableId: 'pruned' });
+    await bq.source.getTileset(id);
+    bq.stub.inject({ route: 'jobs.query', error: 'bytesBilledLimitExceeded' });
+
+    await expect(bq.source.getTile(id, 6, 15, 24)).rejects.toMatchObject({
       statusCode: 503,
       message: expect.stringContaining(`BIGQUERY_MAX_BYTES_BILLED=${50 * 1024 * 1024}`),
     });
-    const capLog = bq.logs.errors().find((l) => String(l.msg).includes('BIGQUERY_MAX_BYTES_BILLED='));
-    expect(capLog).toBeDefined();
+    expect(bq.observer.refused).toEqual([]);
   });
 });

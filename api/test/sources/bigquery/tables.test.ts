@@ -164,7 +164,7 @@ describe('BigQuery source: GeoJSON tables', () => {
     expect(bq.stub.requestsTo('jobs.query')[0]?.body.query).not.toContain('EXCEPT');
   });
 
-  it('answers 404 for a missing table and 400 when BigQuery rejects the query', async () => {
+  it('answers 404 for a missing table and 502 when BigQuery rejects our query', async () => {
     await expect(
       bq.source.getTable('carto-demo-data.demo_tables.missing', { geomField: 'geom', maxBytes: 1e6 }),
     ).rejects.toMatchObject({ statusCode: 404 });
@@ -172,7 +172,7 @@ describe('BigQuery source: GeoJSON tables', () => {
     addStores(1);
     bq.stub.inject({ route: 'jobs.query', error: 'invalidQuery' });
     await expect(bq.source.getTable(STORES, { geomField: 'geom', maxBytes: 1e6 })).rejects.toMatchObject({
-      statusCode: 400,
+      statusCode: 502,
     });
   });
 });

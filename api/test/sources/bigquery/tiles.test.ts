@@ -1,3 +1,4 @@
+import type { QueryHandler } from '@tilestack/bigquery-stub';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cartoPartition } from '../../../src/sources/bigquery/partition.js';
 import {
@@ -67,10 +68,9 @@ describe('BigQuery source: tiles', () => {
   it('puts the cost cap, timeouts, job mode and labels on every query', async () => {
     await bq.source.getTileset(tileset);
     await bq.source.getTile(tileset, 6, 15, 24);
-    await bq.source.ping();
 
     const all = queries();
-    expect(all.map((q) => q.labels.kind).sort()).toEqual(['ping', 'selfcheck', 'tile', 'tileset']);
+    expect(all.map((q) => q.labels.kind).sort()).toEqual(['selfcheck', 'tile', 'tileset']);
     for (const query of all) {
       expect(query).toMatchObject({
         useLegacySql: false,
@@ -114,6 +114,29 @@ describe('BigQuery source: tiles', () => {
     ]);
     expect(bq.observer.queries[0]?.bytesBilled).toBe(0);
     expect(bq.observer.queries.at(-1)?.bytesBilled).toBe(10 * 1024 * 1024);
+  });
+
+  it('reads bytes billed from the finished job (jobs.get) when the query outlived the first reply', async () => {
+    await bq.close();
+    bq = await startStubbedBigQuery({ BIGQUERY_TIMEOUT_MS: '1000' });
+    tileset = addTestTileset(bq.stub, { tableId: 'buildings' });
+    await bq.source.getTileset(tileset);
+    // The first reply waits timeoutMs = 80 % of the budget (800 ms); this tile query takes longer.
+    const slowTile: QueryHandler = ({ query }) =>
+      query.includes('@partition')
+        ? { schema: [{ name: 'data', type: 'BYTES' }], rows: [], bytesProcessed: 1, runMs: 850 }
+        : undefined;
+    bq.stub.setQueryHandlers(slowTile);
+
+    await bq.source.getTile(tileset, 6, 15, 24);
+
+    expect(bq.stub.requestsTo('jobs.getQueryResults').length).toBeGreaterThan(0);
+    expect(bq.stub.requestsTo('jobs.get')).toHaveLength(1);
+    expect(bq.observer.queries.at(-1)).toMatchObject({
+      kind: 'tile',
+      outcome: 'ok',
+      bytesBilled: 10 * 1024 * 1024,
+    });
   });
 
   it('sends no credentials to a plain-http endpoint', async () => {
