@@ -41,7 +41,7 @@ new gcp.bigquery.DatasetIamMember('api-stable-viewer', {
 // predefined role fits (dataEditor cannot create expiring snapshots, dataOwner can change IAM).
 const stableCopyRole = new gcp.projects.IAMCustomRole('stable-copy', {
   project,
-  roleId: `tilestackStableCopy${environment.replace(/^./, (c) => c.toUpperCase())}`,
+  roleId: 'tilestackStableCopy', // one project per environment: the id needs no environment
   title: `tilestack ${environment} stable-copy`,
   description: 'What tools/stable-copy needs on the stable dataset (tools/stable-copy/src/permissions.ts).',
   permissions: stableDatasetPermissions,

@@ -43,20 +43,15 @@ export async function copyVerifyPublish(run: SyncRun) {
   const changedDuringCopy = Number(sourceNow.lastModifiedTime) > asOfMs;
 
   reporter.progress(`verifying (${run.verify})`);
-  let verification = verifyMetadata(sourceNow, staged, run.verify === 'metadata');
-  if (run.verify === 'full') {
-    verification = await verifyFull(rest, reporter, {
-      source,
-      staging,
-      staged,
-      asOfMs,
-      maxBytes: run.maxBytes,
-      location,
-    });
-  } else if (changedDuringCopy) {
+  if (run.verify === 'metadata' && changedDuringCopy) {
     throw new VerificationError([
       `${source.id} changed during the copy (modified ${sourceNow.lastModifiedTime}, copy started ${asOfMs}); metadata cannot be compared — rerun, or use --verify full`,
     ]);
+  }
+  let verification = verifyMetadata(sourceNow, staged, run.verify === 'metadata');
+  if (run.verify === 'full') {
+    const input = { source, staging, staged, asOfMs, maxBytes: run.maxBytes, location };
+    verification = await verifyFull(rest, reporter, input);
   }
   const version = {
     ...sourceVersion(staged, source.id),

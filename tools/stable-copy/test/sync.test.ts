@@ -155,6 +155,23 @@ describe('sync', () => {
     ]);
   });
 
+  it('metadata verification of a source changed during the copy: exit 4, nothing published', async () => {
+    let reads = 0;
+    stub.inject({
+      route: 'tables.get',
+      match: (r) => {
+        const table = stub.model.getTable(sourceRef);
+        if (r.pathParams.projectId === sourceRef.projectId && ++reads === 2 && table)
+          Object.assign(table, { rows: buildings(6), lastModifiedTime: Date.now() + 1000 });
+        return false;
+      },
+    });
+    const run = await sync(stub);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('changed during the copy');
+    expect(stub.model.getTable(destRef)).toBeUndefined();
+  });
+
   it('--max-bytes below the verification scan: exit 5 before billing, staging cleaned up', async () => {
     const run = await sync(stub, '--verify', 'full', '--max-bytes', '10');
     expect(run.code).toBe(5);
