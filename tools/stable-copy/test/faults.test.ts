@@ -11,12 +11,18 @@ const v2 = buildings(3, 'v2');
 let stub: BigQueryStub;
 afterEach(() => stub?.close());
 
-/** A destination holding v1 (plus a snapshot of v2 when `rolledForward`), the source at v2. */
-async function prepared(rolledForward: boolean): Promise<BigQueryStub> {
+/**
+ * A destination holding v1, the source at v2 (`layout`: clustered, unlike the destination);
+ * `forward`: v2 published too, v1 kept as a snapshot.
+ */
+async function prepared(mode: 'sync' | 'layout' | 'forward'): Promise<BigQueryStub> {
   const s = await startStub(v1);
   expect((await sync(s)).code).toBe(0);
-  s.model.updateTable(sourceRef, { rows: v2 });
-  if (rolledForward) expect((await sync(s)).code).toBe(0);
+  s.model.updateTable(sourceRef, {
+    rows: v2,
+    ...(mode === 'layout' ? { clustering: { fields: ['kind'] } } : {}),
+  });
+  if (mode === 'forward') expect((await sync(s)).code).toBe(0);
   s.clearRequests();
   return s;
 }
@@ -26,16 +32,16 @@ const snapshotsHolding = (rows: object[]) =>
   destTables(stub).filter((t) => t.type === 'SNAPSHOT' && rowsOf(t) === JSON.stringify(rows));
 
 async function failEachRequest(
-  rolledForward: boolean,
+  mode: Parameters<typeof prepared>[0],
   act: () => Promise<{ code: number; stderr: string }>,
   check: (failedAt: string) => Promise<void>,
 ) {
-  stub = await prepared(rolledForward);
+  stub = await prepared(mode);
   await act();
   const count = stub.requests.length;
   await stub.close();
   for (let k = 0; k < count; k++) {
-    stub = await prepared(rolledForward);
+    stub = await prepared(mode);
     let seen = 0;
     stub.inject({ match: () => seen++ === k, error: 'invalid', times: 1 });
     await act();
@@ -51,33 +57,39 @@ async function failEachRequest(
   }
 }
 
-it('sync: a failure at any request publishes nothing half and the next sync repairs', async () => {
-  await failEachRequest(
-    false,
-    () => sync(stub),
-    async (failedAt) => {
-      const dest = stub.model.getTable(destRef);
-      if (rowsOf(dest) !== JSON.stringify(v1)) expect(snapshotsHolding(v1), failedAt).toHaveLength(1);
-      // Only a failed release leaves the lock (6 h expiry); let it expire.
-      stub.model.deleteTable({ ...destRef, tableId: 'osm_buildings__lock' });
-      const repaired = await sync(stub);
-      expect(repaired.code, `${failedAt}: ${repaired.stderr}`).toBe(0);
-      const after = stub.model.getTable(destRef);
-      expect(rowsOf(after), failedAt).toBe(JSON.stringify(v2));
-      expect(after?.labels, failedAt).toMatchObject({ 'stable-copy-rows': '3' });
-      expect(after?.labels['stable-copy-pending'], failedAt).toBeUndefined();
-      const left = destTables(stub).filter((t) => t.tableId.includes('__staging_'));
-      expect(
-        left.every((t) => t.expirationTime !== undefined),
-        failedAt,
-      ).toBe(true);
-    },
-  );
-});
+it.each([
+  ['sync', 'sync'],
+  ['sync publishing a new layout', 'layout'],
+] as const)(
+  '%s: a failure at any request publishes nothing half and the next sync repairs',
+  async (_, mode) => {
+    await failEachRequest(
+      mode,
+      () => sync(stub),
+      async (failedAt) => {
+        const dest = stub.model.getTable(destRef);
+        if (rowsOf(dest) !== JSON.stringify(v1)) expect(snapshotsHolding(v1), failedAt).toHaveLength(1);
+        // Only a failed release leaves the lock (6 h expiry); let it expire.
+        stub.model.deleteTable({ ...destRef, tableId: 'osm_buildings__lock' });
+        const repaired = await sync(stub);
+        expect(repaired.code, `${failedAt}: ${repaired.stderr}`).toBe(0);
+        const after = stub.model.getTable(destRef);
+        expect(rowsOf(after), failedAt).toBe(JSON.stringify(v2));
+        expect(after?.labels, failedAt).toMatchObject({ 'stable-copy-rows': '3' });
+        expect(after?.labels['stable-copy-pending'], failedAt).toBeUndefined();
+        const left = destTables(stub).filter((t) => t.tableId.includes('__staging_'));
+        expect(
+          left.every((t) => t.expirationTime !== undefined),
+          failedAt,
+        ).toBe(true);
+      },
+    );
+  },
+);
 
 it('rollback: a failure at any request leaves both versions restorable', async () => {
   await failEachRequest(
-    true,
+    'forward',
     () => runCli(stub, ['rollback', '--dest', DEST_ID]),
     async (failedAt) => {
       const held = rowsOf(stub.model.getTable(destRef));
@@ -91,7 +103,7 @@ it.each([
   ['a copy job', {}],
   ['a new table (layout change)', { clustering: { fields: ['kind'] } }],
 ])('publish by %s, then a failure before the provenance: status says so, sync repairs', async (_, layout) => {
-  stub = await prepared(false);
+  stub = await prepared('sync');
   stub.model.updateTable(sourceRef, layout);
   const provenancePatches = (r: { body?: { description?: string } }) => Boolean(r.body?.description);
   stub.inject({
