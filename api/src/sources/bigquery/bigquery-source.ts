@@ -15,6 +15,7 @@ import { loadTileset, type TilesetState } from './tilesets.js';
 import { BigQueryUpstream, type QuerySpec } from './upstream.js';
 import { bytesValue } from './values.js';
 
+/** What a tile query of an unpruned tileset answers, logs and counts when the bytes cap refuses it. */
 const FALLBACK_REFUSED = 'tileset has no partition metadata; raise BIGQUERY_MAX_BYTES_BILLED or add metadata';
 /** Failed tileset loads (missing, not allowed, upstream trouble) are remembered this long at most. */
 const NEGATIVE_TTL_MS = 5_000;

@@ -105,7 +105,7 @@ export function mapError(error: unknown, context: ErrorContext): MappedError {
   if (reasons.includes('invalidQuery') || reasons.includes('invalid') || status === 400) {
     return {
       apiError: new UpstreamError(`BigQuery cannot run this query on ${context.resource} '${context.id}'`),
-      log: 'BigQuery rejected a query we sent (a bug, or the table changed shape)',
+      log: 'BigQuery rejected a query we sent: a bug, a table that changed shape, or a wrong BIGQUERY_LOCATION',
     };
   }
   return { apiError: new UpstreamError() };

@@ -17,7 +17,7 @@ let bq: StubbedBigQuery;
 let tileset: string;
 
 beforeEach(async () => {
-  bq = await startStubbedBigQuery({ BIGQUERY_TIMEOUT_MS: String(BUDGET_MS) });
+  bq = await startStubbedBigQuery();
   tileset = addTestTileset(bq.stub, { tableId: 'buildings' });
 });
 afterEach(() => bq.close());
@@ -137,6 +137,22 @@ describe('BigQuery source: upstream errors', () => {
     });
   });
 
+  it('remembers a failed tileset load only briefly', async () => {
+    bq.stub.inject({ route: 'tables.get', error: 'internalError', times: 1 });
+
+    await expect(bq.source.getTileset(tileset)).rejects.toMatchObject({ statusCode: 502 });
+    await expect(bq.source.getTileset(tileset)).rejects.toMatchObject({ statusCode: 502 });
+    expect(bq.stub.requestsTo('tables.get')).toHaveLength(1);
+  });
+});
+
+describe('BigQuery source: time budget', () => {
+  beforeEach(async () => {
+    await bq.close();
+    bq = await startStubbedBigQuery({ BIGQUERY_TIMEOUT_MS: String(BUDGET_MS) });
+    tileset = addTestTileset(bq.stub, { tableId: 'buildings' });
+  });
+
   it('gives up after the budget when BigQuery does not answer (504), quickly', async () => {
     await bq.source.getTileset(tileset);
     bq.stub.inject({ route: 'jobs.query', delayMs: 5_000 });
@@ -169,14 +185,6 @@ describe('BigQuery source: upstream errors', () => {
     bq.stub.inject({ route: 'tables.get', delayMs: 5_000 });
 
     await expect(bq.source.getTileset(tileset)).rejects.toMatchObject({ statusCode: 504 });
-  });
-
-  it('remembers a failed tileset load only briefly', async () => {
-    bq.stub.inject({ route: 'tables.get', error: 'internalError', times: 1 });
-
-    await expect(bq.source.getTileset(tileset)).rejects.toMatchObject({ statusCode: 502 });
-    await expect(bq.source.getTileset(tileset)).rejects.toMatchObject({ statusCode: 502 });
-    expect(bq.stub.requestsTo('tables.get')).toHaveLength(1);
   });
 });
 

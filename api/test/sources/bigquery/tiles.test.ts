@@ -117,14 +117,11 @@ describe('BigQuery source: tiles', () => {
   });
 
   it('reads bytes billed from the finished job (jobs.get) when the query outlived the first reply', async () => {
-    await bq.close();
-    bq = await startStubbedBigQuery({ BIGQUERY_TIMEOUT_MS: '1000' });
-    tileset = addTestTileset(bq.stub, { tableId: 'buildings' });
     await bq.source.getTileset(tileset);
-    // The first reply waits timeoutMs = 80 % of the budget (800 ms); this tile query takes longer.
+    // The first reply waits timeoutMs = 80 % of the 2 s budget (1.6 s); this tile query takes longer.
     const slowTile: QueryHandler = ({ query }) =>
       query.includes('@partition')
-        ? { schema: [{ name: 'data', type: 'BYTES' }], rows: [], bytesProcessed: 1, runMs: 850 }
+        ? { schema: [{ name: 'data', type: 'BYTES' }], rows: [], bytesProcessed: 1, runMs: 1800 }
         : undefined;
     bq.stub.setQueryHandlers(slowTile);
 
