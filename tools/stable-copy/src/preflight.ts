@@ -79,6 +79,10 @@ export async function preflight(
     destination && publishMethod(source, destination) === 'replace'
       ? `${layoutClause(destination) || 'none'} → ${layoutClause(source) || 'none'}`
       : undefined;
+  if (layoutChange && source.timePartitioning)
+    throw preflightError(
+      `${destRef.id} is laid out differently (${layoutChange}) and the source is time-partitioned: replace ${destRef.id} by hand.`,
+    );
   return { source, location, destinationDataset, destination, layoutChange };
 }
 
