@@ -105,6 +105,7 @@ function applyCopy(model: StubModel, copy: CopyConfiguration, now: number): Stub
         : source.rows.map((r) => ({ ...r })),
     numBytes: write === 'WRITE_APPEND' ? undefined : source.numBytes,
     rangePartitioning: source.rangePartitioning,
+    timePartitioning: source.timePartitioning,
     clustering: source.clustering,
   };
   // WRITE_TRUNCATE replaces data and schema; the table resource (labels, description) stays.
@@ -123,7 +124,8 @@ function applyCopy(model: StubModel, copy: CopyConfiguration, now: number): Stub
   });
 }
 
-const layout = (t: StubTable) => JSON.stringify([t.rangePartitioning ?? 'none', t.clustering?.fields ?? []]);
+const layout = (t: StubTable) =>
+  JSON.stringify([t.rangePartitioning ?? 'none', t.timePartitioning ?? 'none', t.clustering?.fields ?? []]);
 
 function parseTime(value: string): number {
   return /^\d+$/.test(value) ? Number(value) : Date.parse(value);

@@ -32,6 +32,8 @@ export interface StubTable {
   lastModifiedTime: number;
   expirationTime?: number;
   rangePartitioning?: { field: string; range: { start: string; end: string; interval: string } };
+  /** https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#TimePartitioning */
+  timePartitioning?: { type: string; field?: string };
   clustering?: { fields: string[] };
   /** For SNAPSHOT tables: the table it was taken from and when. */
   snapshotDefinition?: { baseTableReference: TableReference; snapshotTime: string };

@@ -1,7 +1,17 @@
 import type { BigQueryStub, StubTable } from '@tilestack/bigquery-stub';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stableDatasetPermissions } from '../src/permissions.js';
-import { buildings, DEST_ID, destRef, destTables, runCli, sourceRef, startStub, sync } from './support.js';
+import {
+  buildings,
+  DEST_ID,
+  destRef,
+  destTables,
+  mutatingRequests,
+  runCli,
+  sourceRef,
+  startStub,
+  sync,
+} from './support.js';
 
 let stub: BigQueryStub;
 beforeEach(async () => {
@@ -80,6 +90,16 @@ it('a source with another partition range publishes through a new table; rollbac
   expect(dest().rangePartitioning?.range.end).toBe('100');
   expect(dest().rows).toEqual(buildings(5, 'v1'));
   expect(dest().labels.carto_tileset).toBe('true');
+});
+
+it('a time-partitioned source with another layout is refused by preflight (exit 3), nothing changed', async () => {
+  expect((await sync(stub)).code).toBe(0);
+  change(4, 'v2', { rangePartitioning: undefined, timePartitioning: { type: 'DAY' } } as Partial<StubTable>);
+  stub.clearRequests();
+  const run = await sync(stub, '--dry-run');
+  expect(run.code).toBe(3);
+  expect(run.stderr).toContain('time-partitioned: replace');
+  expect(mutatingRequests(stub)).toEqual([]);
 });
 
 describe('tampering with the copy is caught: exit 4, destination untouched', () => {
