@@ -78,7 +78,7 @@ export async function status(argv: string[], io: Io): Promise<void> {
       published
         ? `${dest.id}: ${published.sourceId} as modified ${iso(published.sourceLastModified)}, ${published.rows} rows, published ${iso(published.copiedAt)}` +
           (published.restoredFrom ? ` (restored from ${published.restoredFrom})` : '')
-        : `${dest.id}: no stable-copy provenance (not published by this tool)`,
+        : `${dest.id}: no stable-copy provenance (not published by this tool, or its first publish stopped before recording it: run sync)`,
       `snapshots (${snapshots.length}):`,
       ...snapshots.map(
         (s) =>
