@@ -1,4 +1,5 @@
 import * as gcp from '@pulumi/gcp';
+import { stableDatasetPermissions } from '../../tools/stable-copy/src/permissions.js';
 import { apis } from './apis.js';
 import {
   deletionProtection,
@@ -36,9 +37,23 @@ new gcp.bigquery.DatasetIamMember('api-stable-viewer', {
   member: apiServiceAccount.member,
 });
 
-new gcp.bigquery.DatasetIamMember('stable-copy-editor', {
+// The tool's own permission list (its preflight asks for the same ones), as a custom role: no
+// predefined role fits (dataEditor cannot create expiring snapshots, dataOwner can change IAM).
+const stableCopyRole = new gcp.projects.IAMCustomRole('stable-copy', {
   project,
-  datasetId: stableDataset.datasetId,
-  role: 'roles/bigquery.dataEditor',
-  member: stableCopyServiceAccount.member,
+  roleId: 'tilestackStableCopy', // one project per environment: the id needs no environment
+  title: `tilestack ${environment} stable-copy`,
+  description: 'What tools/stable-copy needs on the stable dataset (tools/stable-copy/src/permissions.ts).',
+  permissions: stableDatasetPermissions,
 });
+
+new gcp.bigquery.DatasetIamMember(
+  'stable-copy-writer',
+  {
+    project,
+    datasetId: stableDataset.datasetId,
+    role: stableCopyRole.roleId.apply((id) => `projects/${project}/roles/${id}`),
+    member: stableCopyServiceAccount.member,
+  },
+  { dependsOn: stableCopyRole },
+);

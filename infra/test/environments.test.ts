@@ -1,5 +1,6 @@
 import type * as gcp from '@pulumi/gcp';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { stableDatasetPermissions } from '../../tools/stable-copy/src/permissions.js';
 import { admitsWith } from './cel.js';
 import {
   argsOf,
@@ -29,6 +30,10 @@ describe.each(stacks)('%s stack', (stack) => {
   const run = () => runs.get(stack) as Run;
   const config = () => run().config;
   const project = () => config()['gcp:project'];
+  const stableCopyRole = () =>
+    argsOf<gcp.projects.IAMCustomRoleArgs>(
+      named(run(), 'gcp:projects/iAMCustomRole:IAMCustomRole', 'stable-copy'),
+    );
 
   test('one private Autopilot cluster in the configured region, deletion protection only in prod', () => {
     const clusters = ofType(run(), T.cluster);
@@ -95,13 +100,20 @@ describe.each(stacks)('%s stack', (stack) => {
         .sort();
     expect(roles('deployer')).toEqual(['IAMMember roles/container.developer']);
     expect(roles('stable-copy')).toEqual([
-      'DatasetIamMember roles/bigquery.dataEditor',
+      `DatasetIamMember projects/${project()}/roles/${stableCopyRole().roleId}`,
       'IAMMember roles/bigquery.jobUser',
     ]);
     expect(roles('nodes')).toEqual([
       'IAMMember roles/container.defaultNodeServiceAccount',
       'RepositoryIamMember roles/artifactregistry.reader',
     ]);
+  });
+
+  test("the stable-copy role is the tool's permission list, granted on the stable dataset only", () => {
+    expect(stableCopyRole().permissions).toEqual(stableDatasetPermissions);
+    const grant = grants(run()).find((g) => g.role.endsWith(`/roles/${stableCopyRole().roleId}`));
+    expect(grant?.type).toBe(T.datasetMember);
+    expect(grant?.inputs.datasetId).toBe('tilestack_stable');
   });
 
   test('GitHub Actions get in only from the repository, on main, in the GitHub Environment of the stack', () => {

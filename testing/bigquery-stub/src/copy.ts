@@ -83,6 +83,15 @@ function applyCopy(model: StubModel, copy: CopyConfiguration, now: number): Stub
   if (existing && (write === 'WRITE_EMPTY' || operation === 'SNAPSHOT' || existing.type !== 'TABLE')) {
     throw bigQueryError('duplicate', `Already Exists: Table ${describe(destRef)}`);
   }
+  // WRITE_TRUNCATE keeps the destination table, so its partitioning and clustering must match
+  // (https://cloud.google.com/bigquery/docs/managing-tables#copy-table: "Incompatible table
+  // partitioning specification"); replacing the layout takes a new table (CREATE OR REPLACE TABLE).
+  if (existing && layout(existing) !== layout(source)) {
+    throw bigQueryError(
+      'invalid',
+      `Incompatible table partitioning specification. Expects partitioning specification ${layout(existing)}, but input partitioning specification is ${layout(source)}`,
+    );
+  }
   if (!existing && copy.createDisposition === 'CREATE_NEVER') {
     throw bigQueryError('notFound', `Not found: Table ${describe(destRef)}`);
   }
@@ -96,6 +105,7 @@ function applyCopy(model: StubModel, copy: CopyConfiguration, now: number): Stub
         : source.rows.map((r) => ({ ...r })),
     numBytes: write === 'WRITE_APPEND' ? undefined : source.numBytes,
     rangePartitioning: source.rangePartitioning,
+    timePartitioning: source.timePartitioning,
     clustering: source.clustering,
   };
   // WRITE_TRUNCATE replaces data and schema; the table resource (labels, description) stays.
@@ -113,6 +123,9 @@ function applyCopy(model: StubModel, copy: CopyConfiguration, now: number): Stub
         : undefined,
   });
 }
+
+const layout = (t: StubTable) =>
+  JSON.stringify([t.rangePartitioning ?? 'none', t.timePartitioning ?? 'none', t.clustering?.fields ?? []]);
 
 function parseTime(value: string): number {
   return /^\d+$/.test(value) ? Number(value) : Date.parse(value);

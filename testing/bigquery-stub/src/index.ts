@@ -10,6 +10,7 @@ export {
   type NewCartoTileset,
 } from './handlers/carto-tileset.js';
 export { constantSelectHandler } from './handlers/constant-select.js';
+export { createTableAsHandler } from './handlers/create-table-as.js';
 export { geoJsonTableHandler } from './handlers/geojson-table.js';
 export { contentFingerprint, tableFingerprintHandler } from './handlers/table-fingerprint.js';
 export type { StubJob } from './jobs.js';

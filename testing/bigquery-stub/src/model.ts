@@ -32,6 +32,8 @@ export interface StubTable {
   lastModifiedTime: number;
   expirationTime?: number;
   rangePartitioning?: { field: string; range: { start: string; end: string; interval: string } };
+  /** https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#TimePartitioning */
+  timePartitioning?: { type: string; field?: string };
   clustering?: { fields: string[] };
   /** For SNAPSHOT tables: the table it was taken from and when. */
   snapshotDefinition?: { baseTableReference: TableReference; snapshotTime: string };
@@ -63,6 +65,8 @@ export class StubModel {
    * stub does not enforce them elsewhere (inject `accessDenied` for that).
    */
   readonly deniedPermissions = new Set<string>();
+  /** `grantOnly`: resources (`project.dataset` prefixes) on which the caller holds only a role's permissions. */
+  readonly grants = new Map<string, Set<string>>();
 
   constructor(readonly defaultLocation = 'US') {}
 
@@ -136,8 +140,14 @@ export class StubModel {
     this.deniedPermissions.add(`${resource}:${permission}`);
   }
 
+  /** The caller holds exactly `permissions` on `dataset` (`project.dataset`) and its tables, like one role. */
+  grantOnly(dataset: string, permissions: readonly string[]): void {
+    this.grants.set(dataset, new Set(permissions));
+  }
+
   hasPermission(resource: string, permission: string): boolean {
     const dataset = resource.split('.').slice(0, 2).join('.');
+    if (this.grants.get(dataset)?.has(permission) === false) return false;
     return ![resource, dataset].some((r) => this.deniedPermissions.has(`${r}:${permission}`));
   }
 

@@ -40,6 +40,7 @@ export function tableResource(model: StubModel, table: StubTable) {
     lastModifiedTime: String(table.lastModifiedTime),
     expirationTime: table.expirationTime === undefined ? undefined : String(table.expirationTime),
     rangePartitioning: table.rangePartitioning,
+    timePartitioning: table.timePartitioning,
     clustering: table.clustering,
     snapshotDefinition: table.snapshotDefinition,
   };

@@ -105,6 +105,32 @@ export const routes: Route[] = [
     },
   },
   {
+    // https://cloud.google.com/bigquery/docs/reference/rest/v2/tables/insert: creating a table that
+    // exists answers 409 duplicate, which makes tables.insert usable as a lock.
+    name: 'tables.insert',
+    method: 'POST',
+    path: `${base}/datasets/:datasetId/tables`,
+    handle({ request, model }) {
+      const { projectId = '', datasetId = '' } = request.pathParams;
+      const body = request.body ?? {};
+      const tableId: string = body.tableReference?.tableId ?? '';
+      if (!model.getDataset(projectId, datasetId))
+        throw bigQueryError('notFound', `Not found: Dataset ${projectId}:${datasetId}`);
+      if (model.getTable({ projectId, datasetId, tableId }))
+        throw bigQueryError('duplicate', `Already Exists: Table ${projectId}:${datasetId}.${tableId}`);
+      const table = model.addTable({
+        projectId,
+        datasetId,
+        tableId,
+        schema: body.schema?.fields ?? [],
+        labels: body.labels,
+        description: body.description,
+        expirationTime: body.expirationTime === undefined ? undefined : Number(body.expirationTime),
+      });
+      return { status: 200, body: tableResource(model, table) };
+    },
+  },
+  {
     name: 'tables.patch',
     method: 'PATCH',
     path: `${base}/datasets/:datasetId/tables/:tableId`,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { bigQueryError, StubError } from './errors.js';
 import { type Fault, FaultInjector } from './faults.js';
 import { constantSelectHandler } from './handlers/constant-select.js';
+import { requiredPermissions } from './iam.js';
 import { QueryEngine } from './jobs.js';
 import { StubModel } from './model.js';
 import { type Route, type RouteAnswer, routes } from './routes.js';
@@ -112,6 +113,10 @@ export class BigQueryStub {
       if (fault?.delayMs) await this.sleep(fault.delayMs);
       if (fault?.error) throw fault.error;
       if (!route) throw bigQueryError('notFound', `stub: no route for ${recorded.method} ${recorded.path}`);
+      for (const [resource, permission] of requiredPermissions(recorded, this.model)) {
+        if (!this.model.hasPermission(resource, permission))
+          throw bigQueryError('accessDenied', `Access Denied: ${resource}: Permission ${permission} denied`);
+      }
       answer = await route.handle({
         request: recorded,
         model: this.model,

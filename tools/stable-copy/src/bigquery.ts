@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
 import { PassThroughClient } from 'google-auth-library';
 import { isNotFound, JobFailedError } from './errors.js';
+import { formatBytes } from './output.js';
 import type { TableRef } from './table-id.js';
 
 /** The parts of BigQuery REST resources the tool reads. */
@@ -25,6 +26,9 @@ export interface TableResource {
   lastModifiedTime?: string;
   creationTime?: string;
   expirationTime?: string;
+  rangePartitioning?: { field: string; range: { start: string; end: string; interval: string } };
+  timePartitioning?: { type: string; field?: string };
+  clustering?: { fields: string[] };
   snapshotDefinition?: { baseTableReference: TableResource['tableReference']; snapshotTime: string };
 }
 
@@ -36,7 +40,11 @@ export interface DatasetResource {
 export interface JobResource {
   jobReference: { projectId: string; jobId: string; location?: string };
   status?: { state?: string; errorResult?: { reason?: string; message?: string } };
-  statistics?: { startTime?: string; endTime?: string; copy?: { copiedRows?: string } };
+  statistics?: {
+    startTime?: string;
+    totalBytesProcessed?: string;
+    query?: { totalBytesBilled?: string };
+  };
 }
 
 interface QueryPage {
@@ -73,8 +81,6 @@ export interface ClientSettings {
   billingProject: string;
   /** `BIGQUERY_API_ENDPOINT`: an emulator or the test stub when it is plain http. */
   apiEndpoint?: string;
-  /** Wait between polls of a running job; tests shorten it. */
-  pollMs?: number;
 }
 
 /**
@@ -99,15 +105,14 @@ export function createClient(settings: ClientSettings): BigQuery {
  * send our own job ids (needed to make an insert retry safe) and parse INT64 lossily.
  */
 export class BigQueryRest {
-  private readonly pollMs: number;
+  /** Told about a running job at every poll (the CLI prints it on stderr). */
+  onProgress?: (line: string) => void;
 
   constructor(
     private readonly client: BigQuery,
     readonly billingProject: string,
-    pollMs = 1000,
-  ) {
-    this.pollMs = pollMs;
-  }
+    private readonly pollMs = 1000,
+  ) {}
 
   getDataset(projectId: string, datasetId: string): Promise<DatasetResource> {
     return this.call({ uri: `/datasets/${enc(datasetId)}`, projectId });
@@ -156,6 +161,15 @@ export class BigQueryRest {
     return tables;
   }
 
+  insertTable(ref: TableRef, body: Record<string, unknown>): Promise<TableResource> {
+    return this.call({
+      method: 'POST',
+      uri: `/datasets/${enc(ref.datasetId)}/tables`,
+      projectId: ref.projectId,
+      json: { ...body, tableReference: tableReference(ref) },
+    });
+  }
+
   patchTable(ref: TableRef, body: Record<string, unknown>): Promise<TableResource> {
     return this.call({ method: 'PATCH', uri: tablePath(ref), projectId: ref.projectId, json: body });
   }
@@ -180,8 +194,12 @@ export class BigQueryRest {
    * throws JobFailedError. The id makes a retried insert safe: a `duplicate` answer means the
    * first attempt got through, so the tool waits for that job instead of starting a second one.
    */
-  async runJob(configuration: Record<string, unknown>, location?: string): Promise<JobResource> {
-    const jobReference = { projectId: this.billingProject, jobId: `stable_copy_${randomUUID()}`, location };
+  async runJob(
+    configuration: Record<string, unknown>,
+    location?: string,
+    jobId = newJobId(),
+  ): Promise<JobResource> {
+    const jobReference = { projectId: this.billingProject, jobId, location };
     let job: JobResource;
     try {
       job = await this.call({ method: 'POST', uri: '/jobs', json: { jobReference, configuration } });
@@ -189,7 +207,18 @@ export class BigQueryRest {
       if ((error as { code?: number }).code !== 409) throw error;
       job = await this.getJob(jobReference);
     }
+    return this.waitFor(job);
+  }
+
+  /** Polls `job` until DONE, reporting elapsed time, bytes processed and state at every poll. */
+  private async waitFor(job: JobResource): Promise<JobResource> {
+    const started = Date.now();
     while (job.status?.state !== 'DONE') {
+      const processed = formatBytes(num(job.statistics?.totalBytesProcessed));
+      const elapsed = Math.round((Date.now() - started) / 1000);
+      this.onProgress?.(
+        `job ${job.jobReference.jobId} ${job.status?.state}, ${elapsed} s, ${processed} processed`,
+      );
       await sleep(this.pollMs);
       job = await this.getJob(job.jobReference);
     }
@@ -209,12 +238,12 @@ export class BigQueryRest {
       maximumBytesBilled:
         options.maximumBytesBilled === undefined ? undefined : String(options.maximumBytesBilled),
       location: options.location,
-      timeoutMs: 10_000,
+      // Answer within a poll interval: a longer query is then polled with progress lines.
+      timeoutMs: this.pollMs,
       formatOptions: { useInt64Timestamp: true },
       labels: { tool: 'stable-copy' },
     };
     let page: QueryPage = await this.call({ method: 'POST', uri: '/queries', json: body });
-    const first = page;
     if (options.dryRun)
       return {
         fields: page.schema?.fields ?? [],
@@ -222,32 +251,34 @@ export class BigQueryRest {
         bytesProcessed: num(page.totalBytesProcessed),
         bytesBilled: 0,
       };
-    const rows: QueryPage['rows'] = [...(page.rows ?? [])];
-    while (page.jobComplete === false || page.pageToken) {
-      const job = page.jobReference ?? first.jobReference;
-      if (!job) break;
+    const ref = page.jobReference;
+    // The finished job's statistics hold what was billed; the first reply may predate the end.
+    const job = ref ? await this.waitFor(await this.getJob(ref)) : undefined;
+    const rows: QueryPage['rows'] = page.jobComplete === false ? [] : [...(page.rows ?? [])];
+    let more = page.jobComplete === false || page.pageToken !== undefined;
+    while (ref && more) {
       page = await this.call({
-        uri: `/queries/${enc(job.jobId)}`,
-        projectId: job.projectId,
+        uri: `/queries/${enc(ref.jobId)}`,
+        projectId: ref.projectId,
         qs: {
-          location: job.location,
-          timeoutMs: 10_000,
+          location: ref.location,
           'formatOptions.useInt64Timestamp': true,
           ...(page.pageToken ? { pageToken: page.pageToken } : {}),
         },
       });
-      if (page.jobComplete !== false) rows.push(...(page.rows ?? []));
+      rows.push(...(page.rows ?? []));
+      more = page.pageToken !== undefined;
     }
-    const fields = page.schema?.fields ?? first.schema?.fields ?? [];
+    const fields = page.schema?.fields ?? [];
     return {
       fields,
       rows: rows.map((row) => Object.fromEntries(fields.map((f, i) => [f.name, row.f[i]?.v ?? null]))),
-      bytesProcessed: num(first.totalBytesProcessed ?? page.totalBytesProcessed),
-      bytesBilled: num(first.totalBytesBilled),
+      bytesProcessed: num(job?.statistics?.totalBytesProcessed ?? page.totalBytesProcessed),
+      bytesBilled: num(job?.statistics?.query?.totalBytesBilled ?? page.totalBytesBilled),
     };
   }
 
-  private getJob(ref: JobResource['jobReference']): Promise<JobResource> {
+  getJob(ref: JobResource['jobReference']): Promise<JobResource> {
     return this.call({
       uri: `/jobs/${enc(ref.jobId)}`,
       projectId: ref.projectId,
@@ -263,6 +294,8 @@ export class BigQueryRest {
 }
 
 const enc = encodeURIComponent;
+/** Our own job ids: chosen before the insert, so a retry or a later run can look the job up. */
+export const newJobId = () => `stable_copy_${randomUUID()}`;
 const tablePath = (ref: TableRef) => `/datasets/${enc(ref.datasetId)}/tables/${enc(ref.tableId)}`;
 const num = (value: string | undefined) => Number(value ?? 0);
 

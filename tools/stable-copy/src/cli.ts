@@ -53,10 +53,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+/** The process entry point (`bin/stable-copy.js`, `npm run stable-copy`). */
+export async function run(): Promise<void> {
   process.exitCode = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
   });
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

@@ -14,6 +14,8 @@ export const ExitCode = {
   verification: 4,
   /** A query would bill more than `--max-bytes`; it was not run. */
   costCap: 5,
+  /** Another run holds the destination's lock; nothing was changed. */
+  busy: 6,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -69,7 +69,9 @@ export function buildSyncPlan(input: {
   }
   steps.push({
     step: 'publish',
-    description: `copy job ${input.staging.id} → ${input.dest.id} (WRITE_TRUNCATE, atomic)`,
+    description: preflight.layoutChange
+      ? `partitioning/clustering change (${preflight.layoutChange}): replace ${input.dest.id} with CREATE OR REPLACE TABLE … AS SELECT * FROM ${input.staging.id} (atomic; bills a scan of ${formatQueryCost(bytes)})`
+      : `copy job ${input.staging.id} → ${input.dest.id} (WRITE_TRUNCATE, atomic, free)`,
   });
   steps.push({
     step: 'record-provenance',

@@ -1,17 +1,11 @@
 import type { BigQueryRest, DatasetResource, TableResource } from './bigquery.js';
 import { explainBigQueryError, isNotFound, preflightError } from './errors.js';
+import { roleHint, tablePermissions } from './permissions.js';
+import { layoutClause, publishMethod } from './publish.js';
 import type { TableRef } from './table-id.js';
 
 /** What a sync needs on the source table (reading it by a copy job). */
 export const sourcePermissions = ['bigquery.tables.get', 'bigquery.tables.getData'];
-/** What a sync needs on an existing destination table (snapshot it, then replace its data and labels). */
-export const destinationPermissions = [
-  'bigquery.tables.get',
-  'bigquery.tables.getData',
-  'bigquery.tables.update',
-  'bigquery.tables.updateData',
-  'bigquery.tables.createSnapshot',
-];
 
 export interface PreflightResult {
   source: TableResource;
@@ -20,6 +14,8 @@ export interface PreflightResult {
   /** Undefined when the destination dataset does not exist yet (the sync creates it). */
   destinationDataset?: DatasetResource;
   destination?: TableResource;
+  /** Set when the destination's partitioning/clustering differ from the source's: `old → new`. */
+  layoutChange?: string;
 }
 
 /**
@@ -59,7 +55,7 @@ export async function preflight(
         action: 'read destination dataset',
         resource: `${destRef.projectId}.${destRef.datasetId}`,
         permission: 'bigquery.datasets.get',
-        role: 'roles/bigquery.dataEditor',
+        role: roleHint,
       });
     }
   }
@@ -77,15 +73,17 @@ export async function preflight(
         `Destination ${destRef.id} is a ${destination.type}; it must be a TABLE (or not exist).`,
       );
     }
-    await requirePermissions(
-      rest,
-      destRef,
-      destinationPermissions,
-      'destination table',
-      'roles/bigquery.dataEditor',
-    );
+    await requirePermissions(rest, destRef, tablePermissions, 'destination table', roleHint);
   }
-  return { source, location, destinationDataset, destination };
+  const layoutChange =
+    destination && publishMethod(source, destination) === 'replace'
+      ? `${layoutClause(destination) || 'none'} → ${layoutClause(source) || 'none'}`
+      : undefined;
+  if (layoutChange && source.timePartitioning)
+    throw preflightError(
+      `${destRef.id} is laid out differently (${layoutChange}) and the source is time-partitioned: replace ${destRef.id} by hand.`,
+    );
+  return { source, location, destinationDataset, destination, layoutChange };
 }
 
 async function findDestination(rest: BigQueryRest, destRef: TableRef): Promise<TableResource | undefined> {
@@ -94,7 +92,7 @@ async function findDestination(rest: BigQueryRest, destRef: TableRef): Promise<T
       action: 'read destination table',
       resource: destRef.id,
       permission: 'bigquery.tables.get',
-      role: 'roles/bigquery.dataViewer',
+      role: roleHint,
     });
   });
 }
@@ -111,7 +109,7 @@ export async function requirePermissions(
   const missing = permissions.filter((p) => !granted.has(p));
   if (missing.length > 0) {
     throw preflightError(
-      `Missing permission on ${what} ${ref.id}: ${missing.join(', ')}. Grant them (e.g. ${role}) to the account running stable-copy.`,
+      `Missing permission on ${what} ${ref.id}: ${missing.join(', ')}. Grant ${role} to the account running stable-copy.`,
     );
   }
 }

@@ -46,9 +46,16 @@ export function newProvenance(
   return { ...version, copiedAt, toolVersion, ...extra };
 }
 
-/** The tables.patch body that records `p` on the destination (labels merge; null removes one). */
-export function provenancePatch(p: Provenance, existingDescription?: string) {
+/**
+ * The tables.patch body that records `p` on a table (labels merge; null removes one): `base`'s
+ * description and labels (the source's) plus ours; labels of `current` that `base` lacks go.
+ */
+export function provenancePatch(p: Provenance, base: Partial<TableResource> = {}, current?: TableResource) {
+  const stale = Object.keys(current?.labels ?? {}).filter((k) => !k.startsWith('stable-copy-'));
+  const theirs = Object.entries(base.labels ?? {}).filter(([k]) => !k.startsWith('stable-copy-'));
   const labels: Record<string, string | null> = {
+    ...Object.fromEntries(stale.map((k) => [k, null])),
+    ...Object.fromEntries(theirs),
     'stable-copy-source': labelValue(p.sourceId),
     'stable-copy-source-modified': String(p.sourceLastModified),
     'stable-copy-rows': String(p.rows),
@@ -59,8 +66,9 @@ export function provenancePatch(p: Provenance, existingDescription?: string) {
     'stable-copy-verification': p.verification,
     'stable-copy-restored-from': p.restoredFrom ? labelValue(p.restoredFrom) : null,
     'stable-copy-restored-at': p.restoredAt ? String(p.restoredAt) : null,
+    'stable-copy-pending': null,
   };
-  return { labels, description: describe(p, existingDescription) };
+  return { labels, description: describe(p, base.description) };
 }
 
 /** The provenance recorded on a table, or undefined when it has none (not made by this tool). */

@@ -11,7 +11,7 @@ export interface VerificationResult {
   rows: number;
   bytes: number;
   schemaFingerprint: string;
-  /** `full` only: the fingerprint both sides agreed on, and what the two scans billed. */
+  /** `full` only: the fingerprint both sides agreed on (`xor:sum`), and what the two scans billed. */
   contentFingerprint?: string;
   bytesBilled?: number;
 }
@@ -26,28 +26,57 @@ export class VerificationError extends CliError {
 }
 
 /**
- * The content fingerprint of a table: row count and an order-independent hash of every row
- * (each row as JSON, hashed, XOR-ed). Computed by BigQuery, so it costs a full scan of the table;
- * nothing but two numbers leaves BigQuery.
+ * The content fingerprint of a table: row count, and the XOR and the NUMERIC sum of a hash of
+ * every row (as JSON). Both are order-independent; XOR alone cancels pairs of equal rows, the
+ * sum does not ({A, A, B} and {B, C, C} differ). A full scan, computed by BigQuery; three numbers
+ * leave it. NUMERIC holds 481 M × 2^63 (29 digits).
  */
 export function fingerprintSql(table: TableRef, asOf: boolean): string {
+  const hash = 'FARM_FINGERPRINT(TO_JSON_STRING(t))';
   return [
-    'SELECT COUNT(*) AS row_count, BIT_XOR(FARM_FINGERPRINT(TO_JSON_STRING(t))) AS content_fingerprint',
+    `SELECT COUNT(*) AS row_count, BIT_XOR(${hash}) AS content_xor, SUM(CAST(${hash} AS NUMERIC)) AS content_sum`,
     // GoogleSQL: `table_name [AS alias] [FOR SYSTEM_TIME AS OF …]`, alias first.
     `FROM ${table.sql} AS t${asOf ? ' FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS(@as_of_ms)' : ''}`,
   ].join(' ');
 }
 
-/** `metadata`: schema, row count and size of the staging copy equal the source's. */
-export function verifyMetadata(source: TableResource, staging: TableResource): VerificationResult {
+/** Partitioning and clustering, comparable as one string (copy jobs keep them; readers rely on them). */
+export const layoutOf = (t: TableResource | undefined) =>
+  JSON.stringify([t?.rangePartitioning ?? null, t?.timePartitioning ?? null, t?.clustering?.fields ?? []]);
+
+const ownLabel = (key: string) => key.startsWith('stable-copy-');
+const sourceLabels = (t: TableResource) =>
+  JSON.stringify(
+    Object.entries(t.labels ?? {})
+      .filter(([k]) => !ownLabel(k))
+      .sort(),
+  );
+
+/**
+ * `metadata`: the staging copy has the source's schema, row count, size, partitioning, clustering,
+ * description and labels (CARTO finds tilesets by their `carto_tileset` label). `full` leaves the
+ * sizes to its scans: the source may have changed since the copy read it.
+ */
+export function verifyMetadata(
+  source: TableResource,
+  staging: TableResource,
+  sizes = true,
+): VerificationResult {
   const differences: string[] = [];
   const [sourceSchema, stagingSchema] = [source.schema?.fields, staging.schema?.fields].map(
     schemaFingerprint,
   );
   if (sourceSchema !== stagingSchema) differences.push(`schema ${stagingSchema} ≠ source ${sourceSchema}`);
-  for (const field of ['numRows', 'numBytes'] as const) {
-    if (source[field] !== staging[field])
-      differences.push(`${field} ${staging[field]} ≠ source ${source[field]}`);
+  const compared = {
+    numRows: (t: TableResource) => t.numRows,
+    numBytes: (t: TableResource) => t.numBytes,
+    'partitioning/clustering': layoutOf,
+    description: (t: TableResource) => t.description ?? '',
+    labels: sourceLabels,
+  };
+  for (const [name, read] of Object.entries(compared)) {
+    if (!sizes && name.startsWith('num')) continue;
+    if (read(source) !== read(staging)) differences.push(`${name} ${read(staging)} ≠ source ${read(source)}`);
   }
   if (differences.length > 0) throw new VerificationError(differences);
   return {
@@ -113,7 +142,7 @@ export async function verifyFull(
     results.push({
       name: scan.name,
       rows: String(row.row_count),
-      fingerprint: String(row.content_fingerprint),
+      fingerprint: `${row.content_xor}:${row.content_sum}`,
     });
   }
   const [staging, source] = results as [(typeof results)[0], (typeof results)[0]];

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { addCartoTileset, type BigQueryStub, type CartoTileRow } from '@tilestack/bigquery-stub';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 // Real tiles from the API's sample generator, and the API itself, to prove the file is served as is.
@@ -82,6 +83,20 @@ afterAll(async () => {
 
 it('extract writes an MBTiles file of the bbox that the API serves as is', async () => {
   const dataDir = join(dir, 'data');
+  // Exactly the sample's tiles inside the bbox's tile ranges, z0–15.
+  const expected = [...tiles.keys()].filter((key) => {
+    const [z = 0, x = 0, y = 0] = key.split('/').map(Number);
+    const range = bboxTileRange(BBOX_NUMBERS, z);
+    return z <= 15 && x >= range.xmin && x <= range.xmax && y >= range.ymin && y <= range.ymax;
+  });
+  const key = expected.filter((k) => k.startsWith('15/')).sort()[0] ?? '';
+  // One tile stored without gzip: the API serves every tile as gzip, so the extract compresses it.
+  const [z, x, y] = key.split('/').map(Number);
+  const [projectId = '', datasetId = '', tableId = ''] = TILESET_ID.split('.');
+  const raw = stub.model
+    .getTable({ projectId, datasetId, tableId })
+    ?.rows.find((r) => r.z === z && r.x === x && r.y === y);
+  if (raw) raw.data = gunzipSync(raw.data as Buffer);
   const out = join(dataDir, `${TILESET_ID}.mbtiles`);
   const run = await runCli(stub, [
     'extract',
@@ -107,13 +122,11 @@ it('extract writes an MBTiles file of the bbox that the API serves as is', async
     true,
   );
   expect(tileQueries.filter((r) => r.body.dryRun)).toHaveLength(tileQueries.length / 2);
+  // So is the metadata query; every query carries the default 10 GiB cap.
+  const metadataQueries = stub.requestsTo('jobs.query').filter((r) => r.body.query.startsWith('SELECT data'));
+  expect(metadataQueries.map((r) => r.body.dryRun)).toEqual([true, false]);
+  expect(metadataQueries[1]?.body.maximumBytesBilled).toBe(String(10 * 1024 ** 3));
 
-  // Exactly the sample's tiles inside the bbox's tile ranges, z0–15.
-  const expected = [...tiles.keys()].filter((key) => {
-    const [z = 0, x = 0, y = 0] = key.split('/').map(Number);
-    const range = bboxTileRange(BBOX_NUMBERS, z);
-    return z <= 15 && x >= range.xmin && x <= range.xmax && y >= range.ymin && y <= range.ymax;
-  });
   expect(run.json.tiles).toBe(expected.length);
   expect(run.json.maxzoom).toBe(15);
 
@@ -124,7 +137,6 @@ it('extract writes an MBTiles file of the bbox that the API serves as is', async
     const info = (await tilejson.json()) as { maxzoom: number; vector_layers: { id: string }[] };
     expect(info.maxzoom).toBe(15);
     expect(info.vector_layers[0]?.id).toBe('default');
-    const key = expected.filter((k) => k.startsWith('15/')).sort()[0] ?? '';
     const response = await fetch(`${api.url}/maps/tileset/${TILESET_ID}/${key}`);
     expect(response.status).toBe(200);
     const body = Buffer.from(await response.arrayBuffer());

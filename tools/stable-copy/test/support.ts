@@ -3,6 +3,7 @@ import {
   type BigQueryStub,
   cartoExtractHandler,
   cartoTilesetHandler,
+  createTableAsHandler,
   type RecordedRequest,
   type StubField,
   type StubRow,
@@ -38,7 +39,7 @@ export function buildings(count: number, kind = 'house'): StubRow[] {
 /** A stub holding the source table (in US), with the query handlers the tool's SQL needs. */
 export async function startStub(rows = buildings(5)): Promise<BigQueryStub> {
   const stub = await startBigQueryStub({ defaultLocation: 'US' });
-  stub.onQuery(tableFingerprintHandler, cartoTilesetHandler, cartoExtractHandler);
+  stub.onQuery(tableFingerprintHandler, createTableAsHandler, cartoTilesetHandler, cartoExtractHandler);
   stub.model.addTable({ ...sourceRef, schema: buildingSchema, rows, location: 'US' });
   return stub;
 }

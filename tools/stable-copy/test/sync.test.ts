@@ -107,7 +107,7 @@ describe('sync', () => {
     const run = await sync(stub, '--verify', 'full', '--max-bytes', String(100 * 1024 * 1024));
     expect(run.code, run.stderr).toBe(0);
     expect(run.json.verification.level).toBe('full');
-    expect(run.json.verification.contentFingerprint).toMatch(/^-?\d+$/);
+    expect(run.json.verification.contentFingerprint).toMatch(/^-?\d+:-?\d+$/);
     const queries = stub.requestsTo('jobs.query').map((r) => r.body);
     const asOf = queries.filter((q) => q.query.includes('FOR SYSTEM_TIME AS OF'));
     expect(asOf.some((q) => q.dryRun)).toBe(true);
@@ -130,9 +130,10 @@ describe('sync', () => {
         ? {
             schema: [
               { name: 'row_count', type: 'INTEGER' },
-              { name: 'content_fingerprint', type: 'INTEGER' },
+              { name: 'content_xor', type: 'INTEGER' },
+              { name: 'content_sum', type: 'NUMERIC' },
             ],
-            rows: [{ row_count: 6, content_fingerprint: 42n }],
+            rows: [{ row_count: 6, content_xor: 42n, content_sum: '42' }],
             bytesProcessed: 1000,
           }
         : undefined,
@@ -143,12 +144,32 @@ describe('sync', () => {
     const run = await sync(stub, '--verify', 'full');
     expect(run.code).toBe(4);
     expect(run.json).toMatchObject({ outcome: 'failed', exitCode: 4 });
-    expect(run.stderr).toMatch(/Verification failed: content fingerprint -?\d+ ≠ source 42/);
+    expect(run.stderr).toMatch(/Verification failed: content fingerprint -?\d+:-?\d+ ≠ source 42:42/);
     const after = stub.model.getTable(destRef);
     expect(after?.rows).toEqual(before?.rows);
     expect(after?.lastModifiedTime).toBe(before?.lastModifiedTime);
     expect(destTables(stub).map((t) => t.tableId)).toEqual(['osm_buildings']);
-    expect(stub.requestsTo('tables.delete')).toHaveLength(1);
+    expect(stub.requestsTo('tables.delete').map((r) => r.pathParams.tableId)).toEqual([
+      expect.stringMatching(/__staging_\d+$/),
+      'osm_buildings__lock',
+    ]);
+  });
+
+  it('metadata verification of a source changed during the copy: exit 4, nothing published', async () => {
+    let reads = 0;
+    stub.inject({
+      route: 'tables.get',
+      match: (r) => {
+        const table = stub.model.getTable(sourceRef);
+        if (r.pathParams.projectId === sourceRef.projectId && ++reads === 2 && table)
+          Object.assign(table, { rows: buildings(6), lastModifiedTime: Date.now() + 1000 });
+        return false;
+      },
+    });
+    const run = await sync(stub);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('changed during the copy');
+    expect(stub.model.getTable(destRef)).toBeUndefined();
   });
 
   it('--max-bytes below the verification scan: exit 5 before billing, staging cleaned up', async () => {

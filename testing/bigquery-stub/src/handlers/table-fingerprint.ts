@@ -4,16 +4,18 @@ import type { QueryHandler, StubRow } from '../types.js';
 
 /**
  * The content fingerprint query of the stable-copy tool (`tools/stable-copy/src/verify.ts`):
- * ``SELECT COUNT(*) AS row_count, BIT_XOR(FARM_FINGERPRINT(TO_JSON_STRING(t))) AS content_fingerprint
+ * ``SELECT COUNT(*) AS row_count, BIT_XOR(FARM_FINGERPRINT(TO_JSON_STRING(t))) AS content_xor,
+ * SUM(CAST(FARM_FINGERPRINT(TO_JSON_STRING(t)) AS NUMERIC)) AS content_sum
  * FROM `p.d.t` AS t [FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS(@as_of_ms)]`` (the grammar puts the alias
  * before `FOR SYSTEM_TIME AS OF`; the other order is a syntax error, as on BigQuery).
  * The stub keeps no history, so `FOR SYSTEM_TIME AS OF` reads the current rows. The fingerprint
  * is not FARM_FINGERPRINT's value, only equal for equal contents (order-independent), which is
- * all a comparison needs. Billed as a full scan.
+ * all a comparison needs; NUMERIC answers as a string on the wire. Billed as a full scan.
  */
 const columns = [
   'COUNT(*) AS row_count',
-  'BIT_XOR(FARM_FINGERPRINT(TO_JSON_STRING(t))) AS content_fingerprint',
+  'BIT_XOR(FARM_FINGERPRINT(TO_JSON_STRING(t))) AS content_xor',
+  'SUM(CAST(FARM_FINGERPRINT(TO_JSON_STRING(t)) AS NUMERIC)) AS content_sum',
 ];
 
 export const tableFingerprintHandler: QueryHandler = ({ select, model }) => {
@@ -23,21 +25,24 @@ export const tableFingerprintHandler: QueryHandler = ({ select, model }) => {
   return {
     schema: [
       { name: 'row_count', type: 'INTEGER', mode: 'NULLABLE' },
-      { name: 'content_fingerprint', type: 'INTEGER', mode: 'NULLABLE' },
+      { name: 'content_xor', type: 'INTEGER', mode: 'NULLABLE' },
+      { name: 'content_sum', type: 'NUMERIC', mode: 'NULLABLE' },
     ],
-    rows: [{ row_count: table.rows.length, content_fingerprint: contentFingerprint(table.rows) }],
+    rows: [{ row_count: table.rows.length, ...contentFingerprint(table.rows) }],
     bytesProcessed: model.tableBytes(table),
   };
 };
 
-/** XOR of a 64-bit hash per row, as a signed INT64 like FARM_FINGERPRINT's. */
-export function contentFingerprint(rows: StubRow[]): bigint {
+/** XOR and sum of a signed 64-bit hash per row, like FARM_FINGERPRINT's. */
+export function contentFingerprint(rows: StubRow[]) {
   let xor = 0n;
+  let sum = 0n;
   for (const row of rows) {
-    const digest = createHash('sha256').update(canonicalJson(row)).digest();
-    xor ^= digest.readBigInt64BE(0);
+    const hash = createHash('sha256').update(canonicalJson(row)).digest().readBigInt64BE(0);
+    xor ^= hash;
+    sum += hash;
   }
-  return xor;
+  return { content_xor: xor, content_sum: sum.toString() };
 }
 
 function canonicalJson(value: unknown): string {

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 // The API's tileset metadata reading and MBTiles writer, reused as is (relative imports into the
 // api workspace): the file is written exactly the way the API's mbtiles source expects to read it.
 import { decodeMetadataCell, describeTileset } from '../../../../api/src/sources/bigquery/metadata.js';
@@ -34,7 +35,7 @@ Flags:
   --max-zoom Z          highest zoom to export (capped at the tileset's maxzoom)
   --min-zoom Z          lowest zoom to export (default: the tileset's minzoom)
   --out FILE.mbtiles    output file (written to a temporary file, renamed when complete)
-  --max-bytes N         refuse to run if the queries would scan more than N bytes
+  --max-bytes N         refuse to run if the queries would scan more than N bytes (default 10 GiB)
 
 ${commonHelp}
 `;
@@ -59,10 +60,10 @@ export async function extract(argv: string[], io: Io): Promise<void> {
   const minZoomFlag = integerFlag('min-zoom', flags['min-zoom'], { max: 24 });
   if (!flags.out) throw usageError('--out is required (e.g. data/<project.dataset.table>.mbtiles)');
   const out = resolve(flags.out);
-  const maxBytes = integerFlag('max-bytes', flags['max-bytes']);
+  const maxBytes = integerFlag('max-bytes', flags['max-bytes']) ?? defaultMaxBytes;
   const reporter = new Reporter(io, flags.json === true);
   // The tileset's project (e.g. carto-demo-data) is not ours to bill: a billing project is needed.
-  const rest = connect(io.env, billingProject(flags['billing-project'], io.env));
+  const rest = await connect(io.env, billingProject(flags['billing-project'], io.env), reporter);
 
   reporter.progress(`reading the metadata of ${tileset.id}`);
   const metadata = await readMetadata(rest, tileset, maxBytes);
@@ -105,7 +106,10 @@ export async function extract(argv: string[], io: Io): Promise<void> {
           throw explainBigQueryError(error, { action: 'read tiles of', resource: tileset.id });
         });
       for (const row of answer.rows) {
-        writer.putTile(Number(row.z), Number(row.x), Number(row.y), Buffer.from(String(row.data), 'base64'));
+        const tile = Buffer.from(String(row.data), 'base64');
+        // The API serves tiles as stored, with Content-Encoding: gzip; CARTO's are gzip, others get it here.
+        const gzipped = tile[0] === 0x1f && tile[1] === 0x8b ? tile : gzipSync(tile);
+        writer.putTile(Number(row.z), Number(row.x), Number(row.y), gzipped);
       }
       perZoom.push({
         z: q.range.z,
@@ -160,14 +164,17 @@ async function readMetadata(
 ): Promise<Record<string, unknown>> {
   // Same SQL as the API's metadata query: the NULL partition holds only this row, so it reads little.
   const sql = `SELECT data FROM ${tileset.sql} WHERE z = -1 AND carto_partition IS NULL LIMIT 1`;
-  const answer = await rest.query(sql, { maximumBytesBilled: maxBytes }).catch((error) => {
+  const explain = (error: unknown) => {
     throw explainBigQueryError(error, {
       action: 'read the metadata row of',
       resource: tileset.id,
       permission: 'bigquery.tables.getData (and bigquery.jobs.create on the billing project)',
       role: 'roles/bigquery.dataViewer + roles/bigquery.jobUser',
     });
-  });
+  };
+  const dry = await rest.query(sql, { dryRun: true }).catch(explain);
+  enforceMaxBytes(dry.bytesProcessed, maxBytes, 'reading the tileset metadata');
+  const answer = await rest.query(sql, { maximumBytesBilled: maxBytes }).catch(explain);
   const metadata = decodeMetadataCell(answer.rows[0]?.data, answer.fields[0]?.type);
   if (!metadata)
     throw preflightError(`${tileset.id} has no CARTO metadata row (z = -1): is it a CARTO tileset?`);
@@ -180,6 +187,9 @@ interface ZoomQuery {
   parameters: QueryParameter[];
   partitions: number;
 }
+
+/** 10 GiB: a city at z16 reads a few partitions; a whole-table scan (119 GB) needs an explicit flag. */
+const defaultMaxBytes = 10 * 1024 ** 3;
 
 function planQueries(
   tileset: TableRef,

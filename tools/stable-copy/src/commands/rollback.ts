@@ -1,11 +1,13 @@
 import { parseTableId } from '../../../../api/src/sources/bigquery/identifiers.js';
 import { billingProject, commonHelp, integerFlag, parseFlags } from '../args.js';
-import { tableReference } from '../bigquery.js';
 import { connect } from '../connect.js';
 import { CliError, ExitCode, explainBigQueryError, JobFailedError, preflightError } from '../errors.js';
+import { withLock } from '../lock.js';
 import { type Io, Reporter } from '../output.js';
+import { roleHint, tablePermissions } from '../permissions.js';
 import { requirePermissions } from '../preflight.js';
 import { type Provenance, provenancePatch } from '../provenance.js';
+import { publish } from '../publish.js';
 import { readPublished } from '../published.js';
 import { type SnapshotInfo, takeSnapshot } from '../snapshots.js';
 import { tableIdFlag } from '../table-id.js';
@@ -13,7 +15,7 @@ import { tableIdFlag } from '../table-id.js';
 export const rollbackHelp = `Usage: stable-copy rollback --dest P.D.T [--to SNAPSHOT] [flags]
 
 Restores a snapshot kept by sync over the destination, atomically (a RESTORE copy job with
-WRITE_TRUNCATE), after keeping the current version as a snapshot too (so a rollback can be undone),
+WRITE_TRUNCATE, or CREATE OR REPLACE TABLE … AS SELECT if the layout differs), after keeping the current version as a snapshot too (so a rollback can be undone),
 and records it in the destination's provenance (labels stable-copy-restored-from/-at).
 The next sync publishes the source's current version again: pause scheduled syncs to stay back.
 
@@ -42,7 +44,11 @@ export async function rollback(argv: string[], io: Io): Promise<void> {
   const retentionDays =
     integerFlag('snapshot-retention-days', flags['snapshot-retention-days'], { min: 1, max: 3650 }) ?? 30;
   const reporter = new Reporter(io, flags.json === true);
-  const rest = connect(io.env, billingProject(flags['billing-project'], io.env, dest.projectId));
+  const rest = await connect(
+    io.env,
+    billingProject(flags['billing-project'], io.env, dest.projectId),
+    reporter,
+  );
 
   const { table, provenance: current, snapshots } = await readPublished(rest, dest);
   const target = chooseSnapshot(snapshots, current, flags.to, dest);
@@ -62,67 +68,42 @@ export async function rollback(argv: string[], io: Io): Promise<void> {
     targetRef,
     ['bigquery.tables.get', 'bigquery.tables.getData', 'bigquery.tables.restoreSnapshot'],
     'snapshot',
-    'roles/bigquery.dataEditor',
+    roleHint,
   );
-  await requirePermissions(
-    rest,
-    dest,
-    ['bigquery.tables.update', 'bigquery.tables.updateData', 'bigquery.tables.createSnapshot'],
-    'destination table',
-    'roles/bigquery.dataEditor',
-  );
-
+  await requirePermissions(rest, dest, tablePermissions, 'destination table', roleHint);
   const location = table.location;
-  const kept = await takeSnapshot(rest, dest, {
-    retentionDays,
-    provenance: current,
-    reason: 'before-rollback',
-    location,
-  });
-  reporter.progress(`kept the current version as ${kept.id}`);
-  try {
-    await rest.runJob(
-      {
-        copy: {
-          sourceTables: [tableReference(targetRef)],
-          destinationTable: tableReference(dest),
-          operationType: 'RESTORE',
-          writeDisposition: 'WRITE_TRUNCATE',
-        },
-      },
+  const { kept, provenance, restored } = await withLock(rest, dest, reporter, async () => {
+    const kept = await takeSnapshot(rest, dest, {
+      retentionDays,
+      provenance: current,
+      reason: 'before-rollback',
       location,
-    );
-  } catch (error) {
-    if (error instanceof JobFailedError) {
+    });
+    reporter.progress(`kept the current version as ${kept.id}`);
+    const fromTable = await rest.getTable(targetRef);
+    await publish(rest, {
+      from: targetRef,
+      fromTable,
+      dest,
+      destTable: await rest.getTable(dest),
+      location: location ?? '',
+    }).catch((error) => {
+      if (!(error instanceof JobFailedError))
+        throw explainBigQueryError(error, { action: 'restore', resource: dest.id, permission: roleHint });
       throw new CliError(
         `restore of ${target.id} failed (${error.reason}): ${error.message}; ${dest.id} is unchanged`,
         ExitCode.failed,
       );
-    }
-    throw explainBigQueryError(error, {
-      action: 'start the restore job for',
-      resource: dest.id,
-      permission: 'bigquery.jobs.create on the billing project',
     });
-  }
-  const restoredAt = Date.now();
-  const base = target.provenance ?? current;
-  const provenance: Provenance = {
-    ...(base ?? {
-      sourceId: 'unknown',
-      sourceLastModified: 0,
-      rows: 0,
-      bytes: 0,
-      schemaFingerprint: '',
-      copiedAt: 0,
-      toolVersion: '',
-      verification: 'metadata',
-    }),
-    restoredFrom: target.id,
-    restoredAt,
-  };
-  const restored = await rest.getTable(dest);
-  await rest.patchTable(dest, provenancePatch(provenance, restored.description));
+    const provenance: Provenance = {
+      ...(target.provenance ?? current ?? unknownVersion),
+      restoredFrom: target.id,
+      restoredAt: Date.now(),
+    };
+    const restored = await rest.getTable(dest);
+    await rest.patchTable(dest, provenancePatch(provenance, table, restored));
+    return { kept, provenance, restored };
+  });
   reporter.result(
     {
       command: 'rollback',
@@ -137,6 +118,17 @@ export async function rollback(argv: string[], io: Io): Promise<void> {
     ],
   );
 }
+
+const unknownVersion = {
+  sourceId: 'unknown',
+  sourceLastModified: 0,
+  rows: 0,
+  bytes: 0,
+  schemaFingerprint: '',
+  copiedAt: 0,
+  toolVersion: '',
+  verification: 'metadata' as const,
+};
 
 function chooseSnapshot(
   snapshots: SnapshotInfo[],

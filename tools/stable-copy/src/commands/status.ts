@@ -3,6 +3,7 @@ import { billingProject, commonHelp, parseFlags } from '../args.js';
 import { connect } from '../connect.js';
 import { type Io, Reporter } from '../output.js';
 import { isSameVersion, sourceVersion } from '../provenance.js';
+import { pendingState } from '../publish.js';
 import { readPublished } from '../published.js';
 import { tableIdFlag } from '../table-id.js';
 
@@ -23,9 +24,15 @@ export async function status(argv: string[], io: Io): Promise<void> {
   }
   const dest = tableIdFlag('dest', flags.dest);
   const reporter = new Reporter(io, flags.json === true);
-  const rest = connect(io.env, billingProject(flags['billing-project'], io.env, dest.projectId));
+  const rest = await connect(
+    io.env,
+    billingProject(flags['billing-project'], io.env, dest.projectId),
+    reporter,
+  );
 
   const { table, provenance: published, snapshots } = await readPublished(rest, dest);
+  // A run that stopped between publishing and recording: say which version the table holds.
+  const pending = await pendingState(rest, table, table.location);
   const sourceId = flags.source ? tableIdFlag('source', flags.source).id : published?.sourceId;
   const sourceRef = sourceId ? parseTableId(sourceId) : null;
 
@@ -55,15 +62,23 @@ export async function status(argv: string[], io: Io): Promise<void> {
       rows: Number(table.numRows ?? 0),
       bytes: Number(table.numBytes ?? 0),
       lastModified: Number(table.lastModifiedTime ?? 0),
-      published: published ?? null,
+      published: pending?.published ? null : (published ?? null),
+      interrupted: pending ?? null,
       snapshots,
       behind: behind ?? null,
     },
     [
+      ...(pending
+        ? [
+            pending.published
+              ? `${dest.id}: a run published (job ${pending.jobId}) but stopped before recording the provenance: the version held is unrecorded; run sync to repair`
+              : `${dest.id}: a run stopped before publishing (job ${pending.jobId} ${pending.found ? 'failed' : `not found in ${rest.billingProject}; if another billing project ran it, pass --billing-project`}); the table holds the version below; the next sync clears the mark`,
+          ]
+        : []),
       published
         ? `${dest.id}: ${published.sourceId} as modified ${iso(published.sourceLastModified)}, ${published.rows} rows, published ${iso(published.copiedAt)}` +
           (published.restoredFrom ? ` (restored from ${published.restoredFrom})` : '')
-        : `${dest.id}: no stable-copy provenance (not published by this tool)`,
+        : `${dest.id}: no stable-copy provenance (not published by this tool, or its first publish stopped before recording it: run sync)`,
       `snapshots (${snapshots.length}):`,
       ...snapshots.map(
         (s) =>

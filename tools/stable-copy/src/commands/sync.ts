@@ -1,48 +1,32 @@
 import { billingProject, commonHelp, integerFlag, parseFlags } from '../args.js';
-import { type BigQueryRest, tableReference } from '../bigquery.js';
+import type { BigQueryRest } from '../bigquery.js';
 import { connect } from '../connect.js';
-import {
-  CliError,
-  ExitCode,
-  explainBigQueryError,
-  isNotFound,
-  JobFailedError,
-  usageError,
-} from '../errors.js';
+import { explainBigQueryError, usageError } from '../errors.js';
+import { withLock } from '../lock.js';
 import { formatBytes, formatQueryCost, type Io, Reporter } from '../output.js';
 import { buildSyncPlan } from '../plan.js';
 import { preflight } from '../preflight.js';
-import {
-  isSameVersion,
-  newProvenance,
-  provenancePatch,
-  readProvenance,
-  sourceVersion,
-} from '../provenance.js';
-import { type SnapshotInfo, takeSnapshot } from '../snapshots.js';
+import { isSameVersion, readProvenance, sourceVersion } from '../provenance.js';
+import { pendingLabel } from '../publish.js';
+import { copyVerifyPublish, dropStaging } from '../sync-run.js';
 import { siblingTable, type TableRef, tableIdFlag } from '../table-id.js';
-import {
-  fingerprintSql,
-  VerificationError,
-  type VerificationLevel,
-  type VerificationResult,
-  verifyFull,
-  verifyMetadata,
-} from '../verify.js';
+import { fingerprintSql, type VerificationLevel } from '../verify.js';
 
 export const syncHelp = `Usage: stable-copy sync --source P.D.T --dest P.D.T [flags]
 
 Copies the source table into a staging table with a BigQuery copy job, verifies the copy, keeps
-the current destination as a dated table snapshot, then publishes the copy over the destination
-with an atomic WRITE_TRUNCATE copy job and records its provenance. Does nothing when the
-destination already holds the source's current version. Staging is dropped on every path.
+the current destination as a dated table snapshot, then publishes the copy atomically (a
+WRITE_TRUNCATE copy job; CREATE OR REPLACE TABLE … AS SELECT when the partitioning/clustering
+changes, which bills one scan) and records its provenance. Does nothing when the destination
+already holds the source's current version. Holds <dest>__lock meanwhile (a second run exits 6);
+staging and lock are dropped on every path.
 
 Flags:
   --source P.D.T                  table to copy (e.g. carto-demo-data.demo_tilesets.osm_buildings)
   --dest P.D.T                    stable copy; its dataset is created in the source's location if missing
   --verify metadata|full          metadata (default): schema, rows and bytes equal; full: also content
                                   fingerprints of staging and of the source as of the copy (bills 2 scans)
-  --max-bytes N                   refuse a verification scan over N bytes (dry-run estimate first)
+  --max-bytes N                   refuse a verification (or layout-change) scan over N bytes (dry-run first)
   --snapshot-retention-days N     expiration of the snapshot of the previous version (default 30)
   --dry-run                       print the plan and costs; make no change
 
@@ -74,7 +58,11 @@ export async function sync(argv: string[], io: Io): Promise<void> {
   const retentionDays =
     integerFlag('snapshot-retention-days', flags['snapshot-retention-days'], { min: 1, max: 3650 }) ?? 30;
   const reporter = new Reporter(io, flags.json === true);
-  const rest = connect(io.env, billingProject(flags['billing-project'], io.env, dest.projectId));
+  const rest = await connect(
+    io.env,
+    billingProject(flags['billing-project'], io.env, dest.projectId),
+    reporter,
+  );
   const startedAt = Date.now();
 
   reporter.progress(`preflight: ${source.id} → ${dest.id}`);
@@ -92,7 +80,8 @@ export async function sync(argv: string[], io: Io): Promise<void> {
   if (
     pre.destination &&
     isSameVersion(published, current) &&
-    sourceVersion(pre.destination, source.id).rows === current.rows
+    sourceVersion(pre.destination, source.id).rows === current.rows &&
+    !pre.destination.labels?.[pendingLabel]
   ) {
     reporter.progress(`${dest.id} is up to date with ${source.id}; nothing to do`);
     reporter.result({ ...summary, outcome: 'up-to-date', published, durationMs: Date.now() - startedAt }, [
@@ -129,28 +118,24 @@ export async function sync(argv: string[], io: Io): Promise<void> {
 
   const createdDataset = !pre.destinationDataset;
   if (createdDataset) await createDataset(rest, dest, pre.location, reporter);
-  let outcome: {
-    verification: VerificationResult;
-    snapshot?: SnapshotInfo;
-    provenance: ReturnType<typeof newProvenance>;
-  };
-  try {
-    outcome = await copyVerifyPublish({
-      rest,
-      reporter,
-      source,
-      dest,
-      staging,
-      pre,
-      verify,
-      maxBytes,
-      retentionDays,
-      published,
-    });
-  } finally {
-    await dropStaging(rest, staging, reporter);
-  }
-  const { verification, snapshot, provenance } = outcome;
+  const outcome = await withLock(rest, dest, reporter, async () => {
+    try {
+      return await copyVerifyPublish({
+        rest,
+        reporter,
+        source,
+        dest,
+        staging,
+        verify,
+        maxBytes,
+        retentionDays,
+        location: pre.location,
+      });
+    } finally {
+      await dropStaging(rest, staging, reporter);
+    }
+  });
+  const { verification, snapshot, provenance, publishing } = outcome;
   reporter.result(
     {
       ...summary,
@@ -160,144 +145,17 @@ export async function sync(argv: string[], io: Io): Promise<void> {
       verification,
       snapshot,
       provenance,
+      publish: publishing,
       durationMs: Date.now() - startedAt,
     },
     [
-      `published ${dest.id}: ${provenance.rows} rows, ${formatBytes(provenance.bytes)}, from ${source.id} modified ${new Date(provenance.sourceLastModified).toISOString()}`,
+      `published ${dest.id} (${publishing.method === 'copy' ? 'copy job' : 'CREATE OR REPLACE TABLE, new layout'}): ${provenance.rows} rows, ${formatBytes(provenance.bytes)}, from ${source.id} modified ${new Date(provenance.sourceLastModified).toISOString()}`,
       `verification (${verification.level}) passed${verification.bytesBilled ? `, billed ${formatQueryCost(verification.bytesBilled)}` : ''}`,
       snapshot
         ? `previous version kept as ${snapshot.id} until ${new Date(snapshot.expirationTime ?? 0).toISOString()}`
         : 'no previous version to keep',
     ],
   );
-}
-
-interface SyncRun {
-  rest: BigQueryRest;
-  reporter: Reporter;
-  source: TableRef;
-  dest: TableRef;
-  staging: TableRef;
-  pre: Awaited<ReturnType<typeof preflight>>;
-  verify: VerificationLevel;
-  maxBytes?: number;
-  retentionDays: number;
-  published?: ReturnType<typeof readProvenance>;
-}
-
-async function copyVerifyPublish(run: SyncRun) {
-  const { rest, reporter, source, dest, staging, pre } = run;
-  reporter.progress(`copying ${source.id} → ${staging.id}`);
-  const copyJob = await copyTable(rest, source, staging, pre.location, {
-    writeDisposition: 'WRITE_EMPTY',
-    // A staging table left behind by a killed run removes itself.
-    destinationExpirationTime: new Date(Date.now() + 24 * 60 * 60 * 1000).toISOString(),
-  });
-  // The copy reads the source as of the job's start: the version the staging table holds.
-  const asOfMs = Number(copyJob.statistics?.startTime ?? Date.now());
-  const staged = await rest.getTable(staging);
-  const sourceNow = await rest.getTable(source);
-  const changedDuringCopy = Number(sourceNow.lastModifiedTime) > asOfMs;
-
-  reporter.progress(`verifying (${run.verify})`);
-  let verification: VerificationResult;
-  if (run.verify === 'full') {
-    verification = await verifyFull(rest, reporter, {
-      source,
-      staging,
-      staged,
-      asOfMs,
-      maxBytes: run.maxBytes,
-      location: pre.location,
-    });
-  } else if (changedDuringCopy) {
-    throw new VerificationError([
-      `${source.id} changed during the copy (modified ${sourceNow.lastModifiedTime}, copy started ${asOfMs}); metadata cannot be compared — rerun, or use --verify full`,
-    ]);
-  } else {
-    verification = verifyMetadata(sourceNow, staged);
-  }
-  const version = {
-    ...sourceVersion(staged, source.id),
-    sourceLastModified: changedDuringCopy ? asOfMs : Number(sourceNow.lastModifiedTime),
-  };
-
-  let snapshot: SnapshotInfo | undefined;
-  if (pre.destination) {
-    reporter.progress(`keeping the current ${dest.id} as a snapshot (${run.retentionDays} days)`);
-    snapshot = await takeSnapshot(rest, dest, {
-      retentionDays: run.retentionDays,
-      provenance: run.published,
-      reason: 'before-sync',
-      location: pre.location,
-    }).catch((error) => {
-      throw explainJobError(
-        error,
-        `snapshot ${dest.id}`,
-        'bigquery.tables.createSnapshot on the destination table and bigquery.tables.create on its dataset',
-      );
-    });
-  }
-
-  reporter.progress(`publishing ${staging.id} → ${dest.id}`);
-  await copyTable(rest, staging, dest, pre.location, {
-    writeDisposition: 'WRITE_TRUNCATE',
-    createDisposition: 'CREATE_IF_NEEDED',
-  });
-  const provenance = newProvenance(version, {
-    verification: verification.level,
-    contentFingerprint: verification.contentFingerprint,
-  });
-  const publishedTable = await rest.getTable(dest);
-  await rest.patchTable(dest, {
-    ...provenancePatch(provenance, publishedTable.description),
-    // A destination created by this copy must not inherit the staging table's expiration.
-    ...(pre.destination ? {} : { expirationTime: null }),
-  });
-  return { verification, snapshot, provenance };
-}
-
-/** A copy job `from` → `to`, with failures explained (permission names, location hints). */
-async function copyTable(
-  rest: BigQueryRest,
-  from: TableRef,
-  to: TableRef,
-  location: string,
-  options: Record<string, unknown>,
-) {
-  try {
-    return await rest.runJob(
-      {
-        copy: {
-          sourceTables: [tableReference(from)],
-          destinationTable: tableReference(to),
-          operationType: 'COPY',
-          ...options,
-        },
-      },
-      location,
-    );
-  } catch (error) {
-    throw explainJobError(
-      error,
-      `copy ${from.id} to ${to.id}`,
-      'bigquery.tables.getData on the source, bigquery.tables.create and bigquery.tables.updateData on the destination dataset, bigquery.jobs.create on the billing project',
-    );
-  }
-}
-
-function explainJobError(error: unknown, action: string, permissions: string): CliError {
-  if (error instanceof CliError) return error;
-  if (error instanceof JobFailedError) {
-    const exitCode =
-      error.reason === 'accessDenied' || error.reason === 'notFound' ? ExitCode.preflight : ExitCode.failed;
-    const need = error.reason === 'accessDenied' ? ` Needed: ${permissions}.` : '';
-    return new CliError(
-      `BigQuery job to ${action} failed (${error.reason}): ${error.message}.${need}`,
-      exitCode,
-    );
-  }
-  return explainBigQueryError(error, { action, resource: '', permission: permissions });
 }
 
 async function createDataset(
@@ -320,22 +178,9 @@ async function createDataset(
         action: 'create dataset',
         resource: `${dest.projectId}.${dest.datasetId}`,
         permission: `bigquery.datasets.create on project ${dest.projectId}`,
-        role: 'roles/bigquery.dataEditor or roles/bigquery.user',
+        role: 'roles/bigquery.user (or create the dataset with the IaC: infra/src/data.ts)',
       });
     });
-}
-
-/** Deletes the staging table, whatever happened; a failure only warns (it expires within a day). */
-async function dropStaging(rest: BigQueryRest, staging: TableRef, reporter: Reporter): Promise<void> {
-  try {
-    await rest.deleteTable(staging);
-    reporter.progress(`dropped ${staging.id}`);
-  } catch (error) {
-    if (isNotFound(error)) return;
-    reporter.progress(
-      `warning: could not drop ${staging.id} (${(error as Error).message}); it expires within 24 hours`,
-    );
-  }
 }
 
 /** Bytes the source fingerprint scan would read (a free dry run); the staging scan reads as much. */

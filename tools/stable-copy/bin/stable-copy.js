@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// The `stable-copy` bin: Node runs TypeScript through tsx (a dependency of the repo, nothing to
+// download), on Node 20 and 24 alike; `tsx/esm/api` registers the loader for this process only.
+import { register } from 'tsx/esm/api';
+
+register();
+const { run } = await import('../src/cli.ts');
+await run();
