@@ -41,19 +41,35 @@ sub vcl_recv {
         return (synth(200, "banned"));
     }
 
-    if (req.method != "GET" && req.method != "HEAD") {
-        return (synth(405, "only GET and HEAD are served"));
+    if (req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS") {
+        return (synth(405, "only GET, HEAD and OPTIONS are served"));
     }
 
     set req.backend_hint = api.backend();
     # Every answer of the API is public: credentials never reach the cache key nor the API.
     unset req.http.Cookie;
     unset req.http.Authorization;
-    # Equal requests share one object: sorted query string, no empty one.
-    set req.url = regsub(std.querysort(req.url), "\?$", "");
-    if (!req.http.X-Request-Id) {
+    # The API writes links from Host and X-Forwarded-Proto, both in the key of the objects that embed
+    # them (vcl_hash); a forwarded host is in no key, so it never reaches the API.
+    unset req.http.X-Forwarded-Host;
+    set req.http.X-Forwarded-Proto = regsub(req.http.X-Forwarded-Proto, "^.*,\s*", "");
+    if (req.http.X-Forwarded-Proto !~ "^https?$") {
+        unset req.http.X-Forwarded-Proto;
+    }
+    if (req.http.X-Request-Id !~ "^[A-Za-z0-9._:-]{1,128}$") {
         set req.http.X-Request-Id = "varnish-" + req.xid;
     }
+    # CORS preflights are answered by the API (per Origin, never stored).
+    if (req.method == "OPTIONS") {
+        return (pass);
+    }
+    # One object per tile: only the parameters the API reads (v, geomField, format) are kept, and
+    # leading zeros of z/x/y are dropped (`/01/0/0` is `/1/0/0`). Then sorted, no empty query string.
+    if (req.url ~ "^/maps/") {
+        set req.url = regsuball(req.url, "(?<=[?&])(?!(?:v|geomField|format)=)[^&]*&?", "");
+        set req.url = regsub(req.url, "^(/maps/tileset/[^/?]+)/0*(\d+)/0*(\d+)/0*(\d+)(?=\?|$)", "\1/\2/\3/\4");
+    }
+    set req.url = regsub(std.querysort(req.url), "[?&]$", "");
 
     # While the API is healthy, serve a stale object for at most 10 minutes while it refreshes in the
     # background (the API's default stale-while-revalidate); when it is sick, use the object's whole
@@ -168,19 +184,21 @@ sub vcl_deliver {
     if (resp.http.Content-Type ~ "vnd.mapbox-vector-tile|json") {
         set resp.http.Vary = "Accept-Encoding";
     }
-    if (obj.hits > 0) {
-        # The stored request id belongs to the request that filled the cache.
-        unset resp.http.X-Request-Id;
-    }
+    # The stored request id belongs to the request that filled the cache; answer with this one's.
+    set resp.http.X-Request-Id = req.http.X-Request-Id;
     unset resp.http.x-url;
     unset resp.http.Via;
     unset resp.http.X-Varnish;
+    unset resp.http.Server;
 }
 
 sub vcl_synth {
     set resp.http.Content-Type = "application/json";
     set resp.http.Cache-Control = "no-store";
     set resp.http.X-Cache = "SYNTH";
+    unset resp.http.Server;
+    unset resp.http.X-Varnish;
+    unset resp.http.Via;
     if (resp.status == 200) {
         set resp.body = {"{"status":""} + resp.reason + """"}""";
     } else {
@@ -189,6 +207,7 @@ sub vcl_synth {
             set req.http.x-error = "forbidden";
         } elsif (resp.status == 405) {
             set req.http.x-error = "method_not_allowed";
+            set resp.http.Allow = "GET, HEAD, OPTIONS";
         }
         set resp.body = {"{"error":""} + req.http.x-error + {"","message":""} + resp.reason + """"}""";
     }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from './context.js';
-import { registerErrorHandler } from './http/error-handler.js';
+import { ApiError } from './errors.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './http/error-handler.js';
 import { traceLogFields } from './http/trace.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
 import { healthRoutes } from './routes/health.js';
@@ -13,6 +14,9 @@ import { viewerRoutes } from './routes/viewer.js';
 
 const SLOW_REQUEST_MS = 1000;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** One Host field line (duplicates are joined with a comma, which fails this) holding host[:port]. */
+const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const ALLOW = 'GET, HEAD, OPTIONS';
 
 /** Builds the HTTP application; `server.ts` listens and owns the process lifecycle. */
 export async function buildApp(
@@ -27,7 +31,8 @@ export async function buildApp(
       typeof config.TRUST_PROXY === 'number'
         ? (_address: string, hop: number) => hop < (config.TRUST_PROXY as number)
         : config.TRUST_PROXY,
-    requestIdHeader: 'x-request-id',
+    // Fastify would take a request id header as is; ours is read, and kept only when valid, here.
+    requestIdHeader: false,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -37,6 +42,11 @@ export async function buildApp(
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // A request (headers and any body) not fully arrived within REQUEST_TIMEOUT_MS gets 408; checked every second.
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    http: { joinDuplicateHeaders: true, connectionsCheckingInterval: 1000 },
+    clientErrorHandler,
+    frameworkErrors,
   });
 
   await app.register(cors, {
@@ -44,10 +54,28 @@ export async function buildApp(
     methods: ['GET', 'HEAD'],
     exposedHeaders: ['ETag', 'X-Cache', 'Age', 'X-Request-Id'],
     maxAge: 86_400,
+    // A plain OPTIONS (no preflight headers) asks what the server allows: 204 with `Allow`, not an error.
+    strictPreflight: false,
   });
 
   const traceProject = config.GOOGLE_CLOUD_PROJECT ?? config.BIGQUERY_BILLING_PROJECT;
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
+    const { method, raw } = request;
+    if (raw.httpVersionMajor !== 1)
+      return done(new ApiError(505, 'http_version_not_supported', 'only HTTP/1.x is served'));
+    if (!HOST.test(raw.headers.host ?? ''))
+      return done(
+        new ApiError(400, 'bad_request', 'the request needs exactly one Host header of the form host[:port]'),
+      );
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
+      // Answered before any body is read; the connection closes so an unread body cannot hold it.
+      reply.header('allow', ALLOW).header('connection', 'close');
+      return done(new ApiError(405, 'method_not_allowed', `only ${ALLOW} are served`));
+    }
+    if (raw.headers['transfer-encoding'] !== undefined || (raw.headers['content-length'] ?? '0') !== '0') {
+      reply.header('connection', 'close');
+      return done(new ApiError(400, 'bad_request', 'request bodies are not accepted'));
+    }
     const trace = traceLogFields(request.headers, traceProject);
     if (trace) request.log = request.log.child(trace);
     done();
@@ -63,6 +91,7 @@ export async function buildApp(
     reply.header('cross-origin-resource-policy', 'cross-origin');
     // While draining, ask keep-alive clients (the cache) to open their next request elsewhere.
     if (lifecycle.shuttingDown) reply.header('connection', 'close');
+    if (request.method === 'OPTIONS') reply.header('allow', ALLOW);
     done(null, payload);
   });
 

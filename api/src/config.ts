@@ -52,18 +52,20 @@ const schema = z
     CACHE_IMMUTABLE_MAX_AGE: int(0).default(31_536_000),
     /** On SIGTERM: keep serving (with /readyz at 503) this long so load balancers stop sending traffic. */
     SHUTDOWN_DRAIN_MS: int(0, 60_000).default(0),
+    /** A request whose headers and body have not arrived within this is answered 408. */
+    REQUEST_TIMEOUT_MS: int(100, 300_000).default(10_000),
     /** Hard bound on the whole shutdown; in-flight requests still running then are cut. */
     SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
     /**
-     * Proxies in front whose X-Forwarded-* headers we trust: `true`/`false`, or a hop count (the client
+     * Proxies in front whose X-Forwarded-For/-Proto we trust: none by default, or a hop count (the client
      * IP is then the address that many hops back, which a client cannot forge). GKE: 3 (the load balancer
-     * adds two addresses, Varnish one).
+     * adds two addresses, Varnish one); compose and `npm run stack`: 1 (Varnish). `true` trusts any chain.
      */
     TRUST_PROXY: z
       .string()
       .regex(/^(true|false|1|0|[1-9]\d?)$/, 'must be true, false or a hop count')
       .transform((v) => (v === 'true' ? true : v === 'false' ? false : Number(v)))
-      .default(true),
+      .default(false),
     /** Requests per minute per client IP (0 = no limit); a backstop behind the edge's Cloud Armor limit. */
     RATE_LIMIT_PER_MINUTE: int(0).default(1200),
     /** Google Cloud project of Cloud Trace, for trace ids in logs (default: BIGQUERY_BILLING_PROJECT). */

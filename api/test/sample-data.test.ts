@@ -23,8 +23,8 @@ function tiles(dir: string) {
 describe('sample data generator', () => {
   it('writes an MBTiles 1.3 vector tileset for zooms 0–16 with vector_layers, bounds and center', () => {
     const { rows, metadata } = tiles(sampleDataDir());
-    // The 5 km city is under one pixel below z6, so those zooms have no rows (their tiles answer 204).
-    expect(new Set(rows.map((r) => r.z))).toEqual(new Set(Array.from({ length: 11 }, (_, i) => i + 6)));
+    // The 5 km city is under one pixel below z5, so those zooms have no rows (their tiles answer 204).
+    expect(new Set(rows.map((r) => r.z))).toEqual(new Set(Array.from({ length: 12 }, (_, i) => i + 5)));
     expect(metadata).toMatchObject({ format: 'pbf', minzoom: '0', maxzoom: '16' });
     expect(metadata.bounds?.split(',')).toHaveLength(4);
     expect(metadata.center?.split(',')).toHaveLength(3);
@@ -35,6 +35,31 @@ describe('sample data generator', () => {
       height: expect.any(Number),
       levels: expect.any(Number),
     });
+  });
+
+  it('holds only valid polygons (MVT 2.1 §4.3.4.4): ≥ 2 LineTo per ring, exterior rings of positive area', () => {
+    const invalid: string[] = [];
+    let rings = 0;
+    for (const { z, x, y, d } of tiles(sampleDataDir()).rows) {
+      const layer = decodeTile(d).layers.default;
+      for (let i = 0; i < (layer?.length ?? 0); i++) {
+        const feature = layer?.feature(i);
+        if (feature?.type !== 3) continue;
+        feature.loadGeometry().forEach((ring, r) => {
+          rings++;
+          // The decoder closes each ring with a copy of its first point: MoveTo + LineTos + that copy.
+          let area = 0;
+          for (let p = 0; p < ring.length - 1; p++) {
+            const [a, b] = [ring[p], ring[p + 1]] as { x: number; y: number }[];
+            area += ((a?.x ?? 0) * (b?.y ?? 0) - (b?.x ?? 0) * (a?.y ?? 0)) / 2;
+          }
+          if (ring.length - 2 < 2 || (r === 0 ? area <= 0 : area === 0))
+            invalid.push(`${z}/${x}/${y} feature ${i} ring ${r}: ${ring.length - 2} LineTo, area ${area}`);
+        });
+      }
+    }
+    expect(rings).toBeGreaterThan(10_000);
+    expect(invalid).toEqual([]);
   });
 
   it('is deterministic: two runs produce identical tiles and rows', () => {

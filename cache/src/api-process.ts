@@ -8,7 +8,7 @@ export interface ApiProcess {
   process: ManagedProcess;
 }
 
-/** Starts the real API server (TypeScript sources through tsx) and waits until it is ready. */
+/** Starts the real API server (TypeScript sources through tsx), behind one proxy, and waits until it is ready. */
 export async function startApi(env: Record<string, string>, port?: number): Promise<ApiProcess> {
   const listenPort = port ?? (await freePort());
   const process_ = ManagedProcess.start(
@@ -19,6 +19,7 @@ export async function startApi(env: Record<string, string>, port?: number): Prom
       PORT: String(listenPort),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      TRUST_PROXY: '1', // exactly one proxy in front: the local varnishd
       ...env,
     },
   );

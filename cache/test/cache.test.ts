@@ -72,18 +72,18 @@ describe('caching through a real varnishd', () => {
   });
 
   it('never caches a 5xx from the API', async () => {
-    const broken = 'carto-demo-data.demo_tilesets.broken';
-    writeFileSync(join(dataDir, `${broken}.mbtiles`), 'not a database');
+    const broken = 'carto-demo-data.demo_tables.broken';
+    writeFileSync(join(dataDir, `${broken}.ndjson`), '{"geom": not json\n');
     await sleep(1100); // the API re-lists DATA_DIR at most once a second
     try {
-      const path = `/maps/tileset/${broken}/1/0/0`;
+      const path = `/maps/table/${broken}?geomField=geom`;
       const first = await get(path);
       const second = await get(path);
       expect(first.status).toBe(500);
       expect(second.status).toBe(500);
       expect(second.headers['x-cache']).not.toBe('HIT');
     } finally {
-      rmSync(join(dataDir, `${broken}.mbtiles`));
+      rmSync(join(dataDir, `${broken}.ndjson`));
     }
   });
 
@@ -96,15 +96,25 @@ describe('caching through a real varnishd', () => {
     }
   });
 
-  it('normalises requests: query order, Cookie and Authorization do not split the cache', async () => {
+  it('keeps one object per tile: unknown parameters, leading zeros, Cookie and Authorization do not split it', async () => {
     const path = freshTile();
+    const [, z, x, y] = path.match(/\/(\d+)\/(\d+)\/(\d+)$/) ?? [];
+    const leadingZeros = path.replace(/\/\d+\/\d+\/\d+$/, `/0${z}/00${x}/000${y}`);
+    const { tiles } = (await get(`/maps/tileset/${OSM}`, {})).json();
+    const version = new URL(tiles[0]).searchParams.get('v');
     const before = await apiTileRequests(api.url);
-    await get(`${path}?b=2&a=1`);
-    const sorted = await get(`${path}?a=1&b=2`, { 'accept-encoding': 'gzip', cookie: 'session=1' });
-    const authorized = await get(`${path}?a=1&b=2`, { 'accept-encoding': 'gzip', authorization: 'Bearer x' });
-    expect(sorted.headers['x-cache']).toBe('HIT');
-    expect(authorized.headers['x-cache']).toBe('HIT');
-    expect((await apiTileRequests(api.url)) - before).toBe(1);
+    await get(path);
+    for (const [variant, headers] of [
+      [`${path}?b=2&a=1`, {}],
+      [`${leadingZeros}?x=junk`, { cookie: 'session=1' }],
+      [`${path}?p=1&q`, { authorization: 'Bearer x' }],
+    ] as const)
+      expect((await get(variant, { 'accept-encoding': 'gzip', ...headers })).headers['x-cache']).toBe('HIT');
+    expect((await get(`${path}?v=${version}`)).headers['x-cache']).toBe('MISS');
+    const junk = await get(`${leadingZeros}?x=junk&v=${version}&zz=1`);
+    expect(junk.headers['x-cache']).toBe('HIT');
+    expect(junk.headers['cache-control']).toContain('immutable');
+    expect((await apiTileRequests(api.url)) - before).toBe(2);
   });
 
   it('stores gzip once and gunzips for clients that do not accept it', async () => {
@@ -139,6 +149,63 @@ describe('caching through a real varnishd', () => {
     await sleep(300);
     expect((await apiTileRequests(api.url)) - before).toBe(1);
     expect((await get(path)).headers['x-cache']).toBe('HIT');
+  });
+});
+
+describe('what clients send cannot change what others get', () => {
+  it('a forwarded host never reaches the API, so it cannot poison the shared TileJSON', async () => {
+    const path = `/maps/tileset/${OSM}?p=1`;
+    await httpGet(`${cache.url}${path}`, {}, 'PURGE');
+    const poisoned = await get(path, {
+      'x-forwarded-host': 'evil.example',
+      'x-forwarded-proto': 'javascript',
+    });
+    expect(poisoned.headers['x-cache']).toBe('MISS');
+    const clean = await get(path, {});
+    expect(clean.headers['x-cache']).toBe('HIT');
+    for (const res of [poisoned, clean])
+      expect(res.json().tiles[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/maps\//);
+    const https = await get(path, { 'x-forwarded-proto': 'https' });
+    expect(https.headers['x-cache']).toBe('MISS'); // its own object: the scheme is part of the key
+    expect(https.json().tiles[0]).toMatch(/^https:\/\/127\.0\.0\.1:/);
+  });
+
+  it('replaces an invalid X-Request-Id, on misses and on hits', async () => {
+    const path = freshTile();
+    for (let i = 0; i < 2; i++) {
+      const res = await get(path, { 'accept-encoding': 'gzip', 'x-request-id': '<script>' });
+      expect(res.headers['x-request-id']).toMatch(/^varnish-\d+$/);
+    }
+    expect((await get(path, { 'x-request-id': 'mine-1' })).headers['x-request-id']).toBe('mine-1');
+  });
+
+  it('passes CORS preflights to the API; other methods get 405 with Allow', async () => {
+    const preflight = await httpGet(
+      `${cache.url}/maps/tileset/${OSM}/0/0/0`,
+      { origin: 'https://maps.example', 'access-control-request-method': 'GET' },
+      'OPTIONS',
+    );
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers).toMatchObject({
+      'access-control-allow-origin': '*',
+      allow: 'GET, HEAD, OPTIONS',
+    });
+    const post = await httpGet(`${cache.url}/`, {}, 'POST');
+    expect(post.status).toBe(405);
+    expect(post.headers.allow).toBe('GET, HEAD, OPTIONS');
+    expect(post.json()).toEqual({ error: 'method_not_allowed', message: expect.any(String) });
+  });
+
+  it('synthetic answers carry no Server or X-Varnish header', async () => {
+    const answers = [
+      await get('/_cache/health'),
+      await httpGet(`${cache.url}/`, {}, 'POST'),
+      await httpGet(`${cache.url}/`, { 'x-ban-tileset': '.*' }, 'BAN'),
+      await httpGet(`${cache.url}/nothing-cached`, {}, 'PURGE'),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 405, 400, 200]);
+    for (const res of answers)
+      for (const h of ['server', 'x-varnish', 'via']) expect(res.headers[h]).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
+import { ApiError } from '../errors.js';
 
 export type CachePolicy = 'default' | 'immutable' | 'short' | 'none';
 
@@ -34,13 +35,11 @@ export function strongEtag(body: Buffer | string, representation = ''): string {
   return `"${hash}${representation}"`;
 }
 
-/** True when the request's If-None-Match lists `etag` (or `*`): answer 304 instead of the body. */
-export function notModified(request: FastifyRequest, etag: string): boolean {
-  const header = request.headers['if-none-match'];
-  if (!header) return false;
+/** Whether an If-Match (strong comparison) or If-None-Match (weak) header lists `etag` or `*`. */
+function lists(header: string, etag: string, weak: boolean): boolean {
   return header.split(',').some((tag) => {
     const t = tag.trim();
-    return t === '*' || t === etag || t === `W/${etag}`;
+    return t === '*' || t === etag || (weak && t === `W/${etag}`);
   });
 }
 
@@ -57,14 +56,18 @@ export function acceptsGzip(request: FastifyRequest): boolean {
   return false;
 }
 
-/** Sends `body` with its validator, or 304 when the client already has it. */
+/** Sends `body` with its validator; 412 when If-Match fails, 304 (no body headers) when the client has it. */
 export function sendWithEtag(
   request: FastifyRequest,
   reply: FastifyReply,
   body: Buffer | string,
   etag: string,
 ) {
+  const { 'if-match': ifMatch, 'if-none-match': ifNoneMatch } = request.headers;
+  if (ifMatch && !lists(ifMatch, etag, false))
+    throw new ApiError(412, 'precondition_failed', 'If-Match does not list the current ETag');
   reply.header('etag', etag);
-  if (notModified(request, etag)) return reply.code(304).send();
-  return reply.send(body);
+  if (!ifNoneMatch || !lists(ifNoneMatch, etag, true)) return reply.send(body);
+  reply.removeHeader('content-type').removeHeader('content-encoding');
+  return reply.code(304).send();
 }

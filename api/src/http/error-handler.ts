@@ -1,7 +1,47 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { Config } from '../config.js';
 import { ApiError } from '../errors.js';
 import { cacheControl } from './caching.js';
+
+/** Our messages for what the framework or Node's parser rejects: fixed text, never the request's input. */
+const MESSAGES: Record<number, string> = {
+  400: 'the request is not valid HTTP or its URL is not valid percent-encoding',
+  403: 'that path is not served',
+  405: 'only GET, HEAD and OPTIONS are served',
+  408: 'the request did not arrive in time',
+  414: 'a path segment is longer than 500 characters',
+  431: 'the request headers are too large',
+  501: 'the request method is not implemented',
+  505: 'only HTTP/1.x is served',
+};
+
+/** `{ error, message }`: the code is the status's reason phrase in snake case (`not_found`, `uri_too_long`). */
+export function errorBody(status: number, message = MESSAGES[status] ?? STATUS_CODES[status] ?? 'error') {
+  const error =
+    status === 429 ? 'rate_limited' : (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/\W+/g, '_');
+  return { error, message };
+}
+
+/** Node's parser rejected the request before Fastify saw it (bad syntax, huge headers, too slow). */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  const status =
+    { ERR_HTTP_REQUEST_TIMEOUT: 408, HPE_HEADER_OVERFLOW: 431, HPE_INVALID_METHOD: 501 }[error.code ?? ''] ??
+    400;
+  const body = JSON.stringify(errorBody(status));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** A URL the router cannot decode (`%ff`) or a path segment over 500 characters. */
+export function frameworkErrors(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  reply.code(status).header('cache-control', 'no-store').send(errorBody(status));
+}
 
 /**
  * Every error becomes `{ error, message }` with an honest status. 4xx answers may be cached briefly
@@ -10,25 +50,23 @@ import { cacheControl } from './caching.js';
 export function registerErrorHandler(app: FastifyInstance, config: Config): void {
   app.setErrorHandler<FastifyError | ApiError>((error, request, reply) => {
     let status = 500;
-    let code = 'internal_error';
-    let message = 'internal error';
+    let body = errorBody(500, 'internal error');
     if (error instanceof ApiError) {
-      ({ statusCode: status, code, message } = error);
+      status = error.statusCode;
+      body = { error: error.code, message: error.message };
     } else if (error.validation || (error.statusCode && error.statusCode < 500)) {
       status = error.statusCode ?? 400;
-      code = status === 429 ? 'rate_limited' : 'bad_request';
-      message = error.message;
+      body = errorBody(status, error.validation || status === 429 ? error.message : undefined);
     }
-    if (status >= 500) request.log.error({ err: error }, message);
-    else request.log.info({ status, code }, message);
-    reply.header('cache-control', cacheControl(config, status >= 500 || status === 429 ? 'none' : 'short'));
-    reply.code(status).send({ error: code, message });
+    if (status >= 500 && status !== 505) request.log.error({ err: error }, body.message);
+    else request.log.info({ status, code: body.error }, body.message);
+    const cacheable = status === 400 || status === 404;
+    reply.header('cache-control', cacheControl(config, cacheable ? 'short' : 'none'));
+    reply.code(status).send(body);
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler((_request, reply) => {
     reply.header('cache-control', cacheControl(config, 'short'));
-    reply
-      .code(404)
-      .send({ error: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` });
+    reply.code(404).send(errorBody(404, 'nothing is served at this URL'));
   });
 }

@@ -31,7 +31,8 @@ export function tableRoutes(app: FastifyInstance, { config, source, metrics }: A
         if (Buffer.byteLength(json) > maxBytes) throw new ResponseTooLargeError(maxBytes);
         return { json, etag: strongEtag(json) };
       });
-      reply.header('content-type', 'application/json; charset=utf-8');
+      // RFC 7946 §12's type; a JSON subtype, so clients that parse any response as JSON are unaffected.
+      reply.header('content-type', 'application/geo+json; charset=utf-8');
       reply.header('cache-control', cacheControl(config, 'default'));
       return sendWithEtag(request, reply, body.json, body.etag);
     },

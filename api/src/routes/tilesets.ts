@@ -13,9 +13,14 @@ interface Tile {
   etag: string;
 }
 
-/** The public base URL for links: configured, or what the client (through the cache) called. */
+/**
+ * The public base URL for links: configured, or the Host the client called (validated, and part of the
+ * cache's key for TileJSON) with the trusted proxy's scheme. Never X-Forwarded-Host: the cache does not
+ * key on it, so one client could write its host into everyone's TileJSON.
+ */
 export function baseUrl(request: FastifyRequest, configured: string | undefined): string {
-  return (configured ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
+  if (configured) return configured.replace(/\/+$/, '');
+  return `${request.protocol === 'https' ? 'https' : 'http'}://${request.headers.host}`;
 }
 
 function tileJson(info: TilesetInfo, base: string) {

@@ -3,7 +3,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { FeatureCollection } from 'geojson';
-import GeoJSONVT from 'geojson-vt';
+import GeoJSONVT, { type LegacyTile } from 'geojson-vt';
 import { fromGeojsonVt } from 'vt-pbf';
 import { MbtilesWriter } from '../sources/mbtiles/writer.js';
 import { buildings, CITY, cityBounds, districts, retailStores } from './city.js';
@@ -26,6 +26,31 @@ export function tileRange(bounds: [number, number, number, number], z: number) {
   return { minX: x(bounds[0]), maxX: x(bounds[2]), minY: y(bounds[3]), maxY: y(bounds[1]) };
 }
 
+/** Surveyor's formula in tile coordinates: positive for an exterior ring (MVT 2.1 §4.3.4.4). */
+function area(ring: [number, number][]): number {
+  let sum = 0;
+  for (let i = 0; i < ring.length - 1; i++) {
+    const [x1, y1] = ring[i] as [number, number];
+    const [x2, y2] = ring[i + 1] as [number, number];
+    sum += x1 * y2 - x2 * y1;
+  }
+  return sum / 2;
+}
+
+/**
+ * Drops the rings that rounding to tile units collapsed (a footprint under a unit wide becomes a line:
+ * MoveTo, one LineTo, ClosePath) and the features left without one. Every sample ring is an exterior
+ * ring (footprints have no holes), so a valid one has a positive area.
+ */
+function validPolygons(tile: LegacyTile): LegacyTile {
+  const features = tile.features.flatMap((f) => {
+    if (f.type !== 3) return [f];
+    const geometry = f.geometry.filter((ring) => area(ring) > 0);
+    return geometry.length > 0 ? [{ ...f, geometry }] : [];
+  });
+  return { features };
+}
+
 /** Writes the osm_buildings-like tileset; returns how many tiles it stored. */
 export function generateBuildingsTileset(path: string): number {
   const footprints = buildings();
@@ -41,6 +66,7 @@ export function generateBuildingsTileset(path: string): number {
   const overview = new GeoJSONVT(collection(districts(footprints)), {
     maxZoom: BUILDINGS_MINZOOM - 1,
     buffer: 64,
+    tolerance: 1, // the default (3 units) simplifies z6's 3-unit districts into lines
   });
   const bounds = cityBounds();
   const writer = new MbtilesWriter(path);
@@ -50,7 +76,8 @@ export function generateBuildingsTileset(path: string): number {
       const { minX, maxX, minY, maxY } = tileRange(bounds, z);
       for (let x = minX; x <= maxX; x++) {
         for (let y = minY; y <= maxY; y++) {
-          const tile = (z < BUILDINGS_MINZOOM ? overview : detailed).getTile(z, x, y);
+          const raw = (z < BUILDINGS_MINZOOM ? overview : detailed).getTile(z, x, y);
+          const tile = raw && validPolygons(raw);
           if (!tile || tile.features.length === 0) continue;
           writer.putTile(z, x, y, gzipSync(fromGeojsonVt({ [LAYER]: tile }, { version: 2 })));
           count++;

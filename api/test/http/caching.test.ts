@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { acceptsGzip, cacheControl, notModified, strongEtag } from '../../src/http/caching.js';
+import { acceptsGzip, cacheControl, strongEtag } from '../../src/http/caching.js';
 
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as FastifyRequest;
 
@@ -18,19 +18,6 @@ describe('acceptsGzip', () => {
     ['', false],
   ])('%j → %s', (header, expected) => {
     expect(acceptsGzip(request(header ? { 'accept-encoding': header } : {}))).toBe(expected);
-  });
-});
-
-describe('notModified', () => {
-  const etag = strongEtag(Buffer.from('tile'));
-  it.each([
-    [etag, true],
-    [`"other", ${etag}`, true],
-    [`W/${etag}`, true],
-    ['*', true],
-    ['"other"', false],
-  ])('If-None-Match %s → %s', (header, expected) => {
-    expect(notModified(request({ 'if-none-match': header }), etag)).toBe(expected);
   });
 });
 

@@ -23,6 +23,15 @@ describe('security headers', () => {
   });
 });
 
+describe('behind the configured proxy (TRUST_PROXY=1)', () => {
+  it('takes the scheme of links from X-Forwarded-Proto only when it is http or https', async () => {
+    const scheme = async (proto: string) =>
+      (await httpGet(`${api.url}/maps/tileset/${OSM}`, { 'x-forwarded-proto': proto })).json().tiles[0];
+    expect(await scheme('https')).toMatch(/^https:\/\/127\.0\.0\.1:\d+\//);
+    expect(await scheme('javascript')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+  });
+});
+
 describe('rate limit per client', () => {
   const tile = (client: string) =>
     httpGet(`${api.url}/maps/tileset/${OSM}/${z}/${x}/${y}`, { 'x-forwarded-for': client });

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MbtilesSource } from '../../src/sources/mbtiles/mbtiles-source.js';
 import { noopObserver } from '../../src/sources/types.js';
@@ -81,5 +84,28 @@ describe('unknown routes', () => {
     const res = await httpGet(`${api.url}/nope`);
     expect(res.status).toBe(404);
     expect(res.json().error).toBe('not_found');
+  });
+});
+
+describe('/readyz proves the data can be served', () => {
+  it.each([
+    ['random bytes', (file: Buffer) => randomBytes(file.length)],
+    ['a truncated copy', (file: Buffer) => file.subarray(0, Math.floor(file.length / 2))],
+  ])('is 503 when the tileset file is %s, and 200 again once it is replaced', async (_name, damage) => {
+    const dir = sampleDataDir();
+    const path = join(dir, `${OSM}.mbtiles`);
+    const good = readFileSync(path);
+    writeFileSync(path, damage(good));
+    const api = await startLocalApi({ DATA_DIR: dir, METADATA_TTL_SECONDS: '0' });
+    try {
+      expect((await httpGet(`${api.url}/readyz`)).status).toBe(503);
+      expect((await httpGet(`${api.url}/maps/tileset/${OSM}/14/8024/6177`)).status).toBe(500);
+      writeFileSync(`${path}.new`, good);
+      renameSync(`${path}.new`, path);
+      await new Promise((resolve) => setTimeout(resolve, 2100)); // readiness answers are shared for 2 s
+      expect((await httpGet(`${api.url}/readyz`)).status).toBe(200);
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -26,7 +26,7 @@ describe('GET /maps/table/:table', () => {
   it('returns every row as a GeoJSON FeatureCollection with the other columns as properties', async () => {
     const res = await httpGet(tableUrl('geomField=geom&format=geojson'));
     expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toContain('application/json');
+    expect(res.headers['content-type']).toBe('application/geo+json; charset=utf-8'); // RFC 7946 §12
     const collection = res.json();
     expect(collection.type).toBe('FeatureCollection');
     expect(collection.features).toHaveLength(150);
@@ -48,6 +48,7 @@ describe('GET /maps/table/:table', () => {
     ['geomField=geom&format=csv', "'format' must be 'geojson'"],
     ['geomField=geom%3B%20DROP&format=geojson', 'not a column name'],
     ['geomField=nope&format=geojson', "column 'nope' not found"],
+    ...['__proto__', 'constructor', 'toString'].map((c) => [`geomField=${c}`, `column '${c}' not found`]),
     ['geomField=city&format=geojson', 'not a geography column'],
   ])('answers 400 for %s', async (query, message) => {
     const res = await httpGet(tableUrl(query));

@@ -65,15 +65,29 @@ describe('GET /maps/tileset/:tileset/:z/:x/:y', () => {
     expect(res.headers['access-control-allow-origin']).toBe('*');
   });
 
-  it('answers 304 to If-None-Match with the strong ETag', async () => {
+  it('answers 304 to If-None-Match with the ETag (no body, no Content-Encoding)', async () => {
     const first = await httpGet(tileUrl(), { 'accept-encoding': 'gzip' });
     const etag = String(first.headers.etag);
     expect(etag).toMatch(/^"[^"]+"$/);
-    const second = await httpGet(tileUrl(), { 'accept-encoding': 'gzip', 'if-none-match': etag });
-    expect(second.status).toBe(304);
-    expect(second.body.length).toBe(0);
+    for (const tags of [etag, `"other", W/${etag}`, '*']) {
+      const second = await httpGet(tileUrl(), { 'accept-encoding': 'gzip', 'if-none-match': tags });
+      expect(second.status).toBe(304);
+      expect(second.body.length).toBe(0);
+      expect(second.headers['content-encoding']).toBeUndefined();
+      expect(second.headers.etag).toBe(etag);
+    }
     const other = await httpGet(tileUrl(), { 'accept-encoding': 'gzip', 'if-none-match': '"nope"' });
     expect(other.status).toBe(200);
+  });
+
+  it('answers 412 when If-Match does not list the current ETag (RFC 9110 §13.1.1)', async () => {
+    const { etag } = (await httpGet(tileUrl(), { 'accept-encoding': 'gzip' })).headers;
+    const failed = await httpGet(tileUrl(), { 'accept-encoding': 'gzip', 'if-match': '"nope"' });
+    expect(failed.status).toBe(412);
+    expect(failed.json()).toEqual({ error: 'precondition_failed', message: expect.any(String) });
+    expect(failed.headers['cache-control']).toBe('no-store');
+    for (const tags of [String(etag), '*'])
+      expect((await httpGet(tileUrl(), { 'accept-encoding': 'gzip', 'if-match': tags })).status).toBe(200);
   });
 
   it('marks tiles requested with the current data version as immutable', async () => {
@@ -159,12 +173,15 @@ describe('GET /maps/tileset/:tileset (TileJSON)', () => {
     );
   });
 
-  it('builds the tiles URL from the forwarded host and protocol when no public base URL is set', async () => {
+  it('builds the tiles URL from the Host header, never from X-Forwarded-Host; a bad Host is 400', async () => {
     const res = await httpGet(`${api.url}/maps/tileset/${OSM}`, {
-      'x-forwarded-host': 'tiles.example.com',
-      'x-forwarded-proto': 'https',
+      host: 'tiles.example.com:8080',
+      'x-forwarded-host': 'evil.example',
+      'x-forwarded-proto': 'https', // not trusted: TRUST_PROXY is off by default
     });
-    expect(res.json().tiles[0]).toMatch(/^https:\/\/tiles\.example\.com\/maps\/tileset\//);
+    expect(res.json().tiles[0]).toMatch(/^http:\/\/tiles\.example\.com:8080\/maps\/tileset\//);
+    for (const host of ['evil.example/x', 'a b', '<x>', 'a:b:c'])
+      expect((await httpGet(`${api.url}/maps/tileset/${OSM}`, { host })).json().error).toBe('bad_request');
   });
 
   it('uses PUBLIC_BASE_URL when configured', async () => {

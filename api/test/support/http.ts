@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 
 export interface RawResponse {
   status: number;
@@ -33,5 +34,21 @@ export function httpGet(
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** Writes `text` as is on a new connection; resolves with everything read until the server closes it. */
+export function rawHttp(url: string, text: string, timeoutMs = 5000): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(text));
+    let reply = '';
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(new Error(`no close within ${timeoutMs} ms: ${reply}`)),
+    );
+    socket.on('data', (chunk) => {
+      reply += chunk;
+    });
+    socket.on('end', () => resolve(reply)).on('error', reject);
   });
 }

@@ -33,7 +33,8 @@ export async function readLocalTable(
     for await (const line of lines) {
       if (line.trim() === '') continue;
       const row = JSON.parse(line) as Record<string, unknown>;
-      if (!(geomField in row)) throw new BadRequestError(`column '${geomField}' not found in the table`);
+      if (!Object.hasOwn(row, geomField))
+        throw new BadRequestError(`column '${geomField}' not found in the table`);
       const { [geomField]: geometry, ...properties } = row;
       if (geometry !== null && !isGeometry(geometry)) {
         throw new BadRequestError(`column '${geomField}' is not a geography column`);

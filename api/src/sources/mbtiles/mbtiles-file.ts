@@ -8,25 +8,43 @@ export class MbtilesFile {
   readonly info: TilesetInfo;
   private readonly db: SqliteDatabase;
   private readonly selectTile: SqliteStatement;
+  private readonly selectAny: SqliteStatement;
 
   constructor(id: string, path: string) {
     this.db = openSqlite(path, { readonly: true });
-    // Tilesets are never written in place (new data arrives as a new file, renamed over the old one), so
-    // the connection keeps its read lock and maps the file: no lock, journal check or read() per tile.
-    this.db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA mmap_size = 1073741824;');
-    this.selectTile = this.db.prepare(
-      'SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?',
-    );
-    const rows = this.db.prepare('SELECT name, value FROM metadata').all() as {
-      name: string;
-      value: string;
-    }[];
-    this.info = toTilesetInfo(id, new Map(rows.map((r) => [r.name, r.value])), fileVersion(path));
+    try {
+      // Tilesets are never written in place (new data arrives as a new file, renamed over the old one), so
+      // the connection keeps its read lock and maps the file: no lock, journal check or read() per tile.
+      this.db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA mmap_size = 1073741824;');
+      this.selectTile = this.db.prepare(
+        'SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?',
+      );
+      // A truncated copy opens and may answer some tiles; the page count in its header gives it away.
+      const size = this.db.prepare(
+        'SELECT page_count * page_size AS n FROM pragma_page_count, pragma_page_size',
+      );
+      if (size.get()?.n !== statSync(path).size) throw new Error(`${path} is truncated or damaged`);
+      this.selectAny = this.db.prepare('SELECT length(tile_data) FROM tiles LIMIT 1');
+      this.probe();
+      const rows = this.db.prepare('SELECT name, value FROM metadata').all() as {
+        name: string;
+        value: string;
+      }[];
+      this.info = toTilesetInfo(id, new Map(rows.map((r) => [r.name, r.value])), fileVersion(path));
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
   }
 
   /** XYZ in, TMS row lookup inside. */
   tile(z: number, x: number, y: number): Buffer | null {
     return (this.selectTile.get(z, x, (1 << z) - 1 - y)?.tile_data as Buffer | undefined) ?? null;
+  }
+
+  /** Reads a row: throws when the file cannot serve tiles. */
+  probe(): void {
+    this.selectAny.get();
   }
 
   close(): void {

@@ -53,8 +53,12 @@ export class MbtilesSource implements DataSource {
     return this.observe('table', () => readLocalTable(join(this.dataDir, `${id}${TABLE_SUFFIX}`), query));
   }
 
+  /** Ready when the folder is readable and every tileset in it opens and reads a row. */
   async ping(): Promise<void> {
     await readdir(this.dataDir);
+    for (const name of await this.fileNames()) {
+      if (name.endsWith(TILESET_SUFFIX)) (await this.file(name.slice(0, -TILESET_SUFFIX.length))).probe();
+    }
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpGet, rawHttp } from '../support/http.js';
+import { type LocalApi, startLocalApi } from '../support/local-api.js';
+import { OSM, sampleDataDir } from '../support/sample-data.js';
+
+let api: LocalApi;
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = sampleDataDir();
+  api = await startLocalApi({ DATA_DIR: dataDir, REQUEST_TIMEOUT_MS: '1000' });
+});
+afterAll(() => api.close());
+
+/** Status line and JSON body of a raw request (sent as is, so malformed requests reach the server). */
+async function raw(text: string) {
+  const reply = await rawHttp(api.url, text);
+  const [head = '', body = ''] = reply.split('\r\n\r\n');
+  return { status: Number(head.split(' ')[1]), head: head.toLowerCase(), body: JSON.parse(body) };
+}
+const request = (line: string, headers = 'Host: 127.0.0.1\r\n') =>
+  `${line}\r\n${headers}Connection: close\r\n\r\n`;
+
+describe('one error shape for everything the server answers, never echoing the input', () => {
+  it.each([
+    ['bad percent-encoding', 400, 'bad_request', request('GET /maps/tileset/%ff HTTP/1.1')],
+    ['a method Node does not know', 501, 'not_implemented', request('FOO / HTTP/1.1')],
+    ['a method we do not serve', 405, 'method_not_allowed', request('DELETE / HTTP/1.1')],
+    [
+      'an id over 500 characters',
+      414,
+      'uri_too_long',
+      request(`GET /maps/tileset/${'x'.repeat(600)} HTTP/1.1`),
+    ],
+    [
+      'headers over 16 KiB',
+      431,
+      'request_header_fields_too_large',
+      request('GET / HTTP/1.1', `Host: a\r\nX: ${'x'.repeat(20_000)}\r\n`),
+    ],
+    ['viewer traversal', 403, 'forbidden', request('GET /viewer/%2e%2e/%2e%2e/package.json HTTP/1.1')],
+    [
+      'two Host headers (RFC 9112 §3.2)',
+      400,
+      'bad_request',
+      request('GET / HTTP/1.1', 'Host: a\r\nHost: b\r\n'),
+    ],
+    ['an HTTP/2.0 request line', 505, 'http_version_not_supported', request('GET / HTTP/2.0')],
+  ])('%s → %i %s', async (_name, status, error, text) => {
+    const res = await raw(text);
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ error, message: expect.any(String) });
+    expect(res.head).toContain('content-type: application/json');
+    expect(JSON.stringify(res.body)).not.toMatch(/xxxx|%ff|package/);
+  });
+
+  it('a request that does not arrive in time → 408', async () => {
+    const started = performance.now();
+    const res = await raw('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n'); // headers never end
+    expect(res.status).toBe(408);
+    expect(res.body.error).toBe('request_timeout');
+    expect(performance.now() - started).toBeLessThan(4000);
+  });
+
+  it('OPTIONS without preflight headers → 204 with Allow; a preflight → 204 with CORS and Allow', async () => {
+    const plain = await httpGet(`${api.url}/maps/tileset/${OSM}`, {}, 'OPTIONS');
+    expect(plain.status).toBe(204);
+    expect(plain.headers.allow).toBe('GET, HEAD, OPTIONS');
+    const preflight = await httpGet(
+      `${api.url}/maps/tileset/${OSM}/0/0/0`,
+      { origin: 'https://maps.example', 'access-control-request-method': 'GET' },
+      'OPTIONS',
+    );
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers).toMatchObject({
+      'access-control-allow-methods': 'GET, HEAD',
+      allow: 'GET, HEAD, OPTIONS',
+    });
+  });
+});
+
+describe('request bodies', () => {
+  it('a POST with an unfinished body is refused at once with 405 and Allow, and the connection closes', async () => {
+    const started = performance.now();
+    const res = await raw(
+      'POST /maps/tileset/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"a":',
+    );
+    expect(res.status).toBe(405);
+    expect(res.head).toContain('allow: get, head, options');
+    expect(res.body.error).toBe('method_not_allowed');
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it('a GET with a body is refused at once (400), without reading it', async () => {
+    const res = await raw('GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n12345');
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe('request bodies are not accepted');
+  });
+});
+
+describe('X-Request-Id', () => {
+  it('is echoed when valid and replaced by a generated one when not', async () => {
+    const id = async (value: string) =>
+      (await httpGet(`${api.url}/healthz`, { 'x-request-id': value })).headers['x-request-id'];
+    expect(await id('abc-123.def:4_5')).toBe('abc-123.def:4_5');
+    for (const bad of ['<script>', 'x'.repeat(300), 'a b']) expect(await id(bad)).toMatch(/^[\da-f-]{36}$/);
+  });
+});
+
+describe('forwarding headers are not trusted by default', () => {
+  it('rotating X-Forwarded-For does not reset the rate limit', async () => {
+    const limited = await startLocalApi({ DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '5' });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 8; i++)
+        statuses.push((await httpGet(`${limited.url}/`, { 'x-forwarded-for': `198.51.100.${i}` })).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
