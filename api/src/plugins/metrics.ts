@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { SourceObserver } from '../sources/types.js';
 
@@ -9,7 +9,10 @@ function labelCache(make: (a: string, b: string, c: string) => [Labels, Labels])
   return (a: string, b: string, c: string) => {
     const key = `${a} ${b} ${c}`;
     let labels = sets.get(key);
-    if (!labels) sets.set(key, (labels = make(a, b, c)));
+    if (!labels) {
+      labels = make(a, b, c);
+      sets.set(key, labels);
+    }
     return labels;
   };
 }
@@ -93,18 +96,19 @@ export class Metrics implements SourceObserver {
     this.coalesced.inc({ kind });
   }
 
-  /** Records every response and serves `GET /metrics`. */
-  register(app: FastifyInstance): void {
-    app.addHook('onResponse', (request, reply, done) => {
-      const [counted, timed] = this.httpLabels(
-        request.routeOptions.url ?? 'unmatched',
-        request.method,
-        String(reply.statusCode),
-      );
-      this.requests.inc(counted);
-      this.duration.observe(timed, reply.elapsedTime / 1000);
-      done();
-    });
+  /** Counts a response and its latency (app.ts calls it from its one onResponse hook). */
+  recordResponse(request: FastifyRequest, reply: FastifyReply): void {
+    const [counted, timed] = this.httpLabels(
+      request.routeOptions.url ?? 'unmatched',
+      request.method,
+      String(reply.statusCode),
+    );
+    this.requests.inc(counted);
+    this.duration.observe(timed, reply.elapsedTime / 1000);
+  }
+
+  /** Serves `GET /metrics`. */
+  routes(app: FastifyInstance): void {
     app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
       reply.header('content-type', this.registry.contentType).header('cache-control', 'no-store');
       return this.registry.metrics();
