@@ -25,6 +25,15 @@ sub vcl_recv {
         return (synth(200, "OK"));
     }
 
+    # One object per tile: only the parameters the API reads (v, geomField, format) are kept, and
+    # leading zeros of z/x/y are dropped (`/01/0/0` is `/1/0/0`). Then sorted, no empty query string.
+    # Before PURGE, so a purge of any spelling drops the one object.
+    if (req.url ~ "^/maps/") {
+        set req.url = regsuball(req.url, "(?<=[?&])(?!(?:v|geomField|format)=)[^&]*&?", "");
+        set req.url = regsub(req.url, "^(/maps/tileset/[^/?]+)/0*(\d+)/0*(\d+)/0*(\d+)(?=\?|$)", "\1/\2/\3/\4");
+    }
+    set req.url = regsub(std.querysort(req.url), "[?&]$", "");
+
     if (req.method == "PURGE" || req.method == "BAN") {
         if (client.ip !~ purgers) {
             return (synth(403, "invalidation is only accepted from internal networks"));
@@ -63,13 +72,6 @@ sub vcl_recv {
     if (req.method == "OPTIONS") {
         return (pass);
     }
-    # One object per tile: only the parameters the API reads (v, geomField, format) are kept, and
-    # leading zeros of z/x/y are dropped (`/01/0/0` is `/1/0/0`). Then sorted, no empty query string.
-    if (req.url ~ "^/maps/") {
-        set req.url = regsuball(req.url, "(?<=[?&])(?!(?:v|geomField|format)=)[^&]*&?", "");
-        set req.url = regsub(req.url, "^(/maps/tileset/[^/?]+)/0*(\d+)/0*(\d+)/0*(\d+)(?=\?|$)", "\1/\2/\3/\4");
-    }
-    set req.url = regsub(std.querysort(req.url), "[?&]$", "");
 
     # While the API is healthy, serve a stale object for at most 10 minutes while it refreshes in the
     # background (the API's default stale-while-revalidate); when it is sick, use the object's whole

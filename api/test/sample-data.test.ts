@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,10 +63,27 @@ describe('sample data generator', () => {
     expect(invalid).toEqual([]);
   });
 
+  // GDAL's MVT driver as an outside oracle (`.ci/run` installs gdal-bin; skipped where it is missing).
+  it.skipIf(spawnSync('ogrinfo', ['--version']).status !== 0)(
+    'GDAL finds every polygon valid at every zoom',
+    () => {
+      const file = join(sampleDataDir(), `${OSM}.mbtiles`);
+      for (let z = 5; z <= 16; z++) {
+        const sql = 'SELECT count(*) AS n, sum(ST_IsValid(geometry)) AS ok FROM "default"';
+        const args = ['-ro', '-q', '-oo', `ZOOM_LEVEL=${z}`, file, '-dialect', 'SQLite', '-sql', sql];
+        const [n = 0, ok] = [...execFileSync('ogrinfo', args, { encoding: 'utf8' }).matchAll(/= (\d+)/g)].map(
+          (m) => Number(m[1]),
+        );
+        expect(n).toBeGreaterThan(0);
+        expect({ z, ok }).toEqual({ z, ok: n });
+      }
+    },
+  );
+
   it('is deterministic: two runs produce identical tiles and rows', () => {
     const a = sampleDataDir();
     const b = sampleDataDir();
     expect(tiles(a).rows).toEqual(tiles(b).rows);
     expect(readFileSync(join(a, `${STORES}.ndjson`))).toEqual(readFileSync(join(b, `${STORES}.ndjson`)));
-  });
+  }, 30_000);
 });

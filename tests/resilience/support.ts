@@ -44,9 +44,9 @@ ${rows.join('\n')}`,
   );
 }
 
-/** `count` URLs nobody requested before: the tile at `path` with a unique, ignored query parameter. */
+/** `count` URLs nobody requested before: the tile at `path` with a unique, non-current data version (the cache keeps `v`). */
 export function uniqueMisses(path: string, count: number, tag: string): string[] {
-  return Array.from({ length: count }, (_, i) => `${path}?miss=${tag}-${i}`);
+  return Array.from({ length: count }, (_, i) => `${path}?v=${tag}-${i}`);
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -47,10 +47,10 @@ export function viewerRoutes(app: FastifyInstance, { config }: AppContext): void
         built() ? reply.sendFile('index.html') : reply.callNotFound(),
       );
 
-      scope.setNotFoundHandler((request, reply) => {
+      scope.setNotFoundHandler((_request, reply) => {
         if (built()) {
           reply.header('cache-control', 'public, max-age=30, s-maxage=60');
-          return reply.code(404).send({ error: 'not_found', message: `no viewer file at ${request.url}` });
+          return reply.code(404).send({ error: 'not_found', message: 'no such viewer file' });
         }
         // Not cached anywhere: the fix (a build) must show on the next reload.
         reply.header('cache-control', 'no-store');
