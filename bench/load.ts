@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 
-const NEXT_PATH = fileURLToPath(new URL('./next-path.cjs', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('./wrk.lua', import.meta.url));
 
 export interface LoadResult {
   label: string;
@@ -14,15 +14,17 @@ export interface LoadResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** The load generator's own CPU: µs per request, and the share of a core each of its threads used. */
+  generatorUsPerRequest: number;
+  generatorCoreShare: number;
 }
 
 /** How long to load: a duration in seconds, or a number of requests. */
 export type LoadSize = number | { requests: number };
 
 /**
- * Runs autocannon against `baseUrl` with a path from `paths` (in a scrambled order) on every request.
- * With `workers` > 1 the load generator runs on that many threads, so it is not what limits a fast
- * server (one autocannon thread tops out near 15 000 req/s on this machine).
+ * Runs wrk (native, so the generator is not what limits a fast server) against `baseUrl`, every
+ * request taking the next of `paths`; wrk.lua reports the figures and wrk's own CPU.
  */
 export async function load(
   label: string,
@@ -30,35 +32,46 @@ export async function load(
   paths: string[],
   size: LoadSize,
   connections = 64,
-  workers = 1,
+  threads = 2,
 ): Promise<LoadResult> {
-  let i = 0;
-  const next = () => paths[(i++ * 7919) % paths.length] ?? '/';
-  let setupRequest: NonNullable<autocannon.Request['setupRequest']> | string = (req) => ({
-    ...req,
-    path: next(),
+  const dir = mkdtempSync(join(tmpdir(), 'tilestack-load-'));
+  writeFileSync(join(dir, 'paths'), `${paths.join('\n')}\n`);
+  const seconds = typeof size === 'number' ? size : 600;
+  const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--timeout', '10s'];
+  const wrk = spawn('wrk', [...args, '-H', 'accept-encoding: gzip', '-s', SCRIPT, baseUrl], {
+    env: {
+      ...process.env,
+      BENCH_PATHS: join(dir, 'paths'),
+      BENCH_THREADS: String(threads),
+      BENCH_REQUESTS: typeof size === 'number' ? '0' : String(size.requests),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  if (workers > 1) {
-    const file = join(mkdtempSync(join(tmpdir(), 'tilestack-load-')), 'paths.json');
-    writeFileSync(file, JSON.stringify(paths));
-    process.env.BENCH_PATHS_FILE = file;
-    setupRequest = NEXT_PATH;
-  }
-  const result = await autocannon({
-    url: baseUrl,
-    connections,
-    ...(workers > 1 ? { workers } : {}),
-    ...(typeof size === 'number' ? { duration: size } : { amount: size.requests, duration: 600 }),
-    headers: { 'accept-encoding': 'gzip' },
-    requests: [{ setupRequest: setupRequest as NonNullable<autocannon.Request['setupRequest']> }],
+  let output = '';
+  wrk.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.split('thread done').length > threads) wrk.kill('SIGINT');
   });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    wrk.once('error', reject);
+    wrk.once('exit', resolve);
+  });
+  rmSync(dir, { recursive: true, force: true });
+  const json = /RESULT (\{.*\})/.exec(output)?.[1];
+  if (code !== 0 || !json) throw new Error(`wrk failed (exit ${code}):\n${output}`);
+  const r = JSON.parse(json) as Record<
+    'requests' | 'us' | 'p50' | 'p99' | 'non2xx' | 'errors' | 'cpuMs',
+    number
+  >;
   return {
     label,
-    requests: result.requests.total,
-    rps: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
+    requests: r.requests,
+    rps: Math.round((r.requests * 1e6) / r.us),
+    p50: Math.round(r.p50 / 100) / 10,
+    p99: Math.round(r.p99 / 100) / 10,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    generatorUsPerRequest: Math.round((r.cpuMs * 1000) / Math.max(1, r.requests)),
+    generatorCoreShare: (r.cpuMs * 1000) / r.us / threads,
   };
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from './context.js';
 import { ApiError } from './errors.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './http/error-handler.js';
+import { RESPONSE_HEADERS } from './http/response-headers.js';
 import { traceLogFields } from './http/trace.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
 import { healthRoutes } from './routes/health.js';
@@ -49,18 +49,15 @@ export async function buildApp(
     frameworkErrors,
   });
 
-  await app.register(cors, {
-    origin: '*',
-    methods: ['GET', 'HEAD'],
-    exposedHeaders: ['ETag', 'X-Cache', 'Age', 'X-Request-Id'],
-    maxAge: 86_400,
-    // A plain OPTIONS (no preflight headers) asks what the server allows: 204 with `Allow`, not an error.
-    strictPreflight: false,
-  });
-
   const traceProject = config.GOOGLE_CLOUD_PROJECT ?? config.BIGQUERY_BILLING_PROJECT;
+  // One hook before routing does all per-request work: every answer's headers (they do not depend on the
+  // route, and a header set now survives into error answers), then the refusals, then trace context.
   app.addHook('onRequest', (request, reply, done) => {
     const { method, raw } = request;
+    reply.headers(RESPONSE_HEADERS).header('x-request-id', request.id);
+    // While draining, ask keep-alive clients (the cache) to open their next request elsewhere.
+    if (lifecycle.shuttingDown) reply.header('connection', 'close');
+    if (method === 'OPTIONS') reply.header('allow', ALLOW);
     if (raw.httpVersionMajor !== 1)
       return done(new ApiError(505, 'http_version_not_supported', 'only HTTP/1.x is served'));
     if (!HOST.test(raw.headers.host ?? ''))
@@ -81,22 +78,9 @@ export async function buildApp(
     done();
   });
 
-  app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('x-request-id', request.id);
-    // An API of public data needs few security headers: no sniffing, no framing, no referrer leaks,
-    // and an explicit cross-origin grant (maps on other sites load these tiles).
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('cross-origin-resource-policy', 'cross-origin');
-    // While draining, ask keep-alive clients (the cache) to open their next request elsewhere.
-    if (lifecycle.shuttingDown) reply.header('connection', 'close');
-    if (request.method === 'OPTIONS') reply.header('allow', ALLOW);
-    done(null, payload);
-  });
-
   const logEveryRequest = logger !== false && ['debug', 'trace'].includes(logger.level);
   app.addHook('onResponse', (request, reply, done) => {
+    metrics.recordResponse(request, reply);
     const slow = reply.elapsedTime > SLOW_REQUEST_MS;
     const level = reply.statusCode >= 500 || slow ? 'warn' : 'debug';
     if (level === 'debug' && !logEveryRequest) return done();
@@ -113,9 +97,21 @@ export async function buildApp(
     done();
   });
 
+  // CORS preflight (a browser asks before a cross-origin request with custom headers): allowed for
+  // GET and HEAD from anywhere. A plain OPTIONS gets the same 204 with `Allow` (set in onRequest).
+  app.options('*', (request, reply) => {
+    const { 'access-control-request-method': method, 'access-control-request-headers': headers } =
+      request.headers;
+    if (method)
+      reply.header('access-control-allow-methods', 'GET, HEAD').header('access-control-max-age', '86400');
+    if (method && headers)
+      reply.header('access-control-allow-headers', headers).header('vary', 'Access-Control-Request-Headers');
+    reply.code(204).header('content-length', '0').send();
+  });
+
   registerErrorHandler(app, config);
   await registerRateLimit(app, config);
-  metrics.register(app);
+  metrics.routes(app);
   rootRoutes(app, context);
   healthRoutes(app, context);
   tilesetRoutes(app, context);

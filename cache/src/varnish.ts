@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Backend, environmentVcl } from './environment-vcl.js';
@@ -20,6 +20,13 @@ export interface Varnish {
   process: ManagedProcess;
   stop(): Promise<void>;
 }
+
+/** The image's varnishd tuning (`-p` settings), read from its entrypoint so both run the same. */
+const TUNING = (
+  /^TUNING="(.*)"$/m.exec(readFileSync(join(CACHE_DIR, 'docker-entrypoint.sh'), 'utf8'))?.[1] ?? ''
+)
+  .split(' ')
+  .filter(Boolean);
 
 /**
  * Runs a real `varnishd` in the foreground with the repository's `default.vcl` and a generated
@@ -47,6 +54,7 @@ export async function startVarnish(options: VarnishOptions): Promise<Varnish> {
     `malloc,${options.size ?? '256m'}`,
     '-s',
     'Transient=malloc,64m',
+    ...TUNING,
   ];
   const varnishd = ManagedProcess.start(`varnish:${port}`, process.env.VARNISHD ?? 'varnishd', args);
   const url = `http://127.0.0.1:${port}`;

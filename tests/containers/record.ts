@@ -40,12 +40,12 @@ Build times are ${noCache ? "**cold**: `--no-cache`, so every image is built fro
 
 | image | built from | what | size | build |
 |---|---|---|---|---|
-${row(images.runtime, 'production API: Debian slim + the node binary, compiled JS, prod deps, sample data, viewer')}
+${row(images.runtime, 'production API: the node binary and its libraries (no distribution), compiled JS, prod deps, sample data, viewer')}
 ${row(images.dev, 'compose dev target: full toolchain and dev dependencies, tsx watch')}
 ${row(images.cache, 'Varnish 7.1 + gcc (VCL compiler) + Prometheus exporter')}
 
-Target: API runtime ≤ 250 MB. For scale, the base images here: \`node:24-bookworm-slim\` ${base('docker.io/library/node:24-bookworm-slim')}, \`debian:bookworm-slim\` ${base('docker.io/library/debian:bookworm-slim')}.
-The runtime image's share above Debian is the node binary (~120 MB), production \`node_modules\` (~30 MB) and the sample data (<1 MB); \`FROM node:24-bookworm-slim\` instead would add npm, corepack, yarn and the C headers (~30 MB).
+Target: API runtime ≤ 200 MB. For scale, the base images here: \`node:24-bookworm-slim\` ${base('docker.io/library/node:24-bookworm-slim')}, \`debian:bookworm-slim\` ${base('docker.io/library/debian:bookworm-slim')}.
+The runtime image is the stripped node binary (~108 MB), the libraries it loads and /bin/sh (~5 MB), production \`node_modules\` (~30 MB) and the sample data (<1 MB): no Debian (~80 MB), no npm, corepack or yarn.
 ${unpinned.length ? `\nThis machine has no registry access: the images were built from local stand-ins of the base images, without their digest pins (${unpinned.map((r) => `\`${r.replace(/@sha256:(.{12}).*/, '@sha256:$1…')}\``).join(', ')}), so sizes differ slightly from builds on the real bases.\n` : ''}`;
   writeSection(join(ROOT, 'docs/benchmarks.md'), 'images', body);
 }

@@ -11,23 +11,26 @@ export type CachePolicy = 'default' | 'immutable' | 'short' | 'none';
  * Responses are never `private` and never carry Set-Cookie: every answer is shareable.
  */
 export function cacheControl(config: Config, policy: CachePolicy): string {
-  switch (policy) {
-    case 'immutable':
-      return `public, max-age=${config.CACHE_IMMUTABLE_MAX_AGE}, s-maxage=${config.CACHE_IMMUTABLE_MAX_AGE}, immutable`;
-    case 'short':
-      return 'public, max-age=30, s-maxage=60';
-    case 'none':
-      return 'no-store';
-    default:
-      return [
+  let values = cacheControls.get(config);
+  if (!values) {
+    values = {
+      immutable: `public, max-age=${config.CACHE_IMMUTABLE_MAX_AGE}, s-maxage=${config.CACHE_IMMUTABLE_MAX_AGE}, immutable`,
+      short: 'public, max-age=30, s-maxage=60',
+      none: 'no-store',
+      default: [
         'public',
         `max-age=${config.CACHE_MAX_AGE}`,
         `s-maxage=${config.CACHE_S_MAXAGE}`,
         `stale-while-revalidate=${config.CACHE_STALE_WHILE_REVALIDATE}`,
         `stale-if-error=${config.CACHE_STALE_IF_ERROR}`,
-      ].join(', ');
+      ].join(', '),
+    };
+    cacheControls.set(config, values);
   }
+  return values[policy];
 }
+// Built once per configuration: they do not depend on the request.
+const cacheControls = new WeakMap<Config, Record<CachePolicy, string>>();
 
 /** Strong validator from the exact bytes sent; each representation (gzip, identity) gets its own. */
 export function strongEtag(body: Buffer | string, representation = ''): string {
@@ -43,18 +46,24 @@ function lists(header: string, etag: string, weak: boolean): boolean {
   });
 }
 
-/** Whether the client accepts gzip (`Accept-Encoding`, honouring q=0). */
+/** Whether the client accepts gzip (`Accept-Encoding`, honouring q=0). Clients send few distinct values. */
 export function acceptsGzip(request: FastifyRequest): boolean {
   const header = request.headers['accept-encoding'];
   if (!header) return false;
-  for (const part of header.split(',')) {
-    const [coding = '', ...params] = part.trim().toLowerCase().split(';');
-    if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== '*') continue;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    if (!q || Number(q.slice(2)) > 0) return true;
+  let accepts = gzipAccepted.get(header);
+  if (accepts === undefined) {
+    accepts = header.split(',').some((part) => {
+      const [coding = '', ...params] = part.trim().toLowerCase().split(';');
+      if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== '*') return false;
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return !q || Number(q.slice(2)) > 0;
+    });
+    if (gzipAccepted.size >= 256) gzipAccepted.clear();
+    gzipAccepted.set(header, accepts);
   }
-  return false;
+  return accepts;
 }
+const gzipAccepted = new Map<string, boolean>();
 
 /** Sends `body` with its validator; 412 when If-Match fails, 304 (no body headers) when the client has it. */
 export function sendWithEtag(

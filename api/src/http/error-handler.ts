@@ -1,9 +1,10 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { ApiError, UnavailableError } from '../errors.js';
 import { cacheControl } from './caching.js';
+import { RESPONSE_HEADERS } from './response-headers.js';
 
 /** Our messages for what the framework or Node's parser rejects: fixed text, never the request's input. */
 const MESSAGES: Record<number, string> = {
@@ -37,10 +38,11 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
   );
 }
 
-/** A URL the router cannot decode (`%ff`) or a path segment over 500 characters. */
-export function frameworkErrors(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+/** A URL the router cannot decode (`%ff`) or a path segment over 500 characters (no hook has run). */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode ?? 400;
-  reply.code(status).header('cache-control', 'no-store').send(errorBody(status));
+  reply.headers(RESPONSE_HEADERS).header('x-request-id', request.id).header('cache-control', 'no-store');
+  reply.code(status).send(errorBody(status));
 }
 
 /**

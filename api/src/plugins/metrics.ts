@@ -1,6 +1,21 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { SourceObserver } from '../sources/types.js';
+
+/** Label objects by their values, built once: the request path allocates none (values are few). */
+type Labels = Record<string, string>;
+function labelCache(make: (a: string, b: string, c: string) => [Labels, Labels]) {
+  const sets = new Map<string, [Labels, Labels]>();
+  return (a: string, b: string, c: string) => {
+    const key = `${a} ${b} ${c}`;
+    let labels = sets.get(key);
+    if (!labels) {
+      labels = make(a, b, c);
+      sets.set(key, labels);
+    }
+    return labels;
+  };
+}
 
 /**
  * The API's Prometheus metrics. One registry per app instance (tests build many apps); the
@@ -59,14 +74,23 @@ export class Metrics implements SourceObserver {
     labelNames: ['tileset'],
     registers: [this.registry],
   });
+  private readonly httpLabels = labelCache((route, method, status) => [
+    { route, method, status },
+    { route, method },
+  ]);
+  private readonly sourceLabels = labelCache((source, kind, outcome) => [
+    { source, kind, outcome },
+    { source, kind },
+  ]);
 
   constructor(private readonly sourceKind: string) {
     collectDefaultMetrics({ register: this.registry });
   }
 
   query(event: Parameters<SourceObserver['query']>[0]): void {
-    this.sourceQueries.inc({ source: this.sourceKind, kind: event.kind, outcome: event.outcome });
-    this.sourceDuration.observe({ source: this.sourceKind, kind: event.kind }, event.seconds);
+    const [counted, timed] = this.sourceLabels(this.sourceKind, event.kind, event.outcome);
+    this.sourceQueries.inc(counted);
+    this.sourceDuration.observe(timed, event.seconds);
     if (event.bytesBilled) this.bytesBilled.inc({ kind: event.kind }, event.bytesBilled);
   }
 
@@ -82,14 +106,19 @@ export class Metrics implements SourceObserver {
     this.coalesced.inc({ kind });
   }
 
-  /** Records every response and serves `GET /metrics`. */
-  register(app: FastifyInstance): void {
-    app.addHook('onResponse', (request, reply, done) => {
-      const route = request.routeOptions.url ?? 'unmatched';
-      this.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
-      this.duration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
-      done();
-    });
+  /** Counts a response and its latency (app.ts calls it from its one onResponse hook). */
+  recordResponse(request: FastifyRequest, reply: FastifyReply): void {
+    const [counted, timed] = this.httpLabels(
+      request.routeOptions.url ?? 'unmatched',
+      request.method,
+      String(reply.statusCode),
+    );
+    this.requests.inc(counted);
+    this.duration.observe(timed, reply.elapsedTime / 1000);
+  }
+
+  /** Serves `GET /metrics`. */
+  routes(app: FastifyInstance): void {
     app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
       reply.header('content-type', this.registry.contentType).header('cache-control', 'no-store');
       return this.registry.metrics();

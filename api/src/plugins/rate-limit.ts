@@ -14,7 +14,7 @@ export async function registerRateLimit(app: FastifyInstance, config: Config): P
   await app.register(rateLimit, {
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
-    allowList: (request) => EXEMPT.has(request.url.split('?')[0] ?? ''),
+    allowList: (request) => EXEMPT.has(request.routeOptions.url ?? ''), // the route's pattern: no parsing
     addHeaders: {
       'x-ratelimit-limit': false,
       'x-ratelimit-remaining': false,
