@@ -27,7 +27,7 @@ const inImage = (script: string) =>
 /** The files under `dirs` (recursively) whose path matches `pattern`, one a line. */
 const filesIn = (dirs: string[], pattern: string) =>
   inImage(
-    `const fs=require('fs');for(const d of ${JSON.stringify(dirs)})for(const f of fs.readdirSync(d,{recursive:true}))if(/${pattern}/.test(f))console.log(d+'/'+f)`,
+    `const fs=require('fs'),re=new RegExp(${JSON.stringify(pattern)});for(const d of ${JSON.stringify(dirs)})for(const f of fs.readdirSync(d,{recursive:true}))if(re.test(f))console.log(d+'/'+f)`,
   );
 
 describe('API runtime image', () => {
@@ -108,7 +108,7 @@ describe('API runtime image contents', () => {
 
   it('has no TypeScript sources, only the compiled API', () => {
     expect(filesIn(['/app', '/usr/local'], '\\.[mc]?ts$')).toBe('');
-    expect(filesIn(['/app/api'], '^(dist/server\\.js|package\\.json)$').split('\n').sort()).toEqual([
+    expect(filesIn(['/app/api'], '^(dist/server\\.js|package\\.json)$').trim().split('\n').sort()).toEqual([
       '/app/api/dist/server.js',
       '/app/api/package.json',
     ]);
