@@ -10,18 +10,18 @@ interface Entry {
   timed: Series;
 }
 function entries(counter: Counter, histogram: FastHistogram, names: [string, string, string]) {
-  const byKey = new Map<string, Entry>();
+  const all: Entry[] = [];
+  const byValues = new Map<string, Map<string, Map<string, Entry>>>(); // a → b → c: no key string per call
   const timed = new Map<string, Series>();
   // prom-client calls a metric's `collect` before reading it (at scrape time).
   Object.assign(counter, {
     collect: () => {
       counter.reset();
-      for (const { counted, count } of byKey.values()) counter.inc(counted, count);
+      for (const { counted, count } of all) counter.inc(counted, count);
     },
   });
   return (a: string, b: string, c: string): Entry => {
-    const key = `${a} ${b} ${c}`;
-    let entry = byKey.get(key);
+    let entry = byValues.get(a)?.get(b)?.get(c);
     if (!entry) {
       const [na, nb, nc] = names;
       let series = timed.get(`${a} ${b}`);
@@ -30,7 +30,12 @@ function entries(counter: Counter, histogram: FastHistogram, names: [string, str
         timed.set(`${a} ${b}`, series);
       }
       entry = { counted: { [na]: a, [nb]: b, [nc]: c }, count: 0, timed: series };
-      byKey.set(key, entry);
+      all.push(entry);
+      const byB = byValues.get(a) ?? new Map<string, Map<string, Entry>>();
+      byValues.set(a, byB);
+      const byC = byB.get(b) ?? new Map<string, Entry>();
+      byB.set(b, byC);
+      byC.set(c, entry);
     }
     return entry;
   };

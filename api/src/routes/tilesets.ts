@@ -62,7 +62,8 @@ export function tilesetRoutes(app: FastifyInstance, { config, source, metrics }:
       const tile = await inflight.run(`${tileset}/${z}/${x}/${y}`, async () => {
         const data = await source.getTile(tileset, z, x, y);
         if (!data) return null;
-        const gzip = await asGzip(data);
+        const stored = asGzip(data);
+        const gzip = stored instanceof Buffer ? stored : await stored;
         // Hashing a tile costs ~10 µs per 14 KB; a tile of the same data version, coordinates and size
         // is the same tile, so its validator is remembered (the validator only, never the bytes).
         const key = `${tileset}/${info.version}/${z}/${x}/${y}/${gzip.length}`;
