@@ -110,7 +110,7 @@ export async function buildApp(
   });
 
   registerErrorHandler(app, config);
-  await registerRateLimit(app, config);
+  registerRateLimit(app, config);
   metrics.routes(app);
   rootRoutes(app, context);
   healthRoutes(app, context);

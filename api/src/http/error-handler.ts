@@ -58,7 +58,7 @@ export function registerErrorHandler(app: FastifyInstance, config: Config): void
       body = { error: error.code, message: error.message };
     } else if (error.validation || (error.statusCode && error.statusCode < 500)) {
       status = error.statusCode ?? 400;
-      body = errorBody(status, error.validation || status === 429 ? error.message : undefined);
+      body = errorBody(status, error.validation ? error.message : undefined);
     }
     if (status >= 500 && status !== 505) request.log.error({ err: error }, body.message);
     else request.log.info({ status, code: body.error }, body.message);

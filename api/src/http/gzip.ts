@@ -8,8 +8,11 @@ export function isGzip(data: Buffer): boolean {
   return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
 }
 
-/** Tiles are stored gzip-compressed (CARTO and MBTiles convention); tolerate a source that stores them raw. */
-export async function asGzip(data: Buffer): Promise<Buffer> {
+/**
+ * Tiles are stored gzip-compressed (CARTO and MBTiles convention); tolerate a source that stores them raw.
+ * Not async: a stored gzip tile (nearly all) is returned as is, without a promise to await.
+ */
+export function asGzip(data: Buffer): Buffer | Promise<Buffer> {
   return isGzip(data) ? data : gzipAsync(data);
 }
 

@@ -1,19 +1,43 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import type { SourceObserver } from '../sources/types.js';
+import { FastHistogram, type Series } from './histogram.js';
 
-/** Label objects by their values, built once: the request path allocates none (values are few). */
-type Labels = Record<string, string>;
-function labelCache(make: (a: string, b: string, c: string) => [Labels, Labels]) {
-  const sets = new Map<string, [Labels, Labels]>();
-  return (a: string, b: string, c: string) => {
-    const key = `${a} ${b} ${c}`;
-    let labels = sets.get(key);
-    if (!labels) {
-      labels = make(a, b, c);
-      sets.set(key, labels);
+/** A counter and a histogram fed by plain numbers, per label values (few), read at scrape time. */
+interface Entry {
+  counted: Record<string, string>;
+  count: number;
+  timed: Series;
+}
+function entries(counter: Counter, histogram: FastHistogram, names: [string, string, string]) {
+  const all: Entry[] = [];
+  const byValues = new Map<string, Map<string, Map<string, Entry>>>(); // a → b → c: no key string per call
+  const timed = new Map<string, Series>();
+  // prom-client calls a metric's `collect` before reading it (at scrape time).
+  Object.assign(counter, {
+    collect: () => {
+      counter.reset();
+      for (const { counted, count } of all) counter.inc(counted, count);
+    },
+  });
+  return (a: string, b: string, c: string): Entry => {
+    let entry = byValues.get(a)?.get(b)?.get(c);
+    if (!entry) {
+      const [na, nb, nc] = names;
+      let series = timed.get(`${a} ${b}`);
+      if (!series) {
+        series = histogram.series({ [na]: a, [nb]: b });
+        timed.set(`${a} ${b}`, series);
+      }
+      entry = { counted: { [na]: a, [nb]: b, [nc]: c }, count: 0, timed: series };
+      all.push(entry);
+      const byB = byValues.get(a) ?? new Map<string, Map<string, Entry>>();
+      byValues.set(a, byB);
+      const byC = byB.get(b) ?? new Map<string, Entry>();
+      byB.set(b, byC);
+      byC.set(c, entry);
     }
-    return labels;
+    return entry;
   };
 }
 
@@ -29,26 +53,24 @@ export class Metrics implements SourceObserver {
     labelNames: ['route', 'method', 'status'],
     registers: [this.registry],
   });
-  private readonly duration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request latency by route pattern',
-    labelNames: ['route', 'method'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
+  private readonly duration = new FastHistogram(
+    'http_request_duration_seconds',
+    'HTTP request latency by route pattern',
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    this.registry,
+  );
   private readonly sourceQueries = new Counter({
     name: 'tilestack_source_queries_total',
     help: 'Calls to the data source by kind and outcome',
     labelNames: ['source', 'kind', 'outcome'],
     registers: [this.registry],
   });
-  private readonly sourceDuration = new Histogram({
-    name: 'tilestack_source_query_duration_seconds',
-    help: 'Data source call latency by kind',
-    labelNames: ['source', 'kind'],
-    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [this.registry],
-  });
+  private readonly sourceDuration = new FastHistogram(
+    'tilestack_source_query_duration_seconds',
+    'Data source call latency by kind',
+    [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    this.registry,
+  );
   private readonly bytesBilled = new Counter({
     name: 'tilestack_bigquery_bytes_billed_total',
     help: 'Bytes billed by BigQuery queries, by kind',
@@ -74,13 +96,11 @@ export class Metrics implements SourceObserver {
     labelNames: ['tileset'],
     registers: [this.registry],
   });
-  private readonly httpLabels = labelCache((route, method, status) => [
-    { route, method, status },
-    { route, method },
-  ]);
-  private readonly sourceLabels = labelCache((source, kind, outcome) => [
-    { source, kind, outcome },
-    { source, kind },
+  private readonly http = entries(this.requests, this.duration, ['route', 'method', 'status']);
+  private readonly sourceCalls = entries(this.sourceQueries, this.sourceDuration, [
+    'source',
+    'kind',
+    'outcome',
   ]);
 
   constructor(private readonly sourceKind: string) {
@@ -88,9 +108,9 @@ export class Metrics implements SourceObserver {
   }
 
   query(event: Parameters<SourceObserver['query']>[0]): void {
-    const [counted, timed] = this.sourceLabels(this.sourceKind, event.kind, event.outcome);
-    this.sourceQueries.inc(counted);
-    this.sourceDuration.observe(timed, event.seconds);
+    const entry = this.sourceCalls(this.sourceKind, event.kind, event.outcome);
+    entry.count++;
+    this.sourceDuration.observe(entry.timed, event.seconds);
     if (event.bytesBilled) this.bytesBilled.inc({ kind: event.kind }, event.bytesBilled);
   }
 
@@ -108,13 +128,13 @@ export class Metrics implements SourceObserver {
 
   /** Counts a response and its latency (app.ts calls it from its one onResponse hook). */
   recordResponse(request: FastifyRequest, reply: FastifyReply): void {
-    const [counted, timed] = this.httpLabels(
+    const entry = this.http(
       request.routeOptions.url ?? 'unmatched',
       request.method,
       String(reply.statusCode),
     );
-    this.requests.inc(counted);
-    this.duration.observe(timed, reply.elapsedTime / 1000);
+    entry.count++;
+    this.duration.observe(entry.timed, reply.elapsedTime / 1000);
   }
 
   /** Serves `GET /metrics`. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { acceptsGzip, cacheControl, sendWithEtag, strongEtag } from '../http/caching.js';
-import { asGzip, gunzip } from '../http/gzip.js';
+import { asGzip, gunzip, isGzip } from '../http/gzip.js';
 import { parseTileCoordinates } from '../http/tile-coordinates.js';
 import { BoundedMap, Coalescer } from '../sources/memo.js';
 import type { TilesetInfo } from '../sources/types.js';
@@ -44,6 +44,17 @@ function tileJson(info: TilesetInfo, base: string) {
 export function tilesetRoutes(app: FastifyInstance, { config, source, metrics }: AppContext): void {
   const inflight = new Coalescer<Tile | null>(() => metrics.coalescedRequest('tile'));
   const validators = new BoundedMap<string>(50_000);
+  // Hashing a tile costs ~10 µs per 14 KB; a tile of the same data version, coordinates and size
+  // is the same tile, so its validator is remembered (the validator only, never the bytes).
+  const withEtag = (info: TilesetInfo, tile: string, gzip: Buffer): Tile => {
+    const key = `${tile}/${info.version}/${gzip.length}`;
+    let etag = validators.get(key);
+    if (!etag) {
+      etag = strongEtag(gzip);
+      validators.set(key, etag);
+    }
+    return { gzip, etag };
+  };
 
   app.get<{ Params: { tileset: string } }>('/maps/tileset/:tileset', async (request, reply) => {
     const info = await source.getTileset(request.params.tileset);
@@ -58,21 +69,17 @@ export function tilesetRoutes(app: FastifyInstance, { config, source, metrics }:
     async (request, reply) => {
       const { tileset } = request.params;
       const { z, x, y } = parseTileCoordinates(request.params.z, request.params.x, request.params.y);
-      const info = await source.getTileset(tileset);
-      const tile = await inflight.run(`${tileset}/${z}/${x}/${y}`, async () => {
-        const data = await source.getTile(tileset, z, x, y);
-        if (!data) return null;
-        const gzip = await asGzip(data);
-        // Hashing a tile costs ~10 µs per 14 KB; a tile of the same data version, coordinates and size
-        // is the same tile, so its validator is remembered (the validator only, never the bytes).
-        const key = `${tileset}/${info.version}/${z}/${x}/${y}/${gzip.length}`;
-        let etag = validators.get(key);
-        if (!etag) {
-          etag = strongEtag(gzip);
-          validators.set(key, etag);
-        }
-        return { gzip, etag };
-      });
+      // A local read answers at once (coalescing concurrent callers only matters for awaited reads).
+      const local = source.tileNow?.(tileset, z, x, y);
+      const info = local?.info ?? (await source.getTileset(tileset));
+      const key = `${tileset}/${z}/${x}/${y}`;
+      const tile =
+        local && (!local.data || isGzip(local.data))
+          ? local.data && withEtag(info, key, local.data)
+          : await inflight.run(key, async () => {
+              const data = await source.getTile(tileset, z, x, y);
+              return data && withEtag(info, key, await asGzip(data));
+            });
 
       const current = request.query.v !== undefined && request.query.v === info.version;
       reply.header('cache-control', cacheControl(config, current ? 'immutable' : 'default'));

@@ -24,7 +24,7 @@ export class Coalescer<V> {
  * (0 = not at all) so a burst of requests for a missing tileset costs one upstream call.
  */
 export class TtlMemo<V> {
-  private readonly entries = new Map<string, { expires: number; value: Promise<V> }>();
+  private readonly entries = new Map<string, { expires: number; value: Promise<V>; settled?: V }>();
   private readonly coalescer = new Coalescer<V>();
 
   constructor(
@@ -40,7 +40,7 @@ export class TtlMemo<V> {
     return this.coalescer.run(key, async () => {
       try {
         const value = await load();
-        this.remember(key, Promise.resolve(value), this.ttlMs);
+        this.remember(key, Promise.resolve(value), this.ttlMs, value);
         return value;
       } catch (error) {
         if (this.errorTtlMs > 0) this.remember(key, Promise.reject(error), this.errorTtlMs);
@@ -49,18 +49,24 @@ export class TtlMemo<V> {
     });
   }
 
+  /** The value, when a fresh one is already known: no promise to await. */
+  peek(key: string): V | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.expires > Date.now() ? hit.settled : undefined;
+  }
+
   clear(): void {
     this.entries.clear();
   }
 
-  private remember(key: string, value: Promise<V>, ttlMs: number): void {
+  private remember(key: string, value: Promise<V>, ttlMs: number, settled?: V): void {
     if (ttlMs <= 0) return;
     value.catch(() => {}); // a cached rejection is observed by whoever reads it later
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(key, { expires: Date.now() + ttlMs, value });
+    this.entries.set(key, { expires: Date.now() + ttlMs, value, settled });
   }
 }
 

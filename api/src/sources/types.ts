@@ -46,6 +46,13 @@ export interface DataSource {
   getTileset(id: string): Promise<TilesetInfo>;
   /** Gzip-compressed MVT bytes, or `null` when the tileset has no tile at z/x/y. */
   getTile(id: string, z: number, x: number, y: number): Promise<Buffer | null>;
+  /** The same read answered synchronously, when it needs no I/O to wait for (local files); else `undefined`. */
+  tileNow?(
+    id: string,
+    z: number,
+    x: number,
+    y: number,
+  ): { info: TilesetInfo; data: Buffer | null } | undefined;
   /** Every row of a table as GeoJSON; geometry from `geomField`, all other columns as properties. */
   getTable(id: string, query: TableQuery): Promise<FeatureCollection>;
   /** Resolves when the source can serve requests (used by /readyz). */
