@@ -82,12 +82,13 @@ const targets: [string, string, number][] = [
   ['tilestack API direct', api.url, api.process.child.pid ?? 0],
   ['Varnish cache hits → API', varnish.url, varnish.process.child.pid ?? 0],
 ];
+const serving = process.argv.includes('--serve');
 const rounds: Measured[][] = [];
 const rss: number[] = [];
 try {
   await minimal.readyOrExit(waitForHttp(`http://127.0.0.1:${minimalPort}${paths[0]}`));
-  if (process.argv.includes('--serve')) await serve();
-  for (let round = 0; round < ROUNDS; round++) {
+  if (serving) await serve();
+  for (let round = 0; !serving && round < ROUNDS; round++) {
     rounds.push([]);
     for (const [label, url, pid] of targets) rounds[round]?.push(await measure(label, url, pid));
   }
@@ -97,9 +98,10 @@ try {
   await api.process.stop();
   await minimal.stop();
 }
+if (serving) process.exit(0);
 
-/** Keeps the targets up and prints what to run against them, until Ctrl-C. */
-async function serve(): Promise<never> {
+/** Keeps the targets up and prints what to run against them, until Ctrl-C or SIGTERM (then stops them). */
+async function serve(): Promise<void> {
   const file = join(dataDir, 'paths');
   writeFileSync(file, `${paths.join('\n')}\n`);
   const script = fileURLToPath(new URL('./wrk.lua', import.meta.url));
@@ -108,8 +110,10 @@ async function serve(): Promise<never> {
       `# ${label}\nBENCH_PATHS=${file} BENCH_THREADS=${THREADS} wrk -t${THREADS} -c${CONNECTIONS} -d${SECONDS}s -H 'accept-encoding: gzip' -s ${script} ${url}`,
     );
   }
-  await new Promise((resolve) => process.once('SIGINT', resolve));
-  throw new Error('stopped');
+  await new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
 }
 
 const rows = targets.map(([label], i) => {

@@ -77,7 +77,9 @@ trap cleanup EXIT
 status=0
 for pod in "${pods[@]}"; do
   log="$work/${pod#pod/}.log"
-  # Port 0 on our side: kubectl picks a free local port and prints it.
+  # Port 0 on our side: kubectl picks a free local port and prints it. The log exists before the
+  # background job opens it, so the first read below cannot race its redirection.
+  : >"$log"
   "$kubectl" -n "$namespace" port-forward "$pod" ":$cache_port" >"$log" 2>&1 &
   forwarder=$!
   local_port=""
