@@ -1,60 +1,37 @@
-/**
- * `npm run audit`: fails on HIGH or CRITICAL advisories in production dependencies, except those listed
- * in `audit-exceptions.json` with a reason and an expiry date (an expired exception fails again, so
- * nobody forgets one). Runs in CI (GitHub reaches npm's advisory endpoint; this sandbox does not).
- */
+// `npm run audit`: fails on HIGH or CRITICAL advisories in production dependencies, except those listed in
+// audit-exceptions.json with a reason and an expiry date (an expired exception fails again, so nobody
+// forgets one). Runs in CI (GitHub reaches npm's advisory endpoint; this sandbox does not).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export interface AuditException {
-  advisory: string;
-  package: string;
-  reason: string;
-  expires: string;
-}
+export type AuditException = { advisory: string; package: string; reason: string; expires: string };
+type Via = { url?: string; title?: string; severity?: string };
+export type AuditReport = { vulnerabilities?: Record<string, { name: string; via: (Via | string)[] }> };
 
-interface Via {
-  url?: string;
-  title?: string;
-  severity?: string;
-  name?: string;
-}
-
-export interface AuditReport {
-  vulnerabilities?: Record<string, { name: string; severity: string; via: (Via | string)[] }>;
-}
-
-export interface Finding {
-  package: string;
-  advisory: string;
-  severity: string;
-  title: string;
-}
-
-const BLOCKING = new Set(['high', 'critical']);
-
-/** Blocking findings of an `npm audit --json` report, and the exceptions that are used but expired. */
+/** Blocking and excepted HIGH/CRITICAL findings of an `npm audit --json` report, and expired exceptions. */
 export function evaluate(report: AuditReport, exceptions: AuditException[], today: string) {
-  const findings: Finding[] = [];
-  for (const vulnerability of Object.values(report.vulnerabilities ?? {})) {
-    for (const via of vulnerability.via) {
-      if (typeof via === 'string' || !BLOCKING.has(via.severity ?? '')) continue;
-      findings.push({
-        package: vulnerability.name,
-        advisory: via.url?.split('/').pop() ?? 'unknown',
-        severity: via.severity ?? 'unknown',
-        title: via.title ?? '',
-      });
-    }
-  }
-  const excepted = (f: Finding) =>
-    exceptions.find((e) => e.advisory === f.advisory && e.package === f.package && e.expires >= today);
+  const findings = Object.values(report.vulnerabilities ?? {}).flatMap(({ name, via }) =>
+    via.flatMap((v) =>
+      typeof v !== 'string' && (v.severity === 'high' || v.severity === 'critical')
+        ? [
+            {
+              package: name,
+              advisory: v.url?.split('/').pop() ?? 'unknown',
+              severity: v.severity,
+              title: v.title ?? '',
+            },
+          ]
+        : [],
+    ),
+  );
+  const excepted = (f: (typeof findings)[number]) =>
+    exceptions.some((e) => e.advisory === f.advisory && e.package === f.package && e.expires >= today);
   const expired = exceptions.filter((e) => e.expires < today);
   return { blocking: findings.filter((f) => !excepted(f)), excepted: findings.filter(excepted), expired };
 }
 
-function main(): void {
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = fileURLToPath(new URL('../', import.meta.url));
   let output: string;
   try {
@@ -78,5 +55,3 @@ function main(): void {
   );
   process.exit(blocking.length > 0 ? 1 : 0);
 }
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) main();

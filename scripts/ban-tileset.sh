@@ -1,18 +1,13 @@
 #!/usr/bin/env bash
-# Bans every cached object of one tileset (tiles and TileJSON, all data versions) on the Varnish cache,
-# after a new copy of its data was published (the stable-copy workflow runs it).
-#
+# Bans every cached object of one tileset (tiles, TileJSON, all data versions) on the Varnish cache, after a
+# new copy of its data was published (stable-copy.yml runs it).
 #   ban-tileset.sh PROJECT.DATASET.TABLE              every cache pod of the cluster kubectl points at
 #   ban-tileset.sh --url URL PROJECT.DATASET.TABLE    one cache reached directly (e.g. the local stack)
-#
-# The cache accepts `BAN /` with `X-Ban-Tileset: <id>` only from the addresses of its `purgers` ACL
-# (localhost and the cluster's internal ranges, cache/default.vcl): the load balancer's public path is
-# refused with 403. So in the cluster the request goes through `kubectl port-forward` to each cache
-# pod: the forwarded connection reaches Varnish from the pod's own loopback, which the ACL admits,
-# needs nothing inside the image (no curl, no varnishadm secret), and takes the same VCL path as any
-# purger. The caller needs the `pods/portforward` permission (roles/container.developer has it).
-# Env: NAMESPACE (tilestack), CACHE_SELECTOR (app.kubernetes.io/name=tilestack-cache),
-#      CACHE_PORT (8080, the varnish container's port), KUBECTL (kubectl).
+# The cache takes `BAN /` + `X-Ban-Tileset: <id>` only from its `purgers` ACL (localhost, the cluster's
+# internal ranges; cache/default.vcl), so in the cluster it goes through `kubectl port-forward` to each pod:
+# it arrives from the pod's loopback and needs nothing in the image. Needs `pods/portforward`.
+# Env: NAMESPACE (tilestack), CACHE_SELECTOR (app.kubernetes.io/name=tilestack-cache), CACHE_PORT (8080),
+#      KUBECTL (kubectl).
 set -euo pipefail
 
 namespace="${NAMESPACE:-tilestack}"
@@ -20,10 +15,7 @@ selector="${CACHE_SELECTOR:-app.kubernetes.io/name=tilestack-cache}"
 cache_port="${CACHE_PORT:-8080}"
 kubectl="${KUBECTL:-kubectl}"
 
-usage() {
-  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
-  exit 2
-}
+usage() { sed -n '2,11s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 url=""
 if [ "${1:-}" = "--url" ]; then

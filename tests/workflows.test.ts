@@ -18,6 +18,7 @@ const jobs = Object.entries(wf).flatMap(([file, w]) =>
 const steps = jobs.flatMap(({ job }) => job.steps ?? []);
 const uses = (prefix: string, list = steps) => list.filter((s) => s.uses?.startsWith(prefix));
 const needs = (job: { needs?: string | string[] }) => [job.needs ?? []].flat();
+const [REG, SHA] = ['${{ vars.REGISTRY }}', '${{ github.sha }}'];
 const wif = (job: Y): boolean =>
   uses('google-github-actions/auth@', job.steps ?? []).length > 0 ||
   Object.values<Y>(job.uses?.startsWith('./') ? wf[basename(job.uses)].jobs : {}).some(wif);
@@ -28,8 +29,7 @@ describe('workflow lint', () => {
   it('actionlint: nothing on ours; flags an untrusted input and a bad reusable-workflow call', async () => {
     expect(await lint.actionlintFindings()).toEqual([]);
     const dir = join(temp, '.github', 'workflows'); // a throwaway project: `.git` marks its root
-    mkdirSync(join(temp, '.git'), { recursive: true });
-    mkdirSync(dir, { recursive: true });
+    for (const d of [join(temp, '.git'), dir]) mkdirSync(d, { recursive: true });
     cpSync(join(lint.REPO_ROOT, '.github', 'workflows', 'deploy.yml'), join(dir, 'deploy.yml'));
     const a = 'a:\n    steps:\n      - run: echo "${{ github.event.issue.title }}"';
     const b =
@@ -124,13 +124,13 @@ describe('behaviour', () => {
     expect(needs(wf['delivery.yml'].jobs.publish)).toEqual(['ci']);
   });
 
-  const [REGISTRY, SHA] = ['${{ vars.REGISTRY }}', '${{ github.sha }}'];
-  it('publish builds each image once, tagged by commit, then scans, signs and attests it', () => {
+  it('images fail on HIGH/CRITICAL; publish builds each once, tagged by commit, scans, signs, attests it', () => {
     const publish = wf['delivery.yml'].jobs.publish.steps;
     const builds = uses('docker/build-push-action@', publish).map((s) => s.with);
-    const image = (i: string) => ({ file: `${i}/Dockerfile`, push: true, tags: `${REGISTRY}/${i}:${SHA}` });
+    const image = (i: string) => ({ file: `${i}/Dockerfile`, push: true, tags: `${REG}/${i}:${SHA}` });
     expect(builds).toMatchObject([image('api'), image('cache')]);
-    expect(uses('aquasecurity/trivy-action@', publish)).toHaveLength(2);
+    const scans = uses('aquasecurity/trivy-action@').map((s) => `${s.with.severity} ${s.with['exit-code']}`);
+    expect(scans).toEqual(Array(3).fill('HIGH,CRITICAL 1')); // ci.yml's image jobs, and publish's two
     expect(uses('actions/attest-build-provenance@', publish)).toHaveLength(2);
     expect(script(publish)).toMatch(/cosign sign --yes/);
   });

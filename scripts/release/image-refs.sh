@@ -1,10 +1,6 @@
 #!/usr/bin/env bash
-# Turns a registry and two digests into the image references a deploy takes, refusing anything that is
-# not a digest: a tag can be moved, a digest names exactly the bytes that were tested.
-#
-#   image-refs.sh REGISTRY API_DIGEST CACHE_DIGEST
-#   -> api=REGISTRY/api@sha256:…
-#      cache=REGISTRY/cache@sha256:…        (lines for $GITHUB_OUTPUT)
+# image-refs.sh REGISTRY API_DIGEST CACHE_DIGEST -> api=REGISTRY/api@sha256:… and cache=… ($GITHUB_OUTPUT
+# lines), refusing anything that is not a digest: a tag can move, a digest names the bytes that were tested.
 set -euo pipefail
 [ "$#" -eq 3 ] || { echo "usage: image-refs.sh REGISTRY API_DIGEST CACHE_DIGEST" >&2; exit 2; }
 registry="${1%/}"
@@ -14,8 +10,7 @@ if ! [[ "$registry" =~ ^[a-z0-9][a-z0-9.-]*(:[0-9]+)?(/[a-z0-9][a-z0-9._-]*)+$ ]
 fi
 status=0
 for pair in "api=$2" "cache=$3"; do
-  name="${pair%%=*}"
-  digest="${pair#*=}"
+  name="${pair%%=*}" digest="${pair#*=}"
   if [[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]]; then
     echo "$name=$registry/$name@$digest"
   else
