@@ -1,6 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are GitHub Actions ${{ expressions }}
-// actionlint + shellcheck, and what actionlint cannot know: SHA pins, least permissions, WIF only, the
-// environments, what the deploy does in which order (GitHub Actions cannot run here).
+// actionlint + shellcheck, and the policies and behaviour actionlint cannot know (Actions cannot run here).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -129,6 +128,7 @@ describe('behaviour', () => {
     const builds = uses('docker/build-push-action@', publish).map((s) => s.with);
     const image = (i: string) => ({ file: `${i}/Dockerfile`, push: true, tags: `${REG}/${i}:${SHA}` });
     expect(builds).toMatchObject([image('api'), image('cache')]);
+    expect(builds.map((b) => [b.sbom, b.provenance])).toEqual(Array(2).fill([true, 'mode=max']));
     const scans = uses('aquasecurity/trivy-action@').map((s) => `${s.with.severity} ${s.with['exit-code']}`);
     expect(scans).toEqual(Array(3).fill('HIGH,CRITICAL 1')); // ci.yml's image jobs, and publish's two
     expect(uses('actions/attest-build-provenance@', publish)).toHaveLength(2);
