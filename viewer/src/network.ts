@@ -49,10 +49,8 @@ export function watchReadiness(base: string, report: (state: string, detail: str
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const tick = async () => {
-    const [state, detail] = await fetch(`${base}/readyz`, {
-      cache: 'no-store',
-      signal: AbortSignal.timeout(5000),
-    })
+    const signal = AbortSignal.timeout(5000);
+    const [state, detail] = await fetch(`${base}/readyz`, { cache: 'no-store', signal })
       .then(async (r) => {
         const body = (await r.json().catch(() => ({}))) as { status?: string; dataSource?: string };
         if (r.ok) return ['ready', body.dataSource ? `source: ${body.dataSource}` : ''];
