@@ -1,177 +1,130 @@
-// The smoke test the deploy workflow runs (`npm run smoke -- --base-url URL`), run here as that same CLI
-// against the local production topology (the API on sample data behind a real varnishd): it must pass,
-// and fail fast with a clear message once the stack is stopped. The cache-ban script of the stable-copy
-// workflow is exercised against the same stack.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// `npm run smoke` as the deploy workflow runs it (on the local stack, a wrong server, a stopped stack); ban-tileset.sh.
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import type { SmokeReport } from '@tilestack/smoke';
+import { centerTile, parseTile, tileUrl } from '@tilestack/smoke/tiles';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Stack, startStack } from '../cache/src/stack.js';
-import type { SmokeReport } from '../tools/smoke/src/smoke.js';
-import { centerTile, parseTile, tileAt, tileJsonProblems, tileUrl } from '../tools/smoke/src/tiles.js';
 
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(REPO_ROOT, 'tools', 'smoke', 'src', 'cli.ts');
-const BAN = join(REPO_ROOT, 'scripts', 'ban-tileset.sh');
+const CLI = new URL('../tools/smoke/src/cli.ts', import.meta.url).pathname;
+const BAN = new URL('../scripts/ban-tileset.sh', import.meta.url).pathname;
 const TILESET = 'carto-demo-data.demo_tilesets.osm_buildings';
+const env = { ...process.env, SMOKE_BASE_URL: '', SMOKE_TILE: '' };
+const sync = { encoding: 'utf8', timeout: 20_000 } as const;
+/** The CLI as the workflow runs it (async, so that a server in this process can answer it). */
+const smoke = (...args: string[]) =>
+  promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, ...args], { env })
+    .then((r) => ({ ...r, status: 0 }))
+    .catch((e: { code: number; stdout: string; stderr: string }) => ({ ...e, status: e.code }));
+const tileJson = { tiles: ['https://cdn.example/t/{z}/{x}/{y}?v=7'], bounds: [-10, -10, 10, 10] };
 
-function smoke(...args: string[]) {
-  const started = Date.now();
-  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, SMOKE_BASE_URL: '', SMOKE_TILE: '' },
-  });
-  return { ...result, ms: Date.now() - started };
-}
+// At min(maxzoom, 14), within the zoom range; the TileJSON center, else the middle of its bounds.
+it.each([
+  [0, 16, [-3.7038, 40.4168, 12], '14/8023/6177'],
+  [0, 10, undefined, '10/512/512'],
+  [15, 18, undefined, '15/16384/16384'],
+  [0, 2, [180, -90], '2/3/3'], // clamped into the grid
+])('centerTile, zooms %i-%i, center %j: %s', (minzoom, maxzoom, center, tile) =>
+  expect(Object.values(centerTile({ ...tileJson, minzoom, maxzoom, center })).join('/')).toBe(tile),
+);
 
-describe('tile math', () => {
-  it('finds the XYZ tile of a point', () => {
-    expect(tileAt(0, 0, 0)).toEqual({ z: 0, x: 0, y: 0 });
-    expect(tileAt(-3.7038, 40.4168, 14)).toEqual({ z: 14, x: 8023, y: 6177 });
-    expect(tileAt(180, -90, 2)).toEqual({ z: 2, x: 3, y: 3 }); // clamped into the grid
-  });
+it.each(['14/8023', '3/8/0', 'a/b/c', ''])('bad --tile %j', (bad) => expect(() => parseTile(bad)).toThrow());
 
-  it('picks the TileJSON center at min(maxzoom, 14), within the zoom range', () => {
-    const base = {
-      tiles: ['https://x/{z}/{x}/{y}'],
-      bounds: [-10, -10, 10, 10] as [number, number, number, number],
-    };
-    expect(centerTile({ ...base, minzoom: 0, maxzoom: 16, center: [-3.7038, 40.4168, 12] })).toEqual({
-      z: 14,
-      x: 8023,
-      y: 6177,
-    });
-    expect(centerTile({ ...base, minzoom: 0, maxzoom: 10 }).z).toBe(10);
-    expect(centerTile({ ...base, minzoom: 15, maxzoom: 18 }).z).toBe(15);
-  });
-
-  it('parses --tile and rejects what is not on the grid', () => {
-    expect(parseTile('14/8023/6177')).toEqual({ z: 14, x: 8023, y: 6177 });
-    for (const bad of ['14/8023', '3/8/0', 'a/b/c', '']) expect(() => parseTile(bad), bad).toThrow();
-  });
-
-  it("builds the tile URL on the server under test from the TileJSON's template, query kept", () => {
-    const tileJson = {
-      tiles: ['https://public.example/maps/tileset/a.b.c/{z}/{x}/{y}?v=7'],
-      minzoom: 0,
-      maxzoom: 5,
-    };
-    expect(tileUrl(tileJson, { z: 1, x: 0, y: 1 }, 'http://127.0.0.1:8080/')).toBe(
-      'http://127.0.0.1:8080/maps/tileset/a.b.c/1/0/1?v=7',
-    );
-    expect(tileJsonProblems({ tiles: ['/t/{z}/{x}/{y}'], minzoom: 0, maxzoom: 3 })).toEqual([]);
-    expect(tileJsonProblems({ tiles: [], minzoom: 4, maxzoom: 3 })).toHaveLength(2);
-  });
+it("builds the tile URL on the server under test from the TileJSON's template, query kept", () => {
+  const url = tileUrl({ ...tileJson, minzoom: 0, maxzoom: 5 }, parseTile('1/0/1'), 'http://127.0.0.1:8080/');
+  expect(url).toBe('http://127.0.0.1:8080/t/1/0/1?v=7');
 });
 
-describe('npm run smoke against the local stack (API + varnishd)', () => {
-  let stack: Stack | undefined;
-  let dataDir: string;
+let stack: Stack | undefined;
+const dataDir = mkdtempSync(join(tmpdir(), 'smoke-data-'));
+beforeAll(async () => {
+  stack = await startStack({ dataDir });
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'smoke-data-'));
-    stack = await startStack({ dataDir });
-  }, 120_000);
+it('passes every check against the local stack: a JSON summary on stdout, one line per check on stderr', async () => {
+  const { status, stdout, stderr } = await smoke('--base-url', stack?.cacheUrl ?? '', '--json');
+  expect(status, stderr).toBe(0);
+  const { ok, checks } = JSON.parse(stdout) as SmokeReport;
+  const summary = checks.map((c) => `${c.name}:${c.status}`).join(' ');
+  expect([ok, summary]).toEqual([true, 'tilejson:pass tile:pass cache-hit:pass geojson:pass readyz:pass']);
+  expect(stderr).toMatch(/^PASS tile {6}14\/8023\/6177: \d+ layer\(s\), \d+ features/m);
+  expect(stderr).toMatch(/^smoke: all 5 checks passed against /m);
+});
 
-  afterAll(async () => {
-    await stack?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+it('prints one clear line per check, and fails on a tile that holds no data', async () => {
+  const { status, stdout } = await smoke('--base-url', stack?.cacheUrl ?? '', '--tile', '0/0/0');
+  expect(status).toBe(1);
+  const [tilejson, tile, hit, geojson, readyz] = stdout.split('\n');
+  expect(tile).toBe('FAIL tile      0/0/0 is empty (204): pass --tile z/x/y with a tile that holds data');
+  expect(hit).toBe('SKIP cache-hit skipped: needs a passing tile check');
+  expect([tilejson, geojson, readyz].map((line) => line?.slice(0, 4))).toEqual(['PASS', 'PASS', 'PASS']);
+});
 
-  it('passes every check, with a JSON summary', () => {
-    const result = smoke('--base-url', stack?.cacheUrl ?? '', '--json');
-    expect(result.status, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout) as SmokeReport;
-    expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => [c.name, c.status])).toEqual([
-      ['tilejson', 'pass'],
-      ['tile', 'pass'],
-      ['cache-hit', 'pass'],
-      ['geojson', 'pass'],
-      ['readyz', 'pass'],
-    ]);
-    // One line per check on stderr when stdout holds the JSON.
-    expect(result.stderr).toMatch(/^PASS tile {6}14\/8023\/6177: \d+ layer\(s\), \d+ features/m);
-    expect(result.stderr).toMatch(/^smoke: all 5 checks passed against /m);
-  });
+it('fails a TileJSON without template and with inverted zooms, a non-GeoJSON table, a cached /readyz', async () => {
+  const answer = '{ "tiles": [], "minzoom": 4, "maxzoom": 3 }';
+  const server = createServer((_, res) => res.writeHead(200, { 'x-cache': 'HIT' }).end(answer));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const { stdout } = await smoke('--base-url', `http://127.0.0.1:${port}`);
+  server.close();
+  const expected = `FAIL tilejson  TileJSON of ${TILESET}: no "tiles" URL template with {z}/{x}/{y}; minzoom 4 > maxzoom 3
+SKIP tile      skipped: needs a passing tilejson check
+SKIP cache-hit skipped: needs a passing tile check
+FAIL geojson   table carto-demo-data.demo_tables.retail_stores: not a FeatureCollection
+FAIL readyz    /readyz was answered from the cache: it must never be
+`;
+  expect(stdout).toBe(expected);
+});
 
-  it('prints one clear line per check, and fails on a tile that holds no data', () => {
-    const result = smoke('--base-url', stack?.cacheUrl ?? '', '--tile', '0/0/0');
-    expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/^PASS tilejson /m);
-    expect(result.stdout).toMatch(
-      /^FAIL tile {6}0\/0\/0 is empty \(204\): pass --tile z\/x\/y with a tile that holds data$/m,
-    );
-    expect(result.stdout).toMatch(/^SKIP cache-hit skipped: needs a passing tile check$/m);
-    expect(result.stdout).toMatch(/^PASS geojson /m);
-  });
+it.each(['', '--base-url ftp://x', '--base-url http://x --tile 3/8/0', '--base-url http://x --retries x'])(
+  'rejects bad usage %j with exit code 2',
+  async (args) => expect((await smoke(...args.split(' ').filter(Boolean))).status).toBe(2),
+);
 
-  it('rejects bad usage with exit code 2', () => {
-    expect(smoke().status).toBe(2);
-    expect(smoke('--base-url', 'ftp://x').status).toBe(2);
-    expect(smoke('--base-url', 'http://x', '--tile', 'nope').stderr).toMatch(/--tile must look like z\/x\/y/);
-  });
-
-  it('bans the tileset on the cache (scripts/ban-tileset.sh --url): the next request is a miss', async () => {
-    const url = `${stack?.cacheUrl}/maps/tileset/${TILESET}/14/8023/6177`;
-    await fetch(url).then((r) => r.arrayBuffer());
-    expect((await fetch(url)).headers.get('x-cache')).toBe('HIT');
-
-    const result = spawnSync(BAN, ['--url', stack?.cacheUrl ?? '', TILESET], { encoding: 'utf8' });
-    expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/banned carto-demo-data\.demo_tilesets\.osm_buildings/);
-    expect((await fetch(url)).headers.get('x-cache')).toBe('MISS');
-    expect(spawnSync(BAN, ['--url', stack?.cacheUrl ?? '', 'not a table id']).status).toBe(2);
-  });
-
-  it('bans through kubectl port-forward to every cache pod (fake kubectl forwarding to the local cache)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fake-kubectl-'));
-    try {
-      const kubectl = join(dir, 'kubectl');
-      // `get pods` lists two cache pods; `port-forward` reports a local port (the local cache's) and
-      // stays up until killed, like the real command.
-      writeFileSync(
-        kubectl,
-        `#!/usr/bin/env bash
-echo "$*" >> "${dir}/log"
+it('bans the tileset on the cache (scripts/ban-tileset.sh): the next request is a miss', async () => {
+  const url = `${stack?.cacheUrl}/maps/tileset/${TILESET}/14/8023/6177`;
+  await fetch(url).then((r) => r.arrayBuffer());
+  expect((await fetch(url)).headers.get('x-cache')).toBe('HIT');
+  const result = spawnSync(BAN, ['--url', stack?.cacheUrl ?? '', TILESET], sync);
+  expect(result.status, result.stderr).toBe(0);
+  expect(result.stdout).toContain(`banned ${TILESET}`);
+  expect((await fetch(url)).headers.get('x-cache')).toBe('MISS');
+  expect(spawnSync(BAN, ['--url', stack?.cacheUrl ?? '', 'not a table id']).status).toBe(2);
+  // Through kubectl port-forward to every cache pod: a fake kubectl listing two, both forwarded to this cache.
+  const kubectl = join(dataDir, 'kubectl');
+  const script = `#!/usr/bin/env bash
+echo "$*" >> "${kubectl}.log"
 case "$*" in
   *"get pods"*) printf 'pod/tilestack-cache-a\\npod/tilestack-cache-b\\n' ;;
   *"port-forward"*) echo "Forwarding from 127.0.0.1:${stack?.varnish.port} -> 8080"; exec sleep 30 ;;
 esac
-`,
-      );
-      chmodSync(kubectl, 0o755);
-      const result = spawnSync(BAN, [TILESET], {
-        encoding: 'utf8',
-        timeout: 20_000,
-        env: { ...process.env, KUBECTL: kubectl },
-      });
-      expect(result.status, result.stderr).toBe(0);
-      expect(result.stdout).toMatch(/pod\/tilestack-cache-a: banned/);
-      expect(result.stdout).toMatch(/pod\/tilestack-cache-b: banned/);
-      const log = spawnSync('cat', [join(dir, 'log')], { encoding: 'utf8' }).stdout;
-      expect(log).toMatch(/-n tilestack get pods -l app\.kubernetes\.io\/name=tilestack-cache/);
-      expect(log).toMatch(/-n tilestack port-forward pod\/tilestack-cache-a :8080/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+`;
+  writeFileSync(kubectl, script, { mode: 0o755 });
+  const viaKubectl = spawnSync(BAN, [TILESET], { ...sync, env: { ...env, KUBECTL: kubectl } });
+  expect(viaKubectl.status, viaKubectl.stderr).toBe(0);
+  expect(viaKubectl.stdout).toMatch(/pod\/tilestack-cache-a: banned(.|\n)*pod\/tilestack-cache-b: banned/);
+  const log = readFileSync(`${kubectl}.log`, 'utf8');
+  expect(log).toContain('-n tilestack get pods -l app.kubernetes.io/name=tilestack-cache');
+  expect(log).toContain('-n tilestack port-forward pod/tilestack-cache-a :8080');
+});
 
-  it('fails fast with a clear message once the stack is stopped', async () => {
-    const cacheUrl = stack?.cacheUrl ?? '';
-    await stack?.stop();
-    stack = undefined;
-    const result = smoke('--base-url', cacheUrl);
-    expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(
-      new RegExp(`^FAIL tilejson  cannot reach ${cacheUrl} \\(ECONNREFUSED\\)$`, 'm'),
-    );
-    expect(result.stdout).toMatch(/^FAIL readyz {4}cannot reach /m);
-    expect(result.stderr).toMatch(/^smoke: FAILED against .*: 3 of 5 checks failed, 2 skipped$/m);
-    expect(result.ms).toBeLessThan(10_000);
-  });
+it('fails fast with a clear message once the stack is stopped', async () => {
+  const cacheUrl = stack?.cacheUrl ?? '';
+  await stack?.stop();
+  stack = undefined;
+  const started = Date.now();
+  const { status, stdout, stderr } = await smoke('--base-url', cacheUrl);
+  expect(Date.now() - started).toBeLessThan(10_000);
+  expect(status).toBe(1);
+  expect(stdout).toMatch(new RegExp(`^FAIL tilejson  cannot reach ${cacheUrl} \\(ECONNREFUSED\\)\n`));
+  expect(stdout).toMatch(/\nFAIL readyz {4}cannot reach /);
+  expect(stderr).toMatch(/^smoke: FAILED against .*: 3 of 5 checks failed, 2 skipped$/m);
 });

@@ -1,14 +1,11 @@
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
-import { buildViewer, bundleOptions } from './build.js';
-import { DIST_DIR } from './paths.js';
+import { buildViewer, bundleOptions, DIST } from './build.js';
 
 /**
- * The viewer on its own, without an API: esbuild's dev server over `dist/`, rebuilding the bundle on
- * each page load (edit `src/*.ts`, reload). Pass the environment in the URL with `?api=`; "local"
- * means this server, which has no tiles.
- *
- *   npm run serve -w @tilestack/viewer -- [--port 3100] [--api http://localhost:3000]
+ * The viewer on its own: esbuild's dev server over `dist/`, rebuilding the bundle on each page load.
+ * "local" there is this server, which has no tiles: the environment comes from `?api=`.
+ *   npm run serve -w @tilestack/viewer -- [--port 3100] [--host 127.0.0.1] [--api http://localhost:3000]
  */
 const { values } = parseArgs({
   options: {
@@ -19,18 +16,9 @@ const { values } = parseArgs({
 });
 
 await buildViewer(); // index.html, CSS and the worker come from dist/; the bundle is served from memory
-const context = await esbuild.context(bundleOptions(DIST_DIR));
-const { hosts, port } = await context.serve({
-  servedir: DIST_DIR,
-  host: values.host,
-  port: Number(values.port),
-});
-const api = values.api ? `?api=${values.api}` : '';
-console.log(`viewer: http://${hosts[0] ?? values.host}:${port}/${api}`);
-
-const stop = async () => {
-  await context.dispose();
-  process.exit(0);
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+const context = await esbuild.context(bundleOptions(DIST));
+const { hosts, port } = await context.serve({ servedir: DIST, host: values.host, port: Number(values.port) });
+console.log(`viewer: http://${hosts[0] ?? values.host}:${port}/${values.api ? `?api=${values.api}` : ''}`);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void context.dispose().then(() => process.exit(0)));
+}

@@ -1,16 +1,15 @@
-import { Map as MapLibreMap, NavigationControl } from 'maplibre-gl';
-import { BUILDINGS_SOURCE, buildingLayers, EXTRUDED_LAYER, FLAT_LAYER } from './buildings-layers.js';
-import { bindControls, controlElements } from './controls.js';
-import { CUSTOM_ID, configuredEnvironments } from './environments.js';
-import { BASE_STYLE, INITIAL_VIEW, removeSource, settled } from './map-setup.js';
-import { registerMeteredProtocol } from './metered-protocol.js';
+import {
+  type GeoJSONSourceSpecification,
+  Map as MapLibreMap,
+  NavigationControl,
+  setWorkerUrl,
+} from 'maplibre-gl';
+import { fetchJson, meteredUrl, registerMeteredProtocol, watchReadiness } from './network.js';
+import { bindControls, renderStats, setStat } from './panel.js';
 import { enableFeaturePopups } from './popup.js';
-import { watchReadiness } from './readiness.js';
-import { StatusPanel } from './status-panel.js';
-import { loadStores, STORES_LAYER, STORES_SOURCE, storesLayer } from './stores-layer.js';
+import { baseUrlOf, environments, readState, searchOf, type ViewerState } from './state.js';
+import { BASE_STYLE, buildingLayers, INITIAL_VIEW, storesLayer } from './style.js';
 import { TileStats } from './tile-stats.js';
-import { loadTileJson, sourceLayerOf, vectorSource } from './tilejson.js';
-import { readState, searchOf, type ViewerState } from './url-state.js';
 
 declare global {
   interface Window {
@@ -21,10 +20,13 @@ declare global {
   }
 }
 
-const environments = configuredEnvironments(location.origin);
+const STORES = '/maps/table/carto-demo-data.demo_tables.retail_stores?geomField=geom&format=geojson';
+
+// MapLibre's worker comes from our own origin (no CDN): the build puts it beside the bundle.
+setWorkerUrl(new URL('./maplibre-gl-worker.mjs', import.meta.url).href);
+const envs = environments(location.origin);
 const stats = new TileStats();
-const panel = new StatusPanel(document.getElementById('status') as HTMLElement, stats);
-registerMeteredProtocol(stats, panel.update);
+registerMeteredProtocol(stats, () => renderStats(stats));
 
 const map = new MapLibreMap({
   container: 'map',
@@ -34,70 +36,83 @@ const map = new MapLibreMap({
   attributionControl: { compact: true },
 });
 map.addControl(new NavigationControl({ visualizePitch: true }));
-enableFeaturePopups(map, [EXTRUDED_LAYER, FLAT_LAYER, STORES_LAYER]);
+enableFeaturePopups(map, ['buildings-3d', 'buildings-flat', 'stores']);
 window.viewerMap = map;
 
-function baseUrlOf(state: ViewerState): string {
-  if (state.envId === CUSTOM_ID && state.apiBase) return state.apiBase;
-  return (environments.find((e) => e.id === state.envId) ?? environments[0])?.baseUrl ?? location.origin;
+/** Removes the layers, then the source (MapLibre refuses to remove a source still in use). */
+function remove(source: string, layers: readonly string[]): void {
+  for (const id of layers) if (map.getLayer(id)) map.removeLayer(id);
+  if (map.getSource(source)) map.removeSource(source);
+}
+
+async function showBuildings(base: string, tileset: string, current: () => boolean): Promise<void> {
+  remove('buildings', ['buildings-flat', 'buildings-3d']);
+  const url = `${base}/maps/tileset/${encodeURIComponent(tileset)}`;
+  const tileJson = await fetchJson<{ tiles?: string[]; vector_layers?: { id: string }[] }>(url, 'TileJSON');
+  if (!current()) return;
+  if (!tileJson.tiles?.length) throw new Error(`TileJSON without tiles: ${url}`);
+  // Its own tile URLs (versioned, absolute as the environment writes them), only metered: the viewer
+  // shows what clients get, a wrong PUBLIC_BASE_URL included.
+  map.addSource('buildings', { ...tileJson, type: 'vector', tiles: tileJson.tiles.map(meteredUrl) });
+  const below = map.getLayer('stores') ? 'stores' : undefined; // points stay on top
+  // CARTO tilesets have one layer, `default`: draw whatever the TileJSON names first.
+  for (const layer of buildingLayers(tileJson.vector_layers?.[0]?.id ?? 'default'))
+    map.addLayer(layer, below);
+}
+
+/** Fetched by the page rather than MapLibre's worker, so that a failure reaches the panel. */
+async function showStores(base: string, visible: boolean, current: () => boolean): Promise<void> {
+  remove('stores', ['stores']);
+  if (!visible) return;
+  const data = await fetchJson<GeoJSONSourceSpecification['data']>(`${base}${STORES}`, 'retail_stores');
+  if (!current()) return;
+  map.addSource('stores', { type: 'geojson', data });
+  map.addLayer(storesLayer);
 }
 
 let generation = 0; // a newer selection makes the answers of an older one irrelevant
 let stopReadiness = () => {};
 let shown: ViewerState | undefined;
 
-async function showBuildings(base: string, tileset: string, current: () => boolean): Promise<void> {
-  removeSource(map, BUILDINGS_SOURCE, [FLAT_LAYER, EXTRUDED_LAYER]);
-  const tileJson = await loadTileJson(base, tileset);
-  if (!current()) return;
-  map.addSource(BUILDINGS_SOURCE, vectorSource(tileJson));
-  const below = map.getLayer(STORES_LAYER) ? STORES_LAYER : undefined; // points stay on top
-  for (const layer of buildingLayers(sourceLayerOf(tileJson))) map.addLayer(layer, below);
-}
-
-async function showStores(base: string, visible: boolean, current: () => boolean): Promise<void> {
-  removeSource(map, STORES_SOURCE, [STORES_LAYER]);
-  if (!visible) return;
-  const data = await loadStores(base);
-  if (!current()) return;
-  map.addSource(STORES_SOURCE, { type: 'geojson', data });
-  map.addLayer(storesLayer);
-}
-
 /** Applies a selection, reloading only what changed. Failures go to the status panel. */
 async function show(next: ViewerState): Promise<void> {
   const mine = ++generation;
   const current = () => mine === generation;
-  const base = baseUrlOf(next);
+  const base = baseUrlOf(next, envs);
   const previous = shown;
   shown = next;
-  const newEnvironment = !previous || baseUrlOf(previous) !== base;
-  if (newEnvironment) {
+  const newBase = !previous || baseUrlOf(previous, envs) !== base;
+  if (newBase) {
     stopReadiness();
-    stopReadiness = watchReadiness(base, (r) => panel.showReadiness(r));
-    panel.showEnvironment(base);
+    stopReadiness = watchReadiness(base, (state, detail) =>
+      setStat('ready', detail ? `${state} (${detail})` : state, state.replace(' ', '-')),
+    );
+    setStat('base', base);
   }
   const tasks: Promise<void>[] = [];
-  if (newEnvironment || previous.tileset !== next.tileset) {
-    stats.reset(); // numbers are per environment and tileset
-    panel.update();
+  if (newBase || previous.tileset !== next.tileset) {
+    stats.reset(); // the numbers are per environment and tileset
+    renderStats(stats);
     tasks.push(showBuildings(base, next.tileset, current));
   }
-  if (newEnvironment || previous.stores !== next.stores) tasks.push(showStores(base, next.stores, current));
-  const problems = (await Promise.allSettled(tasks))
-    .flatMap((r) => (r.status === 'rejected' ? [String(r.reason?.message ?? r.reason)] : []))
-    .join(' · ');
-  if (current()) panel.showProblem(problems);
+  if (newBase || previous.stores !== next.stores) tasks.push(showStores(base, next.stores, current));
+  const problems = (await Promise.allSettled(tasks)).flatMap((r) =>
+    r.status === 'rejected' ? [String(r.reason?.message ?? r.reason)] : [],
+  );
+  if (current()) setStat('problem', problems.join(' · '), problems.length ? 'bad' : '');
 }
 
 map.once('load', async () => {
   const initial = readState(location.search);
-  bindControls(controlElements(document), environments, initial, (next) => {
+  bindControls(envs, initial, (next) => {
     // In place (no reload, no history entry), keeping MapLibre's `#view` hash: the URL stays shareable.
     history.replaceState(null, '', `${location.pathname}${searchOf(next)}${location.hash}`);
     void show(next);
   });
   await show(initial);
-  await settled(map);
+  await new Promise((resolve) => {
+    map.once('idle', resolve);
+    map.triggerRepaint(); // an idle map with nothing new to draw would never fire `idle` again
+  });
   window.viewerReady = true;
 });

@@ -1,6 +1,4 @@
-/** The cache's verdict on one tile: Varnish's `X-Cache`, or `none` when the answer carried no such header. */
-export type CacheVerdict = 'HIT' | 'MISS' | 'STALE' | 'PASS' | 'SYNTH' | 'none';
-
+/** One tile's HTTP answer: status, time to its last byte, and the cache's `X-Cache` and `Age` headers. */
 export interface TileAnswer {
   status: number;
   ms: number;
@@ -8,97 +6,69 @@ export interface TileAnswer {
   age: string | null;
 }
 
-export interface TileSummary {
-  requested: number;
-  answered: number;
-  inFlight: number;
-  cancelled: number;
-  errors: number;
-  cache: Record<CacheVerdict, number>;
-  medianMs?: number;
-  p95Ms?: number;
-  /** Median `Age` (s) of the answers the cache served from storage (HIT/STALE). */
-  medianAgeS?: number;
-  lastError?: string;
-}
-
-const VERDICTS: readonly CacheVerdict[] = ['HIT', 'MISS', 'STALE', 'PASS', 'SYNTH'];
+/** Varnish's verdicts; any other `X-Cache` (or none) counts as "without X-Cache": no Varnish in front. */
+const VERDICTS = ['HIT', 'MISS', 'STALE', 'PASS', 'SYNTH'];
 
 /** Nearest-rank percentile (p in 0..100) of unsorted values; undefined for none. */
 export function percentile(values: readonly number[], p: number): number | undefined {
-  if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1];
+  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1];
 }
 
-export function verdictOf(xCache: string | null): CacheVerdict {
-  const v = xCache?.trim().toUpperCase() as CacheVerdict | undefined;
-  return v && VERDICTS.includes(v) ? v : 'none';
-}
+const ms = (v: number | undefined) => (v === undefined ? '–' : `${Math.round(v)} ms`);
 
-/** Counters for the tiles one environment served this page; pure, so it is unit-tested in Node. */
+/** Counters of the tiles one environment served this page, as the panel's text; pure, unit-tested. */
 export class TileStats {
-  private requested = 0;
-  private cancelled = 0;
-  private httpErrors = 0;
-  private networkErrors = 0;
-  private cache = emptyCounts();
-  private latencies: number[] = [];
-  private ages: number[] = [];
-  private lastError: string | undefined;
+  requested = 0;
+  cancelled = 0;
+  unreachable = 0;
+  answers: TileAnswer[] = [];
+  lastError = '';
 
   reset(): void {
     Object.assign(this, new TileStats());
   }
 
-  started(): void {
-    this.requested++;
-  }
-
-  /** An HTTP answer arrived (any status): latency and cache verdict count; 4xx/5xx also as errors. */
+  /** An HTTP answer (any status): latency and cache verdict count; 4xx/5xx also as errors. */
   answered(answer: TileAnswer, url: string): void {
-    this.latencies.push(answer.ms);
-    const verdict = verdictOf(answer.xCache);
-    this.cache[verdict]++;
-    const age = Number(answer.age);
-    if ((verdict === 'HIT' || verdict === 'STALE') && answer.age !== null && Number.isFinite(age)) {
-      this.ages.push(age);
+    this.answers.push(answer);
+    if (answer.status >= 400) this.lastError = `HTTP ${answer.status} for ${url}`;
+  }
+
+  /** No answer: network, DNS or CORS (the browser hides which), or `aborted`: MapLibre no longer needs it. */
+  failed(message: string, url: string, aborted: boolean): void {
+    if (aborted) this.cancelled++;
+    else {
+      this.unreachable++;
+      this.lastError = `${message} for ${url}`;
     }
-    if (answer.status >= 400) {
-      this.httpErrors++;
-      this.lastError = `HTTP ${answer.status} for ${url}`;
-    }
   }
 
-  /** No answer at all: network failure, DNS, or a CORS refusal (the browser hides which). */
-  unreachable(message: string, url: string): void {
-    this.networkErrors++;
-    this.lastError = `${message} for ${url}`;
-  }
-
-  /** MapLibre no longer needs the tile (panned away): neither an answer nor an error. */
-  abandoned(): void {
-    this.cancelled++;
-  }
-
-  summary(): TileSummary {
-    const answered = this.latencies.length;
+  /** The text of the panel's `[data-stat]` cells. */
+  cells(): Record<string, string> {
+    const verdicts = this.answers.map((a) => {
+      const v = a.xCache?.trim().toUpperCase() ?? '';
+      return VERDICTS.includes(v) ? v : 'without X-Cache';
+    });
+    const count = (verdict: string) => verdicts.filter((v) => v === verdict).length;
+    const ages = this.answers
+      .filter((a, i) => /^(HIT|STALE)$/.test(verdicts[i] ?? '') && a.age !== null)
+      .map((a) => Number(a.age))
+      .filter(Number.isFinite);
+    const age = percentile(ages, 50);
+    const latencies = this.answers.map((a) => a.ms);
+    const inFlight = this.requested - this.answers.length - this.cancelled - this.unreachable;
+    const other = ['STALE', 'PASS', 'SYNTH', 'without X-Cache'].filter(count).map((v) => `${count(v)} ${v}`);
     return {
-      requested: this.requested,
-      answered,
-      inFlight: this.requested - answered - this.cancelled - this.networkErrors,
-      cancelled: this.cancelled,
-      errors: this.httpErrors + this.networkErrors,
-      cache: { ...this.cache },
-      medianMs: percentile(this.latencies, 50),
-      p95Ms: percentile(this.latencies, 95),
-      medianAgeS: percentile(this.ages, 50),
-      ...(this.lastError ? { lastError: this.lastError } : {}),
+      requested: `${this.requested}${inFlight > 0 ? ` (${inFlight} in flight)` : ''}`,
+      hit: String(count('HIT')),
+      miss: String(count('MISS')),
+      other: other.join(' · ') || '0',
+      age: age === undefined ? '–' : `${age} s`,
+      median: ms(percentile(latencies, 50)),
+      p95: ms(percentile(latencies, 95)),
+      errors: String(this.unreachable + this.answers.filter((a) => a.status >= 400).length),
+      'last-error': this.lastError,
     };
   }
-}
-
-function emptyCounts(): Record<CacheVerdict, number> {
-  return { HIT: 0, MISS: 0, STALE: 0, PASS: 0, SYNTH: 0, none: 0 };
 }

@@ -1,56 +1,53 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, TileStats, verdictOf } from '../src/tile-stats.js';
+import { percentile, type TileAnswer, TileStats } from '../src/tile-stats.js';
 
-const answer = (ms: number, xCache: string | null, age: string | null = null, status = 200) => ({
-  status,
-  ms,
-  xCache,
-  age,
-});
+const hundred = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted
 
 describe('percentile (nearest rank)', () => {
-  it('picks the median and p95 of unsorted values', () => {
-    const values = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1
-    expect(percentile(values, 50)).toBe(50);
-    expect(percentile(values, 95)).toBe(95);
-    expect(percentile([7], 95)).toBe(7);
-    expect(percentile([], 50)).toBeUndefined();
-  });
+  it.each([
+    [hundred, 50, 50],
+    [hundred, 95, 95],
+    [[7], 95, 7],
+    [[], 50, undefined],
+  ])('%j p%i = %s', (values, p, expected) => expect(percentile(values, p)).toBe(expected));
 });
 
-describe('verdictOf', () => {
-  it("reads Varnish's X-Cache and calls anything else none", () => {
-    expect(verdictOf('HIT')).toBe('HIT');
-    expect(verdictOf(' miss ')).toBe('MISS');
-    expect(verdictOf(null)).toBe('none');
-    expect(verdictOf('HIT from cloudfront')).toBe('none');
-  });
-});
+const answer = (ms: number, xCache: string | null, age: string | null, status = 200): TileAnswer => {
+  return { status, ms, xCache, age };
+};
 
-describe('TileStats', () => {
-  it('counts answers by cache verdict, latency, the Age of hits, and errors', () => {
+describe('TileStats: the panel text', () => {
+  it('counts cache verdicts, latency, the Age of hits, errors and tiles in flight', () => {
     const stats = new TileStats();
-    for (let i = 0; i < 6; i++) stats.started();
-    stats.answered(answer(10, 'MISS'), 'u1');
+    stats.requested = 8;
+    stats.answered(answer(10, 'MISS', null), 'u1');
     stats.answered(answer(2, 'HIT', '30'), 'u2');
-    stats.answered(answer(4, 'HIT', '50'), 'u3');
-    stats.answered(answer(8, null, null, 500), 'u4');
-    stats.unreachable('Failed to fetch', 'u5');
-    const s = stats.summary();
-    expect(s).toMatchObject({ requested: 6, answered: 4, inFlight: 1, errors: 2, cancelled: 0 });
-    expect(s.cache).toEqual({ HIT: 2, MISS: 1, STALE: 0, PASS: 0, SYNTH: 0, none: 1 });
-    expect(s.medianMs).toBe(4);
-    expect(s.p95Ms).toBe(10);
-    expect(s.medianAgeS).toBe(30);
-    expect(s.lastError).toBe('Failed to fetch for u5');
+    stats.answered(answer(4, ' hit ', '50'), 'u3');
+    stats.answered(answer(6, 'STALE', '40'), 'u4');
+    stats.answered(answer(8, null, null, 500), 'u5');
+    stats.answered(answer(9, 'HIT from cloudfront', '99'), 'u6');
+    stats.failed('Failed to fetch', 'u7', false);
+    expect(stats.cells()).toEqual({
+      requested: '8 (1 in flight)',
+      hit: '2',
+      miss: '1',
+      other: '1 STALE · 2 without X-Cache',
+      age: '40 s',
+      median: '6 ms',
+      p95: '10 ms',
+      errors: '2',
+      'last-error': 'Failed to fetch for u7',
+    });
   });
 
   it('does not count tiles MapLibre abandoned as errors, and starts over on reset', () => {
     const stats = new TileStats();
-    stats.started();
-    stats.abandoned();
-    expect(stats.summary()).toMatchObject({ requested: 1, inFlight: 0, cancelled: 1, errors: 0 });
+    stats.requested = 1;
+    stats.failed('aborted', 'u1', true);
+    expect(stats.cells()).toMatchObject({ requested: '1', errors: '0', 'last-error': '' });
+    stats.answered(answer(3, 'MISS', null, 404), 'u2');
+    expect(stats.cells()).toMatchObject({ errors: '1', 'last-error': 'HTTP 404 for u2' });
     stats.reset();
-    expect(stats.summary()).toMatchObject({ requested: 0, cancelled: 0, medianMs: undefined });
+    expect(stats.cells()).toMatchObject({ requested: '0', miss: '0', median: '–', age: '–', errors: '0' });
   });
 });

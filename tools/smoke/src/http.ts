@@ -1,64 +1,35 @@
-export interface HttpOptions {
-  timeoutMs: number;
-  /** Extra attempts after a network error or a 5xx (deploys: the load balancer may still be settling). */
-  retries: number;
-  retryDelayMs: number;
-}
+import { setTimeout as sleep } from 'node:timers/promises';
 
-export interface HttpResponse {
-  url: string;
-  status: number;
-  headers: Headers;
-  body: Buffer;
-  ms: number;
-}
-
-const USER_AGENT = 'tilestack-smoke/1';
+/** `retries`: extra attempts after a network error or a 5xx (deploys: the load balancer may be settling). */
+export type HttpOptions = { timeoutMs: number; retries: number; retryDelayMs: number };
+export type HttpResponse = { status: number; headers: Headers; body: Buffer; ms: number };
+const USER_AGENT = { 'user-agent': 'tilestack-smoke/1' };
+type FetchError = { name?: string; message?: string; code?: string; cause?: FetchError };
 
 /** A one-line reason for a failed request: the socket error code rather than undici's "fetch failed". */
-export function describeError(error: unknown, url: string, timeoutMs: number): string {
-  const origin = new URL(url).origin;
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `no response from ${origin} within ${timeoutMs} ms`;
-  }
-  const cause =
-    error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  const code = cause?.code ?? (error as { code?: string } | undefined)?.code;
-  if (code) return `cannot reach ${origin} (${code})`;
-  const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
-  return `request to ${origin} failed: ${message}`;
-}
-
-async function attempt(
-  url: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-): Promise<HttpResponse> {
-  const started = performance.now();
-  const res = await fetch(url, {
-    headers: { 'user-agent': USER_AGENT, ...headers },
-    redirect: 'manual',
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const body = Buffer.from(await res.arrayBuffer());
-  return { url, status: res.status, headers: res.headers, body, ms: Math.round(performance.now() - started) };
+function describeError(e: FetchError, origin: string, timeoutMs: number): string {
+  if (e.name === 'TimeoutError') return `no response from ${origin} within ${timeoutMs} ms`;
+  const code = e.cause?.code ?? e.code;
+  return code
+    ? `cannot reach ${origin} (${code})`
+    : `request to ${origin} failed: ${e.cause?.message ?? e.message}`;
 }
 
 /** GET with a timeout and bounded retries; throws an Error whose message is one clear line. */
-export async function get(
-  url: string,
-  options: HttpOptions,
-  headers: Record<string, string> = {},
-): Promise<HttpResponse> {
+export async function get(url: string, options: HttpOptions, headers = {}): Promise<HttpResponse> {
   let lastError = '';
-  for (let i = 0; i <= options.retries; i++) {
-    if (i > 0) await new Promise((r) => setTimeout(r, options.retryDelayMs));
+  for (let attempt = 0; attempt <= options.retries; attempt++) {
+    if (attempt > 0) await sleep(options.retryDelayMs);
+    const started = performance.now();
     try {
-      const res = await attempt(url, headers, options.timeoutMs);
-      if (res.status < 500 || i === options.retries) return res;
-      lastError = `status ${res.status}`;
+      const signal = AbortSignal.timeout(options.timeoutMs);
+      const res = await fetch(url, { headers: { ...USER_AGENT, ...headers }, redirect: 'manual', signal });
+      const body = Buffer.from(await res.arrayBuffer());
+      const ms = Math.round(performance.now() - started);
+      if (res.status < 500 || attempt === options.retries)
+        return { status: res.status, headers: res.headers, body, ms };
     } catch (error) {
-      lastError = describeError(error, url, options.timeoutMs);
+      lastError = describeError(error as FetchError, new URL(url).origin, options.timeoutMs);
     }
   }
   throw new Error(options.retries > 0 ? `${lastError} (after ${options.retries + 1} attempts)` : lastError);
@@ -67,7 +38,5 @@ export async function get(
 /** Response summary for messages: `200, X-Cache: MISS, 12 ms`. */
 export function brief(res: HttpResponse): string {
   const cache = res.headers.get('x-cache');
-  return [`${res.status}`, cache ? `X-Cache: ${cache}` : undefined, `${res.ms} ms`]
-    .filter(Boolean)
-    .join(', ');
+  return [res.status, cache && `X-Cache: ${cache}`, `${res.ms} ms`].filter(Boolean).join(', ');
 }

@@ -1,0 +1,62 @@
+import config from './environments.json' with { type: 'json' };
+
+export const CUSTOM = 'custom';
+export const DEFAULT_TILESET = 'carto-demo-data.demo_tilesets.osm_buildings';
+
+export interface Environment {
+  id: string;
+  label: string;
+  /** Absolute, without a trailing slash, e.g. `https://tiles.dev.example.com`. */
+  baseUrl: string;
+}
+
+/** What the page shows, kept in the query string so a URL can be shared (the view lives in the hash). */
+export interface ViewerState {
+  /** `local`, `dev`, …, or `custom` with `apiBase` (`?api=`, which wins over `?env=`). */
+  envId: string;
+  apiBase?: string;
+  tileset: string;
+  stores: boolean;
+}
+
+/** `http(s)://host[:port][/path]` without a trailing slash, or undefined when it is not such a URL. */
+export function normalizeBaseUrl(value: string): string | undefined {
+  try {
+    const url = new URL(value.trim());
+    return /^https?:$/.test(url.protocol) ? `${url.origin}${url.pathname}`.replace(/\/+$/, '') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The configured environments; `local` (empty there) is whoever served this page: the API or the cache. */
+export function environments(pageOrigin: string): Environment[] {
+  return config.environments.map((e) => ({ ...e, baseUrl: e.baseUrl || pageOrigin }));
+}
+
+export function baseUrlOf(state: ViewerState, envs: readonly Environment[]): string {
+  if (state.envId === CUSTOM && state.apiBase) return state.apiBase;
+  return (envs.find((e) => e.id === state.envId) ?? envs[0])?.baseUrl ?? '';
+}
+
+export function readState(search: string): ViewerState {
+  const params = new URLSearchParams(search);
+  const apiBase = normalizeBaseUrl(params.get('api') ?? '');
+  return {
+    envId: apiBase ? CUSTOM : (params.get('env') ?? 'local'),
+    ...(apiBase ? { apiBase } : {}),
+    tileset: params.get('tileset')?.trim() || DEFAULT_TILESET,
+    stores: params.get('stores') === '1',
+  };
+}
+
+/** The query string of a state (`?…`, or empty when everything is default). */
+export function searchOf(state: ViewerState): string {
+  const params = new URLSearchParams();
+  if (state.envId === CUSTOM && state.apiBase) params.set('api', state.apiBase);
+  else if (state.envId !== 'local') params.set('env', state.envId);
+  if (state.tileset !== DEFAULT_TILESET) params.set('tileset', state.tileset);
+  if (state.stores) params.set('stores', '1');
+  const query = params.toString();
+  return query ? `?${query}` : '';
+}
