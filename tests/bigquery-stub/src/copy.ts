@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { bigQueryError, StubError } from './errors.js';
-import type { StubJob } from './jobs.js';
-import type { StubModel, StubTable, TableReference } from './model.js';
+import { bigQueryError, duplicate, notFound, StubError } from './errors.js';
+import { type JobStart, newJob, type StubJob } from './jobs.js';
+import { type StubModel, type StubTable, type TableReference, tableBytes, tableName } from './model.js';
 
-/** `configuration.copy` of a copy job, as the REST API takes it (`JobConfigurationTableCopy`). */
+/** `configuration.copy` of a copy job (`JobConfigurationTableCopy`). */
 export interface CopyConfiguration {
   sourceTable?: TableReference;
   sourceTables?: TableReference[];
   destinationTable: TableReference;
-  /** COPY (default), SNAPSHOT (table → snapshot) or RESTORE (snapshot → table). */
   operationType?: 'COPY' | 'SNAPSHOT' | 'RESTORE';
   writeDisposition?: 'WRITE_EMPTY' | 'WRITE_TRUNCATE' | 'WRITE_APPEND';
   createDisposition?: 'CREATE_IF_NEEDED' | 'CREATE_NEVER';
@@ -17,35 +15,15 @@ export interface CopyConfiguration {
 }
 
 /**
- * Runs a copy job at once on the model. Like BigQuery, failures found while running (missing
- * source, location mismatch, existing destination with WRITE_EMPTY) do not fail `jobs.insert`:
- * the job is DONE with `status.errorResult`, which the client must check.
+ * Runs a copy job at once. As on BigQuery, a failure found while running (missing source, location
+ * mismatch, existing destination) does not fail `jobs.insert`: the job is DONE with `status.errorResult`.
  */
-export function runCopyJob(
-  model: StubModel,
-  projectId: string,
-  body: { jobReference?: { jobId?: string; location?: string }; configuration: { copy: CopyConfiguration } },
-): StubJob {
-  const now = Date.now();
-  const job: StubJob = {
-    projectId,
-    jobId: body.jobReference?.jobId ?? `job_${randomUUID().replaceAll('-', '_')}`,
-    location: body.jobReference?.location ?? model.defaultLocation,
-    configuration: body.configuration as unknown as Record<string, unknown>,
-    schema: [],
-    rows: [],
-    bytesProcessed: 0,
-    bytesBilled: 0,
-    createdAt: now,
-    completesAt: now,
-    cancelled: false,
-    dryRun: false,
-    jobType: 'COPY',
-  };
+export function runCopyJob(model: StubModel, start: JobStart, copy: CopyConfiguration): StubJob {
+  const job = newJob(start, model.defaultLocation, 'COPY');
   try {
-    const copied = applyCopy(model, body.configuration.copy, now);
+    const copied = applyCopy(model, copy, job.createdAt);
     job.location = copied.location;
-    job.copied = { rows: copied.rows.length, bytes: model.tableBytes(copied) };
+    job.copied = { rows: copied.rows.length, bytes: tableBytes(copied) };
   } catch (error) {
     if (!(error instanceof StubError)) throw error;
     job.errorResult = { reason: error.reason, message: error.message };
@@ -55,54 +33,37 @@ export function runCopyJob(
 
 function applyCopy(model: StubModel, copy: CopyConfiguration, now: number): StubTable {
   const sources = copy.sourceTables ?? (copy.sourceTable ? [copy.sourceTable] : []);
-  if (sources.length !== 1 || !sources[0])
-    throw bigQueryError('invalid', 'stub: a copy job takes one source');
-  const sourceRef = sources[0];
+  const [sourceRef] = sources;
+  if (sources.length !== 1 || !sourceRef) throw bigQueryError('invalid', 'stub: a copy job takes one source');
   const destRef = copy.destinationTable;
-  const source = model.getTable(sourceRef);
-  if (!source) throw bigQueryError('notFound', `Not found: Table ${describe(sourceRef)}`);
-  const dataset = model.getDataset(destRef.projectId, destRef.datasetId);
-  if (!dataset)
-    throw bigQueryError('notFound', `Not found: Dataset ${destRef.projectId}:${destRef.datasetId}`);
+  const source = model.requireTable(sourceRef);
+  const dataset = model.requireDataset(destRef.projectId, destRef.datasetId);
   if (dataset.location !== source.location) {
-    throw bigQueryError(
-      'invalid',
-      `Cannot read and write in different locations: source: ${source.location}, destination: ${dataset.location}`,
-    );
+    const locations = `source: ${source.location}, destination: ${dataset.location}`;
+    throw bigQueryError('invalid', `Cannot read and write in different locations: ${locations}`);
   }
   const operation = copy.operationType ?? 'COPY';
-  const expectedSource = operation === 'RESTORE' ? 'SNAPSHOT' : 'TABLE';
-  if (source.type !== expectedSource) {
-    throw bigQueryError(
-      'invalid',
-      `${operation} needs a ${expectedSource} source; ${describe(sourceRef)} is a ${source.type}`,
-    );
+  const expected = operation === 'RESTORE' ? 'SNAPSHOT' : 'TABLE';
+  if (source.type !== expected) {
+    const message = `${operation} needs a ${expected} source; ${tableName(sourceRef)} is a ${source.type}`;
+    throw bigQueryError('invalid', message);
   }
   const existing = model.getTable(destRef);
   const write = copy.writeDisposition ?? 'WRITE_EMPTY';
-  if (existing && (write === 'WRITE_EMPTY' || operation === 'SNAPSHOT' || existing.type !== 'TABLE')) {
-    throw bigQueryError('duplicate', `Already Exists: Table ${describe(destRef)}`);
-  }
+  if (existing && (write === 'WRITE_EMPTY' || operation === 'SNAPSHOT' || existing.type !== 'TABLE'))
+    throw duplicate('Table', tableName(destRef));
   // WRITE_TRUNCATE keeps the destination table, so its partitioning and clustering must match
-  // (https://cloud.google.com/bigquery/docs/managing-tables#copy-table: "Incompatible table
-  // partitioning specification"); replacing the layout takes a new table (CREATE OR REPLACE TABLE).
+  // (https://cloud.google.com/bigquery/docs/managing-tables#copy-table); a new layout takes a new table.
   if (existing && layout(existing) !== layout(source)) {
-    throw bigQueryError(
-      'invalid',
-      `Incompatible table partitioning specification. Expects partitioning specification ${layout(existing)}, but input partitioning specification is ${layout(source)}`,
-    );
+    const message = `Incompatible table partitioning specification. Expects partitioning specification ${layout(existing)}, but input partitioning specification is ${layout(source)}`;
+    throw bigQueryError('invalid', message);
   }
-  if (!existing && copy.createDisposition === 'CREATE_NEVER') {
-    throw bigQueryError('notFound', `Not found: Table ${describe(destRef)}`);
-  }
-  // Rows are copied one level deep: the new table has its own rows; cell values are shared,
-  // which is safe because the stub never mutates a cell in place.
+  if (!existing && copy.createDisposition === 'CREATE_NEVER') throw notFound('Table', tableName(destRef));
+  // Rows are copied one level deep; cells are shared, which is safe as the stub never mutates one.
+  const rows = source.rows.map((r) => ({ ...r }));
   const content = {
     schema: structuredClone(source.schema),
-    rows:
-      existing && write === 'WRITE_APPEND'
-        ? [...existing.rows, ...source.rows.map((r) => ({ ...r }))]
-        : source.rows.map((r) => ({ ...r })),
+    rows: existing && write === 'WRITE_APPEND' ? [...existing.rows, ...rows] : rows,
     numBytes: write === 'WRITE_APPEND' ? undefined : source.numBytes,
     rangePartitioning: source.rangePartitioning,
     timePartitioning: source.timePartitioning,
@@ -111,26 +72,43 @@ function applyCopy(model: StubModel, copy: CopyConfiguration, now: number): Stub
   // WRITE_TRUNCATE replaces data and schema; the table resource (labels, description) stays.
   if (existing) return model.updateTable(destRef, content);
   const expiration = copy.destinationExpirationTime;
+  const snapshot = operation === 'SNAPSHOT';
   return model.addTable({
     ...destRef,
     ...content,
-    type: operation === 'SNAPSHOT' ? 'SNAPSHOT' : 'TABLE',
+    type: snapshot ? 'SNAPSHOT' : 'TABLE',
     location: dataset.location,
-    expirationTime: expiration === undefined ? undefined : parseTime(expiration),
-    snapshotDefinition:
-      operation === 'SNAPSHOT'
-        ? { baseTableReference: { ...sourceRef }, snapshotTime: new Date(now).toISOString() }
-        : undefined,
+    expirationTime: expiration === undefined ? undefined : Number(expiration) || Date.parse(expiration),
+    snapshotDefinition: snapshot
+      ? { baseTableReference: { ...sourceRef }, snapshotTime: new Date(now).toISOString() }
+      : undefined,
   });
 }
 
 const layout = (t: StubTable) =>
   JSON.stringify([t.rangePartitioning ?? 'none', t.timePartitioning ?? 'none', t.clustering?.fields ?? []]);
 
-function parseTime(value: string): number {
-  return /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-}
-
-function describe(ref: TableReference): string {
-  return `${ref.projectId}:${ref.datasetId}.${ref.tableId}`;
+/**
+ * Copy jobs' permissions: https://cloud.google.com/bigquery/docs/managing-tables#copy-table,
+ * https://cloud.google.com/bigquery/docs/table-snapshots-create (an expiration also needs deleteSnapshot),
+ * https://cloud.google.com/bigquery/docs/table-snapshots-restore. Project-level ones are not modelled.
+ */
+export function copyPermissions(
+  copy: CopyConfiguration | undefined,
+): [resource: string, permission: string][] {
+  if (!copy?.destinationTable) return [];
+  const { projectId, datasetId, tableId } =
+    copy.sourceTables?.[0] ?? copy.sourceTable ?? copy.destinationTable;
+  const source = `${projectId}.${datasetId}.${tableId}`;
+  const dataset = `${copy.destinationTable.projectId}.${copy.destinationTable.datasetId}`;
+  const needs: [string, string][] = [
+    [source, 'bigquery.tables.getData'],
+    [dataset, 'bigquery.tables.create'],
+    [dataset, 'bigquery.tables.updateData'],
+  ];
+  if (copy.operationType === 'SNAPSHOT') needs.push([source, 'bigquery.tables.createSnapshot']);
+  if (copy.operationType === 'SNAPSHOT' && copy.destinationExpirationTime)
+    needs.push([source, 'bigquery.tables.deleteSnapshot']);
+  if (copy.operationType === 'RESTORE') needs.push([source, 'bigquery.tables.restoreSnapshot']);
+  return needs;
 }

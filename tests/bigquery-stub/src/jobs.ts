@@ -1,18 +1,47 @@
 import { randomUUID } from 'node:crypto';
-import { bigQueryError, StubError } from './errors.js';
-import type { StubModel } from './model.js';
-import { decodeQueryParameters } from './parameters.js';
-import { parseSelect } from './sql.js';
-import type { QueryHandler, QueryResult, StubField, StubRow } from './types.js';
-import { billedBytes } from './wire.js';
+import { bigQueryError, duplicate, notFound, StubError } from './errors.js';
+import type { StubField, StubModel, StubRow } from './model.js';
+import { type ParsedSelect, parseSelect, selects } from './sql.js';
+import { billedBytes, decodeQueryParameters } from './wire.js';
 
-/** A query the stub has run: its result is kept for `jobs.getQueryResults` paging. */
+/** What a query handler answers for a query it recognises. */
+export interface QueryResult {
+  schema: StubField[];
+  rows: StubRow[];
+  /** Bytes the query reads; billed as BigQuery does (≥ 10 MiB, whole MiB). Default 0. */
+  bytesProcessed?: number;
+  /** Simulated execution time: the job is RUNNING until it has passed. Default 0. */
+  runMs?: number;
+}
+
+export interface QueryRequest {
+  query: string;
+  /** The statement as the GoogleSQL grammar parsed it; undefined for anything but a simple SELECT. */
+  select?: ParsedSelect;
+  /** Named parameters decoded to JavaScript (INT64 → number, or bigint beyond 2^53; ARRAY → array). */
+  params: Record<string, unknown>;
+  // biome-ignore lint/suspicious/noExplicitAny: the raw JSON body, for assertions on any field
+  body: any;
+  model: StubModel;
+}
+
+/** Answers the queries it recognises, `undefined` for others; throw a `StubError` to answer an error. */
+export type QueryHandler = (request: QueryRequest) => QueryResult | undefined;
+
+/** `SELECT 1` (readiness probes, dry runs): answered by BigQuery without reading any table. */
+export const constantSelectHandler: QueryHandler = ({ select }) =>
+  selects(select, { columns: ['1'] }) && !select?.table
+    ? { schema: [{ name: 'f0_', type: 'INTEGER', mode: 'NULLABLE' }], rows: [{ f0_: 1 }] }
+    : undefined;
+
+/** A job (query or copy); a query's result is kept for `jobs.getQueryResults` paging. */
 export interface StubJob {
   projectId: string;
   jobId: string;
   location: string;
   /** `configuration` as BigQuery echoes it in the Job resource. */
   configuration: Record<string, unknown>;
+  jobType: 'QUERY' | 'COPY';
   schema: StubField[];
   rows: StubRow[];
   bytesProcessed: number;
@@ -22,137 +51,103 @@ export interface StubJob {
   completesAt: number;
   cancelled: boolean;
   dryRun: boolean;
-  /** QUERY unless set; copy jobs (`configuration.copy`) are COPY. */
-  jobType?: 'QUERY' | 'COPY';
   /** Why a job failed: BigQuery reports it in `status.errorResult` of a DONE job. */
   errorResult?: { reason: string; message: string; status?: number };
   /** Copy jobs: rows and logical bytes copied (`statistics.copy`). */
   copied?: { rows: number; bytes: number };
 }
 
+export type JobStart = Pick<StubJob, 'projectId' | 'configuration'> & { jobId?: string; location?: string };
+
+export function newJob(start: JobStart, defaultLocation: string, jobType: StubJob['jobType']): StubJob {
+  const now = Date.now();
+  const { projectId, jobId = `job_${randomUUID().replaceAll('-', '_')}`, configuration } = start;
+  const location = start.location ?? defaultLocation;
+  const empty = { schema: [], rows: [], bytesProcessed: 0, bytesBilled: 0, cancelled: false, dryRun: false };
+  return { projectId, jobId, location, configuration, jobType, ...empty, createdAt: now, completesAt: now };
+}
+
+export const isComplete = (job: StubJob, now = Date.now()) => job.cancelled || now >= job.completesAt;
+
 /** The query part of a request, whichever route it came by (`jobs.query` or `jobs.insert`). */
-export interface QuerySpec {
-  projectId: string;
-  query: unknown;
-  queryParameters?: unknown;
-  useLegacySql?: unknown;
-  maximumBytesBilled?: unknown;
-  dryRun?: boolean;
-  location?: string;
-  jobId?: string;
-  configuration: Record<string, unknown>;
+export interface QuerySpec extends JobStart {
+  // biome-ignore lint/suspicious/noExplicitAny: QueryRequest or JobConfigurationQuery, as sent
+  query: any;
+  dryRun: boolean;
   body: unknown;
 }
 
-/**
- * Runs queries through the registered handlers (tests' handlers first, then the built-in ones),
- * applies BigQuery's billing rules and keeps the jobs a client may still page through.
- */
+/** Runs queries through the handlers (tests' first, then `SELECT 1`) and keeps jobs for later reads. */
 export class QueryEngine {
-  private handlers: QueryHandler[] = [];
+  handlers: QueryHandler[] = [];
   private readonly jobs = new Map<string, StubJob>();
 
-  constructor(
-    private readonly model: StubModel,
-    private readonly builtInHandlers: QueryHandler[],
-  ) {}
-
-  addHandlers(handlers: QueryHandler[]): void {
-    this.handlers.push(...handlers);
-  }
-
-  resetHandlers(): void {
-    this.handlers = [];
-  }
+  constructor(private readonly model: StubModel) {}
 
   /**
-   * Starts a query job (jobs.insert): as on BigQuery, a query that cannot run (syntax, missing table,
-   * bytes cap) does not fail the insert; the job is DONE with `status.errorResult`, and reading its
-   * results answers the error. Only a request without a query is refused outright.
+   * jobs.insert: as on BigQuery, a query that cannot run (syntax, missing table, bytes cap) does not fail
+   * the insert; the job is DONE with `status.errorResult`. Only a request without a query is refused.
    */
   start(spec: QuerySpec): StubJob {
     try {
       return this.run(spec);
     } catch (error) {
       if (!(error instanceof StubError) || error.reason === 'invalid') throw error;
-      const failed = this.job(spec, { schema: [], rows: [] }, 0);
+      const failed = newJob(spec, this.model.defaultLocation, 'QUERY');
       failed.errorResult = { reason: error.reason, message: error.message, status: error.status };
       return failed;
     }
   }
 
-  /** Runs `spec` now. Throws a `StubError` for what BigQuery rejects before running a query. */
+  /** Runs `spec` now; throws a `StubError` for what BigQuery rejects before running a query. */
   run(spec: QuerySpec): StubJob {
-    if (typeof spec.query !== 'string' || spec.query.trim() === '') {
+    const { query, useLegacySql, queryParameters, maximumBytesBilled } = spec.query ?? {};
+    if (typeof query !== 'string' || query.trim() === '')
       throw bigQueryError('invalid', 'Required parameter is missing: query');
-    }
-    if (spec.useLegacySql !== false) {
-      // The REST default is legacy SQL; a client that forgets `useLegacySql: false` is a bug.
+    // The REST default is legacy SQL; a client that forgets `useLegacySql: false` is a bug.
+    if (useLegacySql !== false)
       throw bigQueryError('invalidQuery', 'Invalid table name: legacy SQL is not supported by the stub');
-    }
-    const result = this.answer(spec);
+    const request = { query, select: parseSelect(query), params: decodeQueryParameters(queryParameters) };
+    const context = { ...request, body: spec.body, model: this.model };
+    const result = [...this.handlers, constantSelectHandler].reduce<QueryResult | undefined>(
+      (found, handler) => found ?? handler(context),
+      undefined,
+    );
+    if (!result) throw bigQueryError('invalidQuery', `stub: no query handler recognises this SQL: ${query}`);
     const bytesProcessed = result.bytesProcessed ?? 0;
     const bytesBilled = spec.dryRun ? 0 : billedBytes(bytesProcessed);
-    const cap = spec.maximumBytesBilled === undefined ? undefined : Number(spec.maximumBytesBilled);
+    const cap = maximumBytesBilled === undefined ? undefined : Number(maximumBytesBilled);
     if (!spec.dryRun && cap !== undefined && bytesBilled > cap) {
-      throw bigQueryError(
-        'bytesBilledLimitExceeded',
-        `Query exceeded limit for bytes billed: ${cap}. ${bytesBilled} or higher required.`,
-      );
+      const message = `Query exceeded limit for bytes billed: ${cap}. ${bytesBilled} or higher required.`;
+      throw bigQueryError('bytesBilledLimitExceeded', message);
     }
-    return this.job(spec, result, bytesBilled);
-  }
-
-  private job(spec: QuerySpec, result: QueryResult, bytesBilled: number): StubJob {
-    const now = Date.now();
-    return {
-      projectId: spec.projectId,
-      jobId: spec.jobId ?? `job_${randomUUID().replaceAll('-', '_')}`,
-      location: spec.location ?? this.model.defaultLocation,
-      configuration: spec.configuration,
-      schema: result.schema,
-      rows: result.rows,
-      bytesProcessed: result.bytesProcessed ?? 0,
+    const job = newJob(spec, this.model.defaultLocation, 'QUERY');
+    const { schema, rows, runMs = 0 } = result;
+    const completesAt = job.createdAt + runMs;
+    return Object.assign(job, {
+      schema,
+      rows,
+      bytesProcessed,
       bytesBilled,
-      createdAt: now,
-      completesAt: now + (result.runMs ?? 0),
-      cancelled: false,
-      dryRun: spec.dryRun === true,
-    };
+      dryRun: spec.dryRun,
+      completesAt,
+    });
   }
 
-  /** Keeps `job` so `jobs.get`, `jobs.getQueryResults` and `jobs.cancel` can find it. */
-  register(job: StubJob): void {
-    this.jobs.set(`${job.projectId}/${job.jobId}`, job);
+  /** Refuses a job id in use, as BigQuery answers 409 `duplicate`. */
+  claim(projectId: string, jobId: string | undefined): void {
+    if (jobId && this.jobs.has(`${projectId}:${jobId}`)) throw duplicate('Job', `${projectId}:${jobId}`);
   }
 
-  has(projectId: string, jobId: string): boolean {
-    return this.jobs.has(`${projectId}/${jobId}`);
-  }
-
-  find(projectId: string, jobId: string): StubJob {
-    const job = this.jobs.get(`${projectId}/${jobId}`);
-    if (!job) throw bigQueryError('notFound', `Not found: Job ${projectId}:${jobId}`);
+  /** Keeps `job` for `jobs.get`, `jobs.getQueryResults` and `jobs.cancel`. */
+  register(job: StubJob): StubJob {
+    this.jobs.set(`${job.projectId}:${job.jobId}`, job);
     return job;
   }
 
-  private answer(spec: QuerySpec): QueryResult {
-    const query = spec.query as string;
-    const request = {
-      query,
-      select: parseSelect(query),
-      params: decodeQueryParameters(spec.queryParameters),
-      body: spec.body,
-      model: this.model,
-    };
-    for (const handler of [...this.handlers, ...this.builtInHandlers]) {
-      const result = handler(request);
-      if (result) return result;
-    }
-    throw bigQueryError('invalidQuery', `stub: no query handler recognises this SQL: ${request.query}`);
+  find(projectId: string, jobId: string): StubJob {
+    const job = this.jobs.get(`${projectId}:${jobId}`);
+    if (!job) throw notFound('Job', `${projectId}:${jobId}`);
+    return job;
   }
-}
-
-export function isComplete(job: StubJob, now = Date.now()): boolean {
-  return job.cancelled || now >= job.completesAt;
 }

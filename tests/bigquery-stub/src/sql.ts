@@ -21,17 +21,14 @@ export interface ParsedSelect {
 }
 
 /**
- * Parses `sql` as BigQuery does before running anything. A syntax error is answered as BigQuery answers
- * it: 400 `invalidQuery`, "Syntax error: Unexpected … at [line:column]"
- * (https://cloud.google.com/bigquery/docs/error-messages, reason invalidQuery). Returns undefined for
- * valid SQL that is not a SELECT of at most one table (scripts, joins): handlers may still read `query`.
+ * Parses `sql` as BigQuery does before running anything; a syntax error is BigQuery's 400 `invalidQuery`,
+ * "Syntax error: Unexpected … at [line:column]". Undefined for valid SQL that is not a SELECT of at most
+ * one table (scripts, joins, DDL): handlers may still read `query`.
  */
 export function parseSelect(sql: string): ParsedSelect | undefined {
   // Tile queries repeat one text; parsing takes ~0.5 ms, so keep what was parsed.
-  if (!parsed.has(sql)) {
-    if (parsed.size >= 1000) parsed.clear();
-    parsed.set(sql, parse(sql));
-  }
+  if (parsed.size >= 1000) parsed.clear();
+  if (!parsed.has(sql)) parsed.set(sql, parse(sql));
   return parsed.get(sql);
 }
 

@@ -1,7 +1,14 @@
 import { bigQueryError } from '../errors.js';
-import type { StubModel, StubTable, TableReference } from '../model.js';
+import type { QueryHandler, QueryResult } from '../jobs.js';
+import {
+  type StubField,
+  type StubModel,
+  type StubRow,
+  type StubTable,
+  type TableReference,
+  tableBytes,
+} from '../model.js';
 import { selects } from '../sql.js';
-import type { QueryHandler, QueryResult, StubField, StubRow } from '../types.js';
 import { estimateRowsBytes } from '../wire.js';
 
 /** One row of a CARTO tileset table; the metadata row has `z = -1` and a NULL `carto_partition`. */
@@ -14,13 +21,11 @@ export interface CartoTileRow {
 }
 
 /** The columns of a CARTO tileset table. `data` is BYTES (gzip MVT; the metadata JSON as UTF-8). */
-export const cartoTilesetSchema: StubField[] = [
-  { name: 'z', type: 'INTEGER', mode: 'NULLABLE' },
-  { name: 'x', type: 'INTEGER', mode: 'NULLABLE' },
-  { name: 'y', type: 'INTEGER', mode: 'NULLABLE' },
-  { name: 'data', type: 'BYTES', mode: 'NULLABLE' },
-  { name: 'carto_partition', type: 'INTEGER', mode: 'NULLABLE' },
-];
+export const cartoTilesetSchema: StubField[] = ['z', 'x', 'y', 'data', 'carto_partition'].map((name) => ({
+  name,
+  type: name === 'data' ? 'BYTES' : 'INTEGER',
+  mode: 'NULLABLE',
+}));
 
 export interface NewCartoTileset extends TableReference {
   /** The metadata JSON (stored in the `z = -1` row); omit it to build a tileset without one. */
@@ -41,92 +46,86 @@ export function addCartoTileset(model: StubModel, tileset: NewCartoTileset): Stu
   const rows: StubRow[] = tiles.map((tile) => ({ ...tile }));
   if (metadata !== undefined) {
     const text = typeof metadata === 'string' ? metadata : JSON.stringify(metadata);
-    rows.unshift({
-      z: -1,
-      x: null,
-      y: null,
-      carto_partition: null,
-      data: metadataAs === 'BYTES' ? Buffer.from(text) : text,
-    });
+    const data = metadataAs === 'BYTES' ? Buffer.from(text) : text;
+    rows.unshift({ z: -1, x: null, y: null, carto_partition: null, data });
   }
-  return model.addTable({
-    ...rest,
-    schema,
-    rows,
-    rangePartitioning: {
-      field: 'carto_partition',
-      range: { start: '0', end: String(partitions + 1), interval: '1' },
-    },
+  const range = { start: '0', end: String(partitions + 1), interval: '1' };
+  const layout = {
+    rangePartitioning: { field: 'carto_partition', range },
     clustering: { fields: ['z', 'x', 'y'] },
-  });
+  };
+  return model.addTable({ ...rest, schema, rows, ...layout });
 }
 
-const data = ['data'];
-const coordinates = ['z = @z', 'x = @x', 'y = @y'];
+const tile = ['z = @z', 'x = @x', 'y = @y'];
+const range = ['z = @z', 'x BETWEEN @xmin AND @xmax', 'y BETWEEN @ymin AND @ymax'];
+const inPartitions = 'carto_partition IN UNNEST(@partitions)';
+type Params = Record<string, unknown>;
+const isTile = (p: Params) => (r: StubRow) => r.z === p.z && r.x === p.x && r.y === p.y;
+const between = (value: unknown, min: unknown, max: unknown) =>
+  (value as number) >= (min as number) && (value as number) <= (max as number);
+const inRange = (p: Params) => (r: StubRow) =>
+  r.z === p.z && between(r.x, p.xmin, p.xmax) && between(r.y, p.ymin, p.ymax);
 
 /**
- * Answers the four queries tilestack's BigQuery source sends to a CARTO tileset table (see the
- * README for the SQL), recognised from the parsed statement. Partition filters select rows by their
- * stored `carto_partition`, as BigQuery does, so a wrong partition computed by the client finds nothing.
- * Bytes processed follow partition pruning: a filtered query reads its partition, an unfiltered tile
- * query the whole table.
+ * The queries tilestack's BigQuery source (`api/src/sources/bigquery/sql.ts`) and `stable-copy extract`
+ * send to a CARTO tileset table, recognised from the parsed statement (the README lists their SQL).
+ * Partition filters select rows by their stored `carto_partition`, as BigQuery does, so a wrong partition
+ * computed by the client finds nothing; bytes follow partition pruning (a filter reads its partitions,
+ * no filter the whole table).
  */
 export const cartoTilesetHandler: QueryHandler = ({ select, params, model }) => {
   if (!select?.table) return undefined;
-  const { table, limit } = select;
+  const data = ['data'];
+  const table = () => tilesetTable(model, select.table ?? '');
   if (selects(select, { columns: data, where: ['z = -1', 'carto_partition IS NULL'], limit: 1 })) {
-    const t = tilesetTable(model, table);
-    const rows = t.rows.filter((r) => r.z === -1 && r.carto_partition === null).slice(0, 1);
-    return dataResult(
-      t,
-      rows,
-      t.rows.filter((r) => r.carto_partition === null),
-    );
+    const scanned = table().rows.filter((r) => r.carto_partition === null);
+    return result(table(), data, scanned.filter((r) => r.z === -1).slice(0, 1), scanned);
   }
-  if (selects(select, { columns: data, where: ['carto_partition = @partition', ...coordinates], limit: 1 })) {
-    const t = tilesetTable(model, table);
-    const partition = t.rows.filter((r) => r.carto_partition === params.partition);
-    return dataResult(t, partition.filter(isTile(params)).slice(0, 1), partition);
+  if (selects(select, { columns: data, where: ['carto_partition = @partition', ...tile], limit: 1 })) {
+    const scanned = table().rows.filter((r) => r.carto_partition === params.partition);
+    return result(table(), data, scanned.filter(isTile(params)).slice(0, 1), scanned);
   }
-  if (selects(select, { columns: data, where: coordinates, limit: 1 })) {
-    const t = tilesetTable(model, table);
-    return {
-      ...dataResult(t, t.rows.filter(isTile(params)).slice(0, 1), []),
-      bytesProcessed: model.tableBytes(t),
-    };
-  }
+  if (selects(select, { columns: data, where: tile, limit: 1 }))
+    return result(table(), data, table().rows.filter(isTile(params)).slice(0, 1), 'all');
   const checked = ['z', 'x', 'y', 'carto_partition'];
-  if (
-    select?.limit &&
-    selects(select, {
-      columns: checked,
-      where: ['carto_partition IN UNNEST(@partitions)'],
-      limit: select.limit,
-    })
-  ) {
-    const t = tilesetTable(model, table);
+  if (select.limit && selects(select, { columns: checked, where: [inPartitions], limit: select.limit })) {
     const wanted = new Set(params.partitions as number[]);
-    const read = t.rows.filter((r) => wanted.has(r.carto_partition as number));
-    const schema = cartoTilesetSchema.filter((f) => f.name !== 'data');
-    return { schema, rows: read.slice(0, limit), bytesProcessed: estimateRowsBytes(schema, read) };
+    const scanned = table().rows.filter((r) => wanted.has(r.carto_partition as number));
+    return result(table(), checked, scanned.slice(0, select.limit), scanned, checked);
   }
   return undefined;
 };
 
-function tilesetTable(model: StubModel, qualifiedId: string | undefined): StubTable {
-  const t = model.requireTable(qualifiedId ?? '');
+/** `stable-copy extract`'s per-zoom tile range (`tools/stable-copy/src/extract/sql.ts`). */
+export const cartoExtractHandler: QueryHandler = ({ select, params, model }) => {
+  const columns = ['z', 'x', 'y', 'data'];
+  const partitioned = selects(select, { columns, where: [inPartitions, ...range] });
+  if (!select?.table || (!partitioned && !selects(select, { columns, where: range }))) return undefined;
+  const table = model.requireTable(select.table);
+  const wanted = new Set(params.partitions as number[]);
+  const read = partitioned ? table.rows.filter((r) => wanted.has(r.carto_partition as number)) : table.rows;
+  return result(table, columns, read.filter(inRange(params)), partitioned ? read : 'all');
+};
+
+function tilesetTable(model: StubModel, id: string): StubTable {
+  const table = model.requireTable(id);
   for (const column of ['z', 'x', 'y', 'data', 'carto_partition']) {
-    if (!t.schema.some((f) => f.name === column))
+    if (!table.schema.some((f) => f.name === column))
       throw bigQueryError('invalidQuery', `Unrecognized name: ${column}`);
   }
-  return t;
+  return table;
 }
 
-const isTile = (params: Record<string, unknown>) => (r: StubRow) =>
-  r.z === params.z && r.x === params.x && r.y === params.y;
-
-/** `data` of `rows`, billed as reading z, x, y, carto_partition and data of `scanned`. */
-function dataResult(t: StubTable, rows: StubRow[], scanned: StubRow[]): QueryResult {
-  const schema = t.schema.filter((f) => f.name === 'data');
-  return { schema, rows, bytesProcessed: estimateRowsBytes(t.schema, scanned) };
+/** `columns` of `rows`, billed as reading `billed` columns (all by default) of `scanned` or the whole table. */
+function result(
+  table: StubTable,
+  columns: string[],
+  rows: StubRow[],
+  scanned: StubRow[] | 'all',
+  billed?: string[],
+): QueryResult {
+  const read = billed ? table.schema.filter((f) => billed.includes(f.name)) : table.schema;
+  const bytesProcessed = scanned === 'all' ? tableBytes(table) : estimateRowsBytes(read, scanned);
+  return { schema: table.schema.filter((f) => columns.includes(f.name)), rows, bytesProcessed };
 }
