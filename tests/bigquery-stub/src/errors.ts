@@ -6,33 +6,15 @@ const reasons = {
   invalid: [400, 'Invalid value'],
   invalidQuery: [400, 'Syntax error: Unexpected end of script at [1:1]'],
   bytesBilledLimitExceeded: [400, 'Query exceeded limit for bytes billed'],
-  resourcesExceeded: [
-    400,
-    'Resources exceeded during query execution: The query could not be executed in the allotted memory.',
-  ],
-  billingTierLimitExceeded: [
-    400,
-    'Query exceeded resource limits. This query used too many CPU seconds per byte scanned.',
-  ],
+  resourcesExceeded: [400, 'Resources exceeded during query execution: The query could not be executed.'],
+  billingTierLimitExceeded: [400, 'Query exceeded resource limits. This query used too many CPU seconds.'],
   stopped: [400, 'Job execution was cancelled: User requested cancellation'],
   // The data-access form; our identity's own denials name the project (see the API's error tests).
-  accessDenied: [
-    403,
-    'Access Denied: Table p:d.t: User does not have permission to query table p:d.t, or perhaps it does not exist.',
-  ],
-  billingNotEnabled: [
-    403,
-    'Billing has not been enabled for this project. Enable billing at https://console.cloud.google.com/billing.',
-  ],
-  rateLimitExceeded: [
-    403,
-    'Exceeded rate limits: too many api requests per user per method for this user_method',
-  ],
+  accessDenied: [403, 'Access Denied: Table p:d.t: User does not have permission to query table p:d.t.'],
+  billingNotEnabled: [403, 'Billing has not been enabled for this project. Enable billing.'],
+  rateLimitExceeded: [403, 'Exceeded rate limits: too many api requests per user per method'],
   quotaExceeded: [403, 'Quota exceeded: Your project exceeded quota for free query bytes scanned'],
-  responseTooLarge: [
-    403,
-    'Response too large to return. Consider specifying a destination table in your job configuration.',
-  ],
+  responseTooLarge: [403, 'Response too large to return. Consider specifying a destination table.'],
   notFound: [404, 'Not found: Resource'],
   duplicate: [409, 'Already Exists: Resource'],
   backendError: [500, 'Error encountered during execution. Retrying may solve the problem.'],

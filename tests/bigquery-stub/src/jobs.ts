@@ -4,11 +4,10 @@ import type { StubField, StubModel, StubRow } from './model.js';
 import { type ParsedSelect, parseSelect, selects } from './sql.js';
 import { billedBytes, decodeQueryParameters } from './wire.js';
 
-/** What a query handler answers for a query it recognises. */
 export interface QueryResult {
   schema: StubField[];
   rows: StubRow[];
-  /** Bytes the query reads; billed as BigQuery does (≥ 10 MiB, whole MiB). Default 0. */
+  /** Bytes read, billed as BigQuery does (≥ 10 MiB, whole MiB). Default 0. */
   bytesProcessed?: number;
   /** Simulated execution time: the job is RUNNING until it has passed. Default 0. */
   runMs?: number;
@@ -18,9 +17,9 @@ export interface QueryRequest {
   query: string;
   /** The statement as the GoogleSQL grammar parsed it; undefined for anything but a simple SELECT. */
   select?: ParsedSelect;
-  /** Named parameters decoded to JavaScript (INT64 → number, or bigint beyond 2^53; ARRAY → array). */
+  /** Named parameters decoded (INT64 → number, or bigint beyond 2^53; ARRAY → array). */
   params: Record<string, unknown>;
-  // biome-ignore lint/suspicious/noExplicitAny: the raw JSON body, for assertions on any field
+  // biome-ignore lint/suspicious/noExplicitAny: the raw JSON body
   body: any;
   model: StubModel;
 }
@@ -34,12 +33,11 @@ export const constantSelectHandler: QueryHandler = ({ select }) =>
     ? { schema: [{ name: 'f0_', type: 'INTEGER', mode: 'NULLABLE' }], rows: [{ f0_: 1 }] }
     : undefined;
 
-/** A job (query or copy); a query's result is kept for `jobs.getQueryResults` paging. */
 export interface StubJob {
   projectId: string;
   jobId: string;
   location: string;
-  /** `configuration` as BigQuery echoes it in the Job resource. */
+  /** As the Job resource echoes it. */
   configuration: Record<string, unknown>;
   jobType: 'QUERY' | 'COPY';
   schema: StubField[];
@@ -47,13 +45,12 @@ export interface StubJob {
   bytesProcessed: number;
   bytesBilled: number;
   createdAt: number;
-  /** When the simulated execution ends; before that the job is RUNNING. */
+  /** Until then the job is RUNNING. */
   completesAt: number;
   cancelled: boolean;
   dryRun: boolean;
-  /** Why a job failed: BigQuery reports it in `status.errorResult` of a DONE job. */
+  /** Why a DONE job failed (`status.errorResult`). */
   errorResult?: { reason: string; message: string; status?: number };
-  /** Copy jobs: rows and logical bytes copied (`statistics.copy`). */
   copied?: { rows: number; bytes: number };
 }
 
@@ -69,15 +66,14 @@ export function newJob(start: JobStart, defaultLocation: string, jobType: StubJo
 
 export const isComplete = (job: StubJob, now = Date.now()) => job.cancelled || now >= job.completesAt;
 
-/** The query part of a request, whichever route it came by (`jobs.query` or `jobs.insert`). */
+/** A query, whichever route it came by: `query` is the QueryRequest or JobConfigurationQuery sent. */
 export interface QuerySpec extends JobStart {
-  // biome-ignore lint/suspicious/noExplicitAny: QueryRequest or JobConfigurationQuery, as sent
+  // biome-ignore lint/suspicious/noExplicitAny: as sent
   query: any;
   dryRun: boolean;
   body: unknown;
 }
 
-/** Runs queries through the handlers (tests' first, then `SELECT 1`) and keeps jobs for later reads. */
 export class QueryEngine {
   handlers: QueryHandler[] = [];
   private readonly jobs = new Map<string, StubJob>();
@@ -99,7 +95,7 @@ export class QueryEngine {
     }
   }
 
-  /** Runs `spec` now; throws a `StubError` for what BigQuery rejects before running a query. */
+  /** Runs `spec` through the handlers (tests' first, then `SELECT 1`); throws what BigQuery refuses. */
   run(spec: QuerySpec): StubJob {
     const { query, useLegacySql, queryParameters, maximumBytesBilled } = spec.query ?? {};
     if (typeof query !== 'string' || query.trim() === '')
@@ -107,14 +103,13 @@ export class QueryEngine {
     // The REST default is legacy SQL; a client that forgets `useLegacySql: false` is a bug.
     if (useLegacySql !== false)
       throw bigQueryError('invalidQuery', 'Invalid table name: legacy SQL is not supported by the stub');
-    const request = { query, select: parseSelect(query), params: decodeQueryParameters(queryParameters) };
-    const context = { ...request, body: spec.body, model: this.model };
-    const result = [...this.handlers, constantSelectHandler].reduce<QueryResult | undefined>(
-      (found, handler) => found ?? handler(context),
-      undefined,
-    );
+    const select = parseSelect(query);
+    const request = { query, select, params: decodeQueryParameters(queryParameters), body: spec.body };
+    let result: QueryResult | undefined;
+    for (const handler of [...this.handlers, constantSelectHandler])
+      result ??= handler({ ...request, model: this.model });
     if (!result) throw bigQueryError('invalidQuery', `stub: no query handler recognises this SQL: ${query}`);
-    const bytesProcessed = result.bytesProcessed ?? 0;
+    const { schema, rows, bytesProcessed = 0, runMs = 0 } = result;
     const bytesBilled = spec.dryRun ? 0 : billedBytes(bytesProcessed);
     const cap = maximumBytesBilled === undefined ? undefined : Number(maximumBytesBilled);
     if (!spec.dryRun && cap !== undefined && bytesBilled > cap) {
@@ -122,7 +117,6 @@ export class QueryEngine {
       throw bigQueryError('bytesBilledLimitExceeded', message);
     }
     const job = newJob(spec, this.model.defaultLocation, 'QUERY');
-    const { schema, rows, runMs = 0 } = result;
     const completesAt = job.createdAt + runMs;
     return Object.assign(job, {
       schema,
@@ -134,7 +128,7 @@ export class QueryEngine {
     });
   }
 
-  /** Refuses a job id in use, as BigQuery answers 409 `duplicate`. */
+  /** Refuses a job id in use with BigQuery's 409 `duplicate`. */
   claim(projectId: string, jobId: string | undefined): void {
     if (jobId && this.jobs.has(`${projectId}:${jobId}`)) throw duplicate('Job', `${projectId}:${jobId}`);
   }

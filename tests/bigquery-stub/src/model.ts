@@ -10,10 +10,7 @@ export interface StubField {
   description?: string;
 }
 
-/**
- * A row as tests write it, by column name: numbers/bigints for INT64, `Buffer` for BYTES, `Date`, ISO
- * strings or epoch ms for TIMESTAMP, GeoJSON objects for GEOGRAPHY, objects for RECORD, arrays for REPEATED.
- */
+/** A row by column name: `Buffer` for BYTES, `Date`/ISO/epoch ms for TIMESTAMP, GeoJSON for GEOGRAPHY, … */
 export type StubRow = Record<string, unknown>;
 
 export interface TableReference {
@@ -43,7 +40,7 @@ export interface StubTable extends TableReference {
   labels: Record<string, string>;
   description?: string;
   friendlyName?: string;
-  /** Epoch milliseconds, as BigQuery reports them. */
+  /** Epoch milliseconds. */
   creationTime: number;
   lastModifiedTime: number;
   expirationTime?: number;
@@ -58,7 +55,7 @@ export type NewTable = Pick<StubTable, 'projectId' | 'datasetId' | 'tableId' | '
 
 const key = (ref: TableReference | string) =>
   typeof ref === 'string' ? ref : `${ref.projectId}.${ref.datasetId}.${ref.tableId}`;
-/** A table's name as BigQuery's messages write it: `project:dataset.table`. */
+/** `project:dataset.table`, as BigQuery's messages write it. */
 export const tableName = (ref: TableReference | string) => key(ref).replace('.', ':');
 
 /** The stub's in-memory BigQuery: datasets and tables keyed by `project.dataset[.table]`. */
@@ -71,9 +68,12 @@ export class StubModel {
   constructor(readonly defaultLocation = 'US') {}
 
   addDataset(input: NewDataset): StubDataset {
-    const now = Date.now();
-    const defaults = { location: this.defaultLocation, labels: {}, creationTime: now, lastModifiedTime: now };
-    const dataset: StubDataset = { ...defaults, ...definedOnly(input) };
+    const dataset: StubDataset = {
+      location: this.defaultLocation,
+      labels: {},
+      ...times(),
+      ...definedOnly(input),
+    };
     this.datasets.set(`${input.projectId}.${input.datasetId}`, dataset);
     return dataset;
   }
@@ -94,14 +94,7 @@ export class StubModel {
     const dataset =
       this.getDataset(projectId, datasetId) ??
       this.addDataset(definedOnly({ projectId, datasetId, location }));
-    const now = Date.now();
-    const defaults = {
-      type: 'TABLE' as const,
-      rows: [],
-      labels: {},
-      creationTime: now,
-      lastModifiedTime: now,
-    };
+    const defaults = { type: 'TABLE' as const, rows: [], labels: {}, ...times() };
     const table: StubTable = { ...defaults, location: dataset.location, ...definedOnly(input) };
     this.tables.set(key(input), table);
     return table;
@@ -153,6 +146,8 @@ export class StubModel {
 
 /** Bytes a full scan of `table` reads: `numBytes` when set, else an estimate from its rows. */
 export const tableBytes = (table: StubTable) => table.numBytes ?? estimateRowsBytes(table.schema, table.rows);
+
+const times = (now = Date.now()) => ({ creationTime: now, lastModifiedTime: now });
 
 /** `input` without its undefined properties, so they do not override defaults. */
 function definedOnly<T extends object>(input: T): T {

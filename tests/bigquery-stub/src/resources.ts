@@ -7,7 +7,7 @@ const etag = (seed: number) => Buffer.from(String(seed)).toString('base64');
 const int64 = (value: number | undefined) => (value === undefined ? undefined : String(value));
 
 /** https://cloud.google.com/bigquery/docs/reference/rest/v2/datasets#Dataset */
-export function datasetResource(dataset: StubDataset) {
+export function dataset(dataset: StubDataset) {
   const { projectId, datasetId, location, labels, description, friendlyName } = dataset;
   return {
     kind: 'bigquery#dataset',
@@ -21,7 +21,7 @@ export function datasetResource(dataset: StubDataset) {
 }
 
 /** https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#Table */
-export function tableResource(table: StubTable) {
+export function table(table: StubTable) {
   const { projectId, datasetId, tableId, type, location, labels, description, friendlyName } = table;
   const { rangePartitioning, timePartitioning, clustering, snapshotDefinition } = table;
   return {
@@ -40,8 +40,8 @@ export function tableResource(table: StubTable) {
 }
 
 /** tables.list entries: BigQuery lists tables without schema, rows or snapshot definition. */
-export function tableListEntry(table: StubTable) {
-  const { kind, id, tableReference, type, labels, creationTime, expirationTime } = tableResource(table);
+export function tableEntry(t: StubTable) {
+  const { kind, id, tableReference, type, labels, creationTime, expirationTime } = table(t);
   return { kind, id, tableReference, type, labels, creationTime, expirationTime };
 }
 
@@ -55,7 +55,7 @@ const stopped = { reason: 'stopped', message: 'Job execution was cancelled: User
  * https://cloud.google.com/bigquery/docs/reference/rest/v2/Job: `statistics.query.totalBytesBilled` once
  * the job is DONE (JobStatistics2), never for a dry run, which bills nothing.
  */
-export function jobResource(job: StubJob, now = Date.now()) {
+export function job(job: StubJob, now = Date.now()) {
   const done = isComplete(job, now);
   const errorResult = job.cancelled ? stopped : job.errorResult;
   const billed = done && !job.dryRun ? { totalBytesBilled: String(job.bytesBilled) } : {};
@@ -95,7 +95,7 @@ export function jobResource(job: StubJob, now = Date.now()) {
  * GetQueryResultsResponse (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/getQueryResults),
  * it has no `totalBytesBilled`; jobs.query adds it.
  */
-export function resultPage(job: StubJob, offset: number, size: number, int64Timestamps: boolean) {
+export function page(job: StubJob, offset: number, size: number, int64Timestamps: boolean) {
   const end = Math.min(job.rows.length, offset + size);
   return {
     schema: { fields: job.schema },
@@ -108,7 +108,7 @@ export function resultPage(job: StubJob, offset: number, size: number, int64Time
   };
 }
 
-export function decodePageToken(token: string): number {
+export function pageOffset(token: string): number {
   const offset = Number(/^offset:(\d+)$/.exec(Buffer.from(token, 'base64url').toString())?.[1]);
   return Number.isSafeInteger(offset) ? offset : 0;
 }

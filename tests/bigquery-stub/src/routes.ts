@@ -2,15 +2,7 @@ import { copyPermissions, runCopyJob } from './copy.js';
 import { bigQueryError, duplicate, StubError } from './errors.js';
 import { isComplete, type QueryEngine, type QuerySpec, type StubJob } from './jobs.js';
 import type { StubModel } from './model.js';
-import {
-  datasetResource,
-  decodePageToken,
-  jobReference,
-  jobResource,
-  resultPage,
-  tableListEntry,
-  tableResource,
-} from './resources.js';
+import * as resource from './resources.js';
 import type { RecordedRequest } from './server.js';
 
 export interface RouteContext {
@@ -21,7 +13,7 @@ export interface RouteContext {
   ids: Record<'projectId' | 'datasetId' | 'tableId' | 'jobId' | 'dataset' | 'table', string>;
   model: StubModel;
   engine: QueryEngine;
-  /** Largest page the stub returns, whatever `maxResults` asks (BigQuery caps pages at ~10 MB). */
+  /** Largest page returned, whatever `maxResults` asks (BigQuery caps pages at ~10 MB). */
   maxPageRows: number;
   /** Resolves after `ms`, or at once when the stub closes. */
   sleep(ms: number): Promise<void>;
@@ -32,9 +24,8 @@ type Need = [resource: string, permission: string];
 export interface Route {
   /** The REST method's name in the BigQuery reference (`tables.get`); faults and records use it. */
   name: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** Under `/bigquery/v2/projects/:projectId`; `:name` segments are captured. */
-  path: string;
+  /** Method and path under `/bigquery/v2/projects/:projectId`; `:name` segments are captured. */
+  at: `${'GET' | 'POST' | 'PATCH' | 'DELETE'} /${string}`;
   /** IAM permissions the call needs (the reference's "Required permissions"), checked after `grantOnly`. */
   needs?(context: RouteContext): Need[];
   /** Answers the response body; `undefined` is 204 No Content. */
@@ -50,48 +41,43 @@ const requireTable = ({ model, ids }: RouteContext) => model.requireTable(ids.ta
 export const routes: Route[] = [
   {
     name: 'datasets.get',
-    method: 'GET',
-    path: '/datasets/:datasetId',
+    at: 'GET /datasets/:datasetId',
     needs: ({ ids }) => [[ids.dataset, 'bigquery.datasets.get']],
-    handle: (context) => datasetResource(requireDataset(context)),
+    handle: (context) => resource.dataset(requireDataset(context)),
   },
   {
     name: 'datasets.insert',
-    method: 'POST',
-    path: '/datasets',
+    at: 'POST /datasets',
     handle({ model, ids: { projectId }, body }) {
       const datasetId: string = body?.datasetReference?.datasetId ?? '';
       if (!datasetId) throw bigQueryError('invalid', 'Required parameter is missing: datasetReference');
       if (model.getDataset(projectId, datasetId)) throw duplicate('Dataset', `${projectId}:${datasetId}`);
       const { location, labels, description, friendlyName } = body;
-      return datasetResource(
+      return resource.dataset(
         model.addDataset({ projectId, datasetId, location, labels, description, friendlyName }),
       );
     },
   },
   {
     name: 'tables.get',
-    method: 'GET',
-    path: '/datasets/:datasetId/tables/:tableId',
+    at: 'GET /datasets/:datasetId/tables/:tableId',
     needs: ({ ids }) => [[ids.table, 'bigquery.tables.get']],
-    handle: (context) => tableResource(requireTable(context)),
+    handle: (context) => resource.table(requireTable(context)),
   },
   {
     name: 'tables.list',
-    method: 'GET',
-    path: '/datasets/:datasetId/tables',
+    at: 'GET /datasets/:datasetId/tables',
     needs: ({ ids }) => [[ids.dataset, 'bigquery.tables.list']],
     handle(context) {
       const { projectId, datasetId } = requireDataset(context);
-      const tables = context.model.listTables(projectId, datasetId).map(tableListEntry);
+      const tables = context.model.listTables(projectId, datasetId).map(resource.tableEntry);
       return { kind: 'bigquery#tableList', tables, totalItems: tables.length };
     },
   },
   {
     // Creating a table that exists answers 409 duplicate, which makes tables.insert usable as a lock.
     name: 'tables.insert',
-    method: 'POST',
-    path: '/datasets/:datasetId/tables',
+    at: 'POST /datasets/:datasetId/tables',
     needs: ({ ids }) => [[ids.dataset, 'bigquery.tables.create']],
     handle(context) {
       const { model, body = {} } = context;
@@ -102,13 +88,12 @@ export const routes: Route[] = [
       const { labels, description, expirationTime } = body;
       const expires = expirationTime === undefined ? undefined : Number(expirationTime);
       const fields = { schema: body.schema?.fields ?? [], labels, description, expirationTime: expires };
-      return tableResource(model.addTable({ projectId, datasetId, tableId, ...fields }));
+      return resource.table(model.addTable({ projectId, datasetId, tableId, ...fields }));
     },
   },
   {
     name: 'tables.patch',
-    method: 'PATCH',
-    path: '/datasets/:datasetId/tables/:tableId',
+    at: 'PATCH /datasets/:datasetId/tables/:tableId',
     needs: ({ ids }) => [[ids.table, 'bigquery.tables.update']],
     handle(context) {
       const table = requireTable(context);
@@ -123,13 +108,12 @@ export const routes: Route[] = [
           expirationTime: expirationTime === null ? undefined : Number(expirationTime),
         }),
       };
-      return tableResource(context.model.updateTable(table, patch));
+      return resource.table(context.model.updateTable(table, patch));
     },
   },
   {
     name: 'tables.delete',
-    method: 'DELETE',
-    path: '/datasets/:datasetId/tables/:tableId',
+    at: 'DELETE /datasets/:datasetId/tables/:tableId',
     needs: ({ model, ids }) => {
       const snapshot = model.getTable({ ...ids })?.type === 'SNAPSHOT';
       return [[ids.table, snapshot ? 'bigquery.tables.deleteSnapshot' : 'bigquery.tables.delete']];
@@ -140,8 +124,7 @@ export const routes: Route[] = [
   },
   {
     name: 'tables.testIamPermissions',
-    method: 'POST',
-    path: '/datasets/:datasetId/tables/:tableId:testIamPermissions',
+    at: 'POST /datasets/:datasetId/tables/:tableId:testIamPermissions',
     handle(context) {
       requireTable(context);
       const asked: string[] = context.body?.permissions ?? [];
@@ -152,8 +135,7 @@ export const routes: Route[] = [
     // QueryResponse. A dry run creates no job; JobCreationReason is reported only in JOB_CREATION_OPTIONAL
     // mode (https://cloud.google.com/bigquery/docs/reference/rest/v2/JobCreationReason).
     name: 'jobs.query',
-    method: 'POST',
-    path: '/queries',
+    at: 'POST /queries',
     async handle(context) {
       const { engine, body = {} } = context;
       const { labels, jobTimeoutMs, location } = body;
@@ -163,30 +145,40 @@ export const routes: Route[] = [
       const kind = 'bigquery#queryResponse';
       if (job.dryRun) {
         const priced = { schema: { fields: job.schema }, totalBytesProcessed: String(job.bytesProcessed) };
-        return { kind, jobReference: jobReference(job), ...priced, jobComplete: true, cacheHit: false };
+        return {
+          kind,
+          jobReference: resource.jobReference(job),
+          ...priced,
+          jobComplete: true,
+          cacheHit: false,
+        };
       }
       const optional = body.jobCreationMode === 'JOB_CREATION_OPTIONAL';
       const reason = (code: string) => (optional ? { jobCreationReason: { code } } : {});
       await waitForJob(context, job, body.timeoutMs);
       if (!isComplete(job)) {
         engine.register(job);
-        return { kind, jobReference: jobReference(job), jobComplete: false, ...reason('LONG_RUNNING') };
+        return {
+          kind,
+          jobReference: resource.jobReference(job),
+          jobComplete: false,
+          ...reason('LONG_RUNNING'),
+        };
       }
       const int64Timestamps = body.formatOptions?.useInt64Timestamp === true;
-      const page = resultPage(job, 0, pageSize(context, body.maxResults), int64Timestamps);
+      const page = resource.page(job, 0, pageSize(context, body.maxResults), int64Timestamps);
       const billed = { ...page, totalBytesBilled: String(job.bytesBilled) };
       // JOB_CREATION_OPTIONAL answers statelessly (queryId, no jobReference) when one page holds the result.
       if (optional && page.pageToken === undefined) return { kind, queryId: job.jobId, ...billed };
       engine.register(job);
       const created = reason(page.pageToken ? 'LARGE_RESULTS' : 'REQUESTED');
-      return { kind, jobReference: jobReference(job), ...created, ...billed };
+      return { kind, jobReference: resource.jobReference(job), ...created, ...billed };
     },
   },
   {
     // GetQueryResultsResponse: no totalBytesBilled (only jobs.query and the job's statistics carry it).
     name: 'jobs.getQueryResults',
-    method: 'GET',
-    path: '/queries/:jobId',
+    at: 'GET /queries/:jobId',
     async handle(context) {
       const { request, engine, ids } = context;
       const job = engine.find(ids.projectId, ids.jobId);
@@ -195,12 +187,12 @@ export const routes: Route[] = [
       const failure = job.errorResult;
       if (failure) throw new StubError(failure.status ?? 400, failure.reason, failure.message);
       const kind = 'bigquery#getQueryResultsResponse';
-      if (!isComplete(job)) return { kind, jobReference: jobReference(job), jobComplete: false };
+      if (!isComplete(job)) return { kind, jobReference: resource.jobReference(job), jobComplete: false };
       const { pageToken, startIndex, maxResults } = request.query;
-      const offset = pageToken ? decodePageToken(pageToken) : Number(startIndex ?? 0);
+      const offset = pageToken ? resource.pageOffset(pageToken) : Number(startIndex ?? 0);
       const int64Timestamps = request.query['formatOptions.useInt64Timestamp'] === 'true';
-      const page = resultPage(job, offset, pageSize(context, maxResults), int64Timestamps);
-      return { kind, jobReference: jobReference(job), ...page };
+      const page = resource.page(job, offset, pageSize(context, maxResults), int64Timestamps);
+      return { kind, jobReference: resource.jobReference(job), ...page };
     },
   },
   {
@@ -208,8 +200,7 @@ export const routes: Route[] = [
     // creates no job, and answers errors as HTTP errors: "an invalid query will return the same error it
     // would if it wasn't a dry run" (JobConfiguration.dryRun).
     name: 'jobs.insert',
-    method: 'POST',
-    path: '/jobs',
+    at: 'POST /jobs',
     needs: ({ body }) => copyPermissions(body?.configuration?.copy),
     handle({ engine, model, ids, body = {} }) {
       const { configuration = {}, jobReference: { jobId = undefined, location = undefined } = {} } = body;
@@ -217,26 +208,24 @@ export const routes: Route[] = [
       if (!query && !copy) throw bigQueryError('invalid', 'stub: only query and copy jobs are implemented');
       engine.claim(ids.projectId, jobId);
       const start = { projectId: ids.projectId, jobId, location, configuration };
-      if (copy) return jobResource(engine.register(runCopyJob(model, start, copy)));
+      if (copy) return resource.job(engine.register(runCopyJob(model, start, copy)));
       const spec: QuerySpec = { ...start, query, dryRun: dryRun === true, body };
-      if (spec.dryRun) return jobResource(engine.run(spec));
-      return jobResource(engine.register(engine.start(spec)));
+      if (spec.dryRun) return resource.job(engine.run(spec));
+      return resource.job(engine.register(engine.start(spec)));
     },
   },
   {
     name: 'jobs.get',
-    method: 'GET',
-    path: '/jobs/:jobId',
-    handle: ({ engine, ids }) => jobResource(engine.find(ids.projectId, ids.jobId)),
+    at: 'GET /jobs/:jobId',
+    handle: ({ engine, ids }) => resource.job(engine.find(ids.projectId, ids.jobId)),
   },
   {
     name: 'jobs.cancel',
-    method: 'POST',
-    path: '/jobs/:jobId/cancel',
+    at: 'POST /jobs/:jobId/cancel',
     handle({ engine, ids }) {
       const job = engine.find(ids.projectId, ids.jobId);
       if (!isComplete(job)) job.cancelled = true;
-      return { kind: 'bigquery#jobCancelResponse', job: jobResource(job) };
+      return { kind: 'bigquery#jobCancelResponse', job: resource.job(job) };
     },
   },
 ];

@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as wait } from 'node:timers/promises';
 import { bigQueryError, type ErrorReason, StubError } from './errors.js';
 import { QueryEngine, type QueryHandler } from './jobs.js';
 import { StubModel } from './model.js';
-import { type Route, routes } from './routes.js';
+import { routes } from './routes.js';
 
 export interface StubOptions {
   /** Location of datasets created without one (BigQuery's default multi-region is US). */
@@ -12,12 +13,11 @@ export interface StubOptions {
   maxPageRows?: number;
 }
 
-/** One HTTP request as the stub received it. */
 export interface RecordedRequest {
   method: string;
-  /** URL path without the query string, e.g. `/bigquery/v2/projects/p/queries`. */
+  /** Without the query string, e.g. `/bigquery/v2/projects/p/queries`. */
   path: string;
-  /** The matched route's name (`jobs.query`, `tables.get`, …), null when none matched. */
+  /** The matched route's name (`jobs.query`, …), null when none matched. */
   route: string | null;
   pathParams: Record<string, string>;
   query: Record<string, string>;
@@ -27,10 +27,7 @@ export interface RecordedRequest {
   receivedAt: number;
 }
 
-/**
- * For requests of `route` (one or several; all when omitted) that satisfy `match`, the next `times` of
- * them (forever when omitted): wait `delayMs`, then answer `error` if given, else normally.
- */
+/** For the next `times` requests (forever when omitted) of `route` (all when omitted) that `match`. */
 export interface Fault {
   route?: string | string[];
   match?: (request: RecordedRequest) => boolean;
@@ -39,11 +36,11 @@ export interface Fault {
   error?: StubError | ErrorReason;
 }
 
-// `/datasets/:datasetId/tables/:tableId:testIamPermissions`: a segment starting with `:` is captured,
-// up to a literal custom-method suffix.
+// `:name` segments are captured, up to a literal custom-method suffix (`:tableId:testIamPermissions`).
 const patterns = routes.map((route) => {
-  const source = `/bigquery/v2/projects/:projectId${route.path}`.replace(/\/:(\w+)/g, '/(?<$1>[^/]+?)');
-  return { route, pattern: new RegExp(`^${source}$`) };
+  const [method, path] = route.at.split(' ');
+  const source = `/bigquery/v2/projects/:projectId${path}`.replace(/\/:(\w+)/g, '/(?<$1>[^/]+?)');
+  return { route, method, pattern: new RegExp(`^${source}$`) };
 });
 
 /**
@@ -55,13 +52,11 @@ export class BigQueryStub {
   readonly model: StubModel;
   /** Every request received, in order (including those answered with an injected fault). */
   readonly requests: RecordedRequest[] = [];
-  /** Largest page of rows returned; lower it to force paging with small tables. */
   maxPageRows: number;
   private readonly engine: QueryEngine;
   private faults: { fault: Fault; remaining: number }[] = [];
-  private readonly timers = new Map<NodeJS.Timeout, () => void>();
+  private readonly closing = new AbortController();
   private readonly server = createServer((req, res) => void this.handle(req, res));
-  private closed = false;
 
   private constructor(options: StubOptions) {
     this.model = new StubModel(options.defaultLocation);
@@ -72,8 +67,7 @@ export class BigQueryStub {
   static async start(options: StubOptions = {}): Promise<BigQueryStub> {
     const stub = new BigQueryStub(options);
     await new Promise<void>((resolve, reject) => {
-      stub.server.once('error', reject);
-      stub.server.listen(0, '127.0.0.1', resolve);
+      stub.server.once('error', reject).listen(0, '127.0.0.1', resolve);
     });
     return stub;
   }
@@ -89,19 +83,18 @@ export class BigQueryStub {
     return this;
   }
 
-  /** Replaces every query handler added so far (e.g. to put a special case before the usual ones). */
+  /** Replaces every query handler added so far. */
   setQueryHandlers(...handlers: QueryHandler[]): this {
     this.engine.handlers = [...handlers];
     return this;
   }
 
-  /** Adds a fault; the first one that applies to a request is used up. */
+  /** The first fault that applies to a request is used up. */
   inject(fault: Fault): this {
     this.faults.push({ fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
     return this;
   }
 
-  /** Requests that matched route `name`, e.g. `requestsTo('jobs.query')`. */
   requestsTo(name: string): RecordedRequest[] {
     return this.requests.filter((r) => r.route === name);
   }
@@ -122,56 +115,20 @@ export class BigQueryStub {
 
   /** Stops at once: pending delays end and sockets are dropped. */
   async close(): Promise<void> {
-    this.closed = true;
-    for (const [timer, resolve] of this.timers) {
-      clearTimeout(timer);
-      resolve();
-    }
-    this.timers.clear();
+    this.closing.abort();
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let status = 200;
-    let body: unknown;
-    try {
-      const { request, route } = await this.record(req);
-      const fault = this.takeFault(request);
-      if (fault?.delayMs) await this.sleep(fault.delayMs);
-      if (fault?.error) throw typeof fault.error === 'string' ? bigQueryError(fault.error) : fault.error;
-      if (!route) throw bigQueryError('notFound', `stub: no route for ${request.method} ${request.path}`);
-      const { projectId = '', datasetId = '', tableId = '', jobId = '' } = request.pathParams;
-      const dataset = `${projectId}.${datasetId}`;
-      const ids = { projectId, datasetId, tableId, jobId, dataset, table: `${dataset}.${tableId}` };
-      const { model, engine, maxPageRows } = this;
-      const context = { request, body: request.body, ids, model, engine, maxPageRows };
-      const routeContext = { ...context, sleep: (ms: number) => this.sleep(ms) };
-      for (const [resource, permission] of route.needs?.(routeContext) ?? []) {
-        if (!model.hasPermission(resource, permission))
-          throw bigQueryError('accessDenied', `Access Denied: ${resource}: Permission ${permission} denied`);
-      }
-      body = await route.handle(routeContext);
-      if (body === undefined) status = 204;
-    } catch (error) {
-      const stubError = error instanceof StubError ? error : bigQueryError('internalError', String(error));
-      status = stubError.status;
-      body = stubError.toBody();
-    }
-    if (res.destroyed || this.closed) return;
-    if (status === 204) res.writeHead(204).end();
-    else
-      res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(body));
+  private sleep(ms: number): Promise<void> {
+    return wait(ms, undefined, { signal: this.closing.signal }).catch(() => undefined);
   }
 
-  private async record(req: IncomingMessage): Promise<{ request: RecordedRequest; route?: Route }> {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://stub');
     const method = req.method ?? 'GET';
-    const match = patterns.find(
-      ({ route, pattern }) => route.method === method && pattern.test(url.pathname),
-    );
+    const match = patterns.find((p) => p.method === method && p.pattern.test(url.pathname));
     const groups = match?.pattern.exec(url.pathname)?.groups ?? {};
-    const pathParams = Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, decodeURIComponent(v)]));
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
@@ -179,35 +136,48 @@ export class BigQueryStub {
       method,
       path: url.pathname,
       route: match?.route.name ?? null,
-      pathParams,
+      pathParams: Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, decodeURIComponent(v)])),
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
       body: text ? parseJson(text) : undefined,
       receivedAt: Date.now(),
     };
     this.requests.push(request);
-    return { request, route: match?.route };
+    let [status, body]: [number, unknown] = [200, undefined];
+    try {
+      const fault = this.takeFault(request);
+      if (fault?.delayMs) await this.sleep(fault.delayMs);
+      if (fault?.error) throw typeof fault.error === 'string' ? bigQueryError(fault.error) : fault.error;
+      if (!match) throw bigQueryError('notFound', `stub: no route for ${method} ${url.pathname}`);
+      const { projectId = '', datasetId = '', tableId = '', jobId = '' } = request.pathParams;
+      const dataset = `${projectId}.${datasetId}`;
+      const ids = { projectId, datasetId, tableId, jobId, dataset, table: `${dataset}.${tableId}` };
+      const { model, engine, maxPageRows } = this;
+      const sleep = (ms: number) => this.sleep(ms);
+      const context = { request, body: request.body, ids, model, engine, maxPageRows, sleep };
+      for (const [resource, permission] of match.route.needs?.(context) ?? []) {
+        if (!model.hasPermission(resource, permission))
+          throw bigQueryError('accessDenied', `Access Denied: ${resource}: Permission ${permission} denied`);
+      }
+      body = await match.route.handle(context);
+      if (body === undefined) status = 204;
+    } catch (error) {
+      const stubError = error instanceof StubError ? error : bigQueryError('internalError', String(error));
+      [status, body] = [stubError.status, stubError.toBody()];
+    }
+    if (res.destroyed || this.closing.signal.aborted) return;
+    if (status === 204) res.writeHead(204).end();
+    else
+      res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(body));
   }
 
   private takeFault(request: RecordedRequest): Fault | undefined {
     const entry = this.faults.find(({ fault, remaining }) => {
-      const names = fault.route === undefined ? undefined : [fault.route].flat();
-      const named = !names || (request.route !== null && names.includes(request.route));
+      const named = fault.route === undefined || [fault.route].flat().includes(request.route ?? '');
       return remaining > 0 && named && (fault.match?.(request) ?? true);
     });
     if (entry) entry.remaining -= 1;
     return entry?.fault;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.closed || ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        resolve();
-      }, ms);
-      this.timers.set(timer, resolve);
-    });
   }
 }
 
