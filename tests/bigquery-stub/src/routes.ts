@@ -53,9 +53,8 @@ export const routes: Route[] = [
       if (!datasetId) throw bigQueryError('invalid', 'Required parameter is missing: datasetReference');
       if (model.getDataset(projectId, datasetId)) throw duplicate('Dataset', `${projectId}:${datasetId}`);
       const { location, labels, description, friendlyName } = body;
-      return resource.dataset(
-        model.addDataset({ projectId, datasetId, location, labels, description, friendlyName }),
-      );
+      const fields = { location, labels, description, friendlyName };
+      return resource.dataset(model.addDataset({ projectId, datasetId, ...fields }));
     },
   },
   {
@@ -142,28 +141,17 @@ export const routes: Route[] = [
       const configuration = { query: body, labels, jobTimeoutMs };
       const spec = { projectId: context.ids.projectId, query: body, dryRun: body.dryRun === true, location };
       const job = engine.run({ ...spec, configuration, body });
-      const kind = 'bigquery#queryResponse';
+      const [kind, jobReference] = ['bigquery#queryResponse', resource.jobReference(job)];
       if (job.dryRun) {
         const priced = { schema: { fields: job.schema }, totalBytesProcessed: String(job.bytesProcessed) };
-        return {
-          kind,
-          jobReference: resource.jobReference(job),
-          ...priced,
-          jobComplete: true,
-          cacheHit: false,
-        };
+        return { kind, jobReference, ...priced, jobComplete: true, cacheHit: false };
       }
       const optional = body.jobCreationMode === 'JOB_CREATION_OPTIONAL';
       const reason = (code: string) => (optional ? { jobCreationReason: { code } } : {});
       await waitForJob(context, job, body.timeoutMs);
       if (!isComplete(job)) {
         engine.register(job);
-        return {
-          kind,
-          jobReference: resource.jobReference(job),
-          jobComplete: false,
-          ...reason('LONG_RUNNING'),
-        };
+        return { kind, jobReference, jobComplete: false, ...reason('LONG_RUNNING') };
       }
       const int64Timestamps = body.formatOptions?.useInt64Timestamp === true;
       const page = resource.page(job, 0, pageSize(context, body.maxResults), int64Timestamps);
@@ -172,7 +160,7 @@ export const routes: Route[] = [
       if (optional && page.pageToken === undefined) return { kind, queryId: job.jobId, ...billed };
       engine.register(job);
       const created = reason(page.pageToken ? 'LARGE_RESULTS' : 'REQUESTED');
-      return { kind, jobReference: resource.jobReference(job), ...created, ...billed };
+      return { kind, jobReference, ...created, ...billed };
     },
   },
   {
@@ -186,13 +174,13 @@ export const routes: Route[] = [
       if (job.cancelled) throw bigQueryError('stopped');
       const failure = job.errorResult;
       if (failure) throw new StubError(failure.status ?? 400, failure.reason, failure.message);
-      const kind = 'bigquery#getQueryResultsResponse';
-      if (!isComplete(job)) return { kind, jobReference: resource.jobReference(job), jobComplete: false };
+      const [kind, jobReference] = ['bigquery#getQueryResultsResponse', resource.jobReference(job)];
+      if (!isComplete(job)) return { kind, jobReference, jobComplete: false };
       const { pageToken, startIndex, maxResults } = request.query;
       const offset = pageToken ? resource.pageOffset(pageToken) : Number(startIndex ?? 0);
       const int64Timestamps = request.query['formatOptions.useInt64Timestamp'] === 'true';
       const page = resource.page(job, offset, pageSize(context, maxResults), int64Timestamps);
-      return { kind, jobReference: resource.jobReference(job), ...page };
+      return { kind, jobReference, ...page };
     },
   },
   {
