@@ -43,7 +43,6 @@ export class StubError extends Error {
     this.name = 'StubError';
   }
 
-  /** The body BigQuery sends with an error status: `{ error: { code, message, errors, status } }`. */
   toBody() {
     const { status: code, message, reason } = this;
     const errors = [{ message, domain: 'global', reason }];

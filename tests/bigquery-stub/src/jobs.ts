@@ -37,7 +37,6 @@ export interface StubJob {
   projectId: string;
   jobId: string;
   location: string;
-  /** As the Job resource echoes it. */
   configuration: Record<string, unknown>;
   jobType: 'QUERY' | 'COPY';
   schema: StubField[];
@@ -45,11 +44,9 @@ export interface StubJob {
   bytesProcessed: number;
   bytesBilled: number;
   createdAt: number;
-  /** Until then the job is RUNNING. */
   completesAt: number;
   cancelled: boolean;
   dryRun: boolean;
-  /** Why a DONE job failed (`status.errorResult`). */
   errorResult?: { reason: string; message: string; status?: number };
   copied?: { rows: number; bytes: number };
 }
@@ -128,12 +125,10 @@ export class QueryEngine {
     });
   }
 
-  /** Refuses a job id in use with BigQuery's 409 `duplicate`. */
   claim(projectId: string, jobId: string | undefined): void {
     if (jobId && this.jobs.has(`${projectId}:${jobId}`)) throw duplicate('Job', `${projectId}:${jobId}`);
   }
 
-  /** Keeps `job` for `jobs.get`, `jobs.getQueryResults` and `jobs.cancel`. */
   register(job: StubJob): StubJob {
     this.jobs.set(`${job.projectId}:${job.jobId}`, job);
     return job;

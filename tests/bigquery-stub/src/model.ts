@@ -19,9 +19,7 @@ export interface TableReference {
   tableId: string;
 }
 
-export interface StubDataset {
-  projectId: string;
-  datasetId: string;
+interface Resource {
   location: string;
   labels: Record<string, string>;
   description?: string;
@@ -30,19 +28,17 @@ export interface StubDataset {
   lastModifiedTime: number;
 }
 
-export interface StubTable extends TableReference {
+export interface StubDataset extends Resource {
+  projectId: string;
+  datasetId: string;
+}
+
+export interface StubTable extends TableReference, Resource {
   type: 'TABLE' | 'SNAPSHOT' | 'VIEW';
   schema: StubField[];
   rows: StubRow[];
   /** Storage size BigQuery reports and bills a full scan at; default: estimated from `rows`. */
   numBytes?: number;
-  location: string;
-  labels: Record<string, string>;
-  description?: string;
-  friendlyName?: string;
-  /** Epoch milliseconds. */
-  creationTime: number;
-  lastModifiedTime: number;
   expirationTime?: number;
   rangePartitioning?: { field: string; range: { start: string; end: string; interval: string } };
   timePartitioning?: { type: string; field?: string };
@@ -55,7 +51,6 @@ export type NewTable = Pick<StubTable, 'projectId' | 'datasetId' | 'tableId' | '
 
 const key = (ref: TableReference | string) =>
   typeof ref === 'string' ? ref : `${ref.projectId}.${ref.datasetId}.${ref.tableId}`;
-/** `project:dataset.table`, as BigQuery's messages write it. */
 export const tableName = (ref: TableReference | string) => key(ref).replace('.', ':');
 
 /** The stub's in-memory BigQuery: datasets and tables keyed by `project.dataset[.table]`. */
@@ -68,12 +63,8 @@ export class StubModel {
   constructor(readonly defaultLocation = 'US') {}
 
   addDataset(input: NewDataset): StubDataset {
-    const dataset: StubDataset = {
-      location: this.defaultLocation,
-      labels: {},
-      ...times(),
-      ...definedOnly(input),
-    };
+    const defaults = { location: this.defaultLocation, labels: {}, ...times() };
+    const dataset: StubDataset = { ...defaults, ...definedOnly(input) };
     this.datasets.set(`${input.projectId}.${input.datasetId}`, dataset);
     return dataset;
   }
@@ -88,7 +79,6 @@ export class StubModel {
     return dataset;
   }
 
-  /** Adds (or replaces) a table; its dataset is created on the fly when missing. */
   addTable(input: NewTable): StubTable {
     const { projectId, datasetId, location } = input;
     const dataset =
@@ -114,9 +104,8 @@ export class StubModel {
   /** Applies `patch` and bumps `lastModifiedTime` (strictly increasing, as tests compare versions). */
   updateTable(ref: TableReference, patch: Partial<Omit<StubTable, keyof TableReference>>): StubTable {
     const table = this.requireTable(ref);
-    return Object.assign(table, patch, {
-      lastModifiedTime: Math.max(Date.now(), table.lastModifiedTime + 1),
-    });
+    const lastModifiedTime = Math.max(Date.now(), table.lastModifiedTime + 1);
+    return Object.assign(table, patch, { lastModifiedTime });
   }
 
   deleteTable(ref: TableReference): boolean {
@@ -144,12 +133,10 @@ export class StubModel {
   }
 }
 
-/** Bytes a full scan of `table` reads: `numBytes` when set, else an estimate from its rows. */
 export const tableBytes = (table: StubTable) => table.numBytes ?? estimateRowsBytes(table.schema, table.rows);
 
 const times = (now = Date.now()) => ({ creationTime: now, lastModifiedTime: now });
 
-/** `input` without its undefined properties, so they do not override defaults. */
 function definedOnly<T extends object>(input: T): T {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as T;
 }

@@ -9,13 +9,11 @@ export interface RouteContext {
   request: RecordedRequest;
   // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON body
   body: any;
-  /** Path parameters, and `dataset` / `table` as `project.dataset[.table]`. */
   ids: Record<'projectId' | 'datasetId' | 'tableId' | 'jobId' | 'dataset' | 'table', string>;
   model: StubModel;
   engine: QueryEngine;
   /** Largest page returned, whatever `maxResults` asks (BigQuery caps pages at ~10 MB). */
   maxPageRows: number;
-  /** Resolves after `ms`, or at once when the stub closes. */
   sleep(ms: number): Promise<void>;
 }
 
@@ -28,7 +26,6 @@ export interface Route {
   at: `${'GET' | 'POST' | 'PATCH' | 'DELETE'} /${string}`;
   /** IAM permissions the call needs (the reference's "Required permissions"), checked after `grantOnly`. */
   needs?(context: RouteContext): Need[];
-  /** Answers the response body; `undefined` is 204 No Content. */
   handle(context: RouteContext): unknown;
 }
 

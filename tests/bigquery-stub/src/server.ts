@@ -9,15 +9,12 @@ import { routes } from './routes.js';
 export interface StubOptions {
   /** Location of datasets created without one (BigQuery's default multi-region is US). */
   defaultLocation?: string;
-  /** Largest page of rows the stub returns, whatever `maxResults` asks. */
   maxPageRows?: number;
 }
 
 export interface RecordedRequest {
   method: string;
-  /** Without the query string, e.g. `/bigquery/v2/projects/p/queries`. */
   path: string;
-  /** The matched route's name (`jobs.query`, …), null when none matched. */
   route: string | null;
   pathParams: Record<string, string>;
   query: Record<string, string>;
@@ -72,7 +69,6 @@ export class BigQueryStub {
     return stub;
   }
 
-  /** Base URL to give the client as `apiEndpoint`, e.g. `http://127.0.0.1:40123`. */
   get url(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
@@ -83,7 +79,6 @@ export class BigQueryStub {
     return this;
   }
 
-  /** Replaces every query handler added so far. */
   setQueryHandlers(...handlers: QueryHandler[]): this {
     this.engine.handlers = [...handlers];
     return this;
@@ -181,7 +176,6 @@ export class BigQueryStub {
   }
 }
 
-/** Starts a stub on a free port of 127.0.0.1. */
 export function startBigQueryStub(options?: StubOptions): Promise<BigQueryStub> {
   return BigQueryStub.start(options);
 }

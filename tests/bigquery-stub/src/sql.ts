@@ -11,9 +11,7 @@ export interface ParsedSelect {
   /** The table read, as quoted in the FROM clause (`project.dataset.table`); none for `SELECT 1`. */
   table?: string;
   alias?: string;
-  /** The expression after `FOR SYSTEM_TIME AS OF`, when there is one. */
   asOf?: string;
-  /** The select list, each item `expr` or `expr AS alias`. */
   columns: string[];
   /** The WHERE clause split on its top-level ANDs: `z = @z`, `carto_partition IS NULL`, … */
   where: string[];

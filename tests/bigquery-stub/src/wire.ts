@@ -18,31 +18,22 @@ export function encodeRow(fields: StubField[], row: StubRow, int64Timestamps: bo
   return { f: fields.map((field) => ({ v: cell(field, row[field.name]) })) };
 }
 
+type Encode = (value: unknown, int64Timestamps: boolean, field: StubField) => string | WireRow;
+const text: Encode = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
+const record: Encode = (v, int64, field) => encodeRow(field.fields ?? [], v as StubRow, int64);
+const bool: Encode = (v) => String(Boolean(v));
+const encoders: Record<string, Encode> = {
+  ...{ RECORD: record, STRUCT: record, BOOL: bool, BOOLEAN: bool, JSON: text },
+  BYTES: (v) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : String(v)),
+  TIMESTAMP: (v, int64) => (int64 ? timestampMicros(v).toString() : String(Number(timestampMicros(v)) / 1e6)),
+  GEOGRAPHY: (v) => (typeof v === 'string' ? v : geoJsonToWkt(v as Geometry)),
+};
+
 function encodeScalar(field: StubField, value: unknown, int64Timestamps: boolean): string | WireRow | null {
   if (value === null || value === undefined) return null;
-  switch (field.type) {
-    case 'RECORD':
-    case 'STRUCT':
-      return encodeRow(field.fields ?? [], value as StubRow, int64Timestamps);
-    case 'BYTES':
-      return value instanceof Uint8Array ? Buffer.from(value).toString('base64') : String(value);
-    case 'BOOL':
-    case 'BOOLEAN':
-      return value ? 'true' : 'false';
-    case 'TIMESTAMP': {
-      const micros = timestampMicros(value);
-      return int64Timestamps ? micros.toString() : (Number(micros) / 1e6).toString();
-    }
-    case 'GEOGRAPHY':
-      return typeof value === 'string' ? value : geoJsonToWkt(value as Geometry);
-    case 'JSON':
-      return typeof value === 'string' ? value : JSON.stringify(value);
-    default:
-      return String(value);
-  }
+  return (encoders[field.type] ?? String)(value, int64Timestamps, field);
 }
 
-/** Microseconds since the epoch from a Date, epoch milliseconds, or an ISO string (microseconds kept). */
 function timestampMicros(value: unknown): bigint {
   if (value instanceof Date) return BigInt(value.getTime()) * 1000n;
   if (typeof value === 'number') return BigInt(Math.round(value * 1000));
@@ -80,12 +71,9 @@ function geoJsonToWkt({ type, coordinates: c, geometries }: Geometry): string {
   return `${type.toUpperCase()}${body()}`;
 }
 
-const fixedWidth: [RegExp, number][] = [
-  [/^(INT64|INTEGER|FLOAT64|FLOAT|TIMESTAMP|DATE|DATETIME|TIME)$/, 8],
-  [/^BOOL(EAN)?$/, 1],
-  [/^NUMERIC$/, 16],
-  [/^BIGNUMERIC$/, 32],
-];
+const fixedWidth = (type: string): number | undefined =>
+  ({ BOOL: 1, BOOLEAN: 1, NUMERIC: 16, BIGNUMERIC: 32 })[type] ??
+  (/^(INT|FLOAT|DATE|TIME)/.test(type) ? 8 : undefined);
 
 /** Roughly what BigQuery's columnar storage bills for reading these columns of these rows. */
 export function estimateRowsBytes(schema: StubField[], rows: StubRow[]): number {
@@ -93,10 +81,10 @@ export function estimateRowsBytes(schema: StubField[], rows: StubRow[]): number 
     if (value === null || value === undefined) return 0;
     if (field.mode === 'REPEATED' && Array.isArray(value))
       return value.reduce((sum: number, item) => sum + cell({ ...field, mode: 'NULLABLE' }, item), 0);
-    const width = fixedWidth.find(([type]) => type.test(field.type))?.[1];
-    if (width !== undefined) return width;
     if (field.type === 'RECORD' || field.type === 'STRUCT')
       return estimateRowsBytes(field.fields ?? [], [value as StubRow]);
+    const width = fixedWidth(field.type);
+    if (width !== undefined) return width;
     if (value instanceof Uint8Array) return 2 + value.byteLength;
     return 2 + Buffer.byteLength(typeof value === 'string' ? value : JSON.stringify(value));
   };
@@ -109,19 +97,10 @@ export function billedBytes(bytesProcessed: number): number {
   return bytesProcessed <= 0 ? 0 : Math.max(10 * mib, Math.ceil(bytesProcessed / mib) * mib);
 }
 
-/** `QueryParameter` of the REST API (https://cloud.google.com/bigquery/docs/reference/rest/v2/QueryParameter). */
-interface ParameterType {
-  type: string;
-  arrayType?: ParameterType;
-  structTypes?: { name: string; type: ParameterType }[];
-}
-interface ParameterValue {
-  value?: string | null;
-  arrayValues?: ParameterValue[];
-  structValues?: Record<string, ParameterValue>;
-}
-
-/** `queryParameters` as JavaScript values by name (positional ones by index): INT64 → number or bigint. */
+/**
+ * `queryParameters` (https://cloud.google.com/bigquery/docs/reference/rest/v2/QueryParameter) as JavaScript
+ * values by name (positional ones by index): INT64 → number, or bigint beyond 2^53; ARRAY → array.
+ */
 export function decodeQueryParameters(parameters: unknown): Record<string, unknown> {
   if (!Array.isArray(parameters)) return {};
   return Object.fromEntries(
@@ -129,12 +108,15 @@ export function decodeQueryParameters(parameters: unknown): Record<string, unkno
   );
 }
 
-function decodeValue(type: ParameterType, value: ParameterValue | undefined): unknown {
+// biome-ignore lint/suspicious/noExplicitAny: QueryParameterType and QueryParameterValue as sent
+function decodeValue(type: any, value: any): unknown {
   if (!value) return null;
   if (type.type === 'ARRAY')
-    return (value.arrayValues ?? []).map((item) => decodeValue(type.arrayType ?? { type: 'STRING' }, item));
+    return (value.arrayValues ?? []).map((v: unknown) =>
+      decodeValue(type.arrayType ?? { type: 'STRING' }, v),
+    );
   if (type.type === 'STRUCT') {
-    const fields = type.structTypes ?? [];
+    const fields: { name: string; type: unknown }[] = type.structTypes ?? [];
     return Object.fromEntries(fields.map((f) => [f.name, decodeValue(f.type, value.structValues?.[f.name])]));
   }
   const raw = value.value;

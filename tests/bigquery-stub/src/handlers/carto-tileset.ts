@@ -1,13 +1,7 @@
 import { bigQueryError } from '../errors.js';
 import type { QueryHandler, QueryResult } from '../jobs.js';
-import {
-  type StubField,
-  type StubModel,
-  type StubRow,
-  type StubTable,
-  type TableReference,
-  tableBytes,
-} from '../model.js';
+import type { StubField, StubModel, StubRow, StubTable, TableReference } from '../model.js';
+import { tableBytes } from '../model.js';
 import { selects } from '../sql.js';
 import { estimateRowsBytes } from '../wire.js';
 
@@ -21,11 +15,10 @@ export interface CartoTileRow {
 }
 
 /** The columns of a CARTO tileset table. `data` is BYTES (gzip MVT; the metadata JSON as UTF-8). */
-export const cartoTilesetSchema: StubField[] = ['z', 'x', 'y', 'data', 'carto_partition'].map((name) => ({
-  name,
-  type: name === 'data' ? 'BYTES' : 'INTEGER',
-  mode: 'NULLABLE',
-}));
+const columns = ['z', 'x', 'y', 'data', 'carto_partition'];
+export const cartoTilesetSchema: StubField[] = columns.map((name) => {
+  return { name, type: name === 'data' ? 'BYTES' : 'INTEGER', mode: 'NULLABLE' };
+});
 
 export interface NewCartoTileset extends TableReference {
   /** The metadata JSON (stored in the `z = -1` row); omit it to build a tileset without one. */
@@ -39,7 +32,6 @@ export interface NewCartoTileset extends TableReference {
   lastModifiedTime?: number;
 }
 
-/** Adds a CARTO tileset table (range-partitioned on carto_partition, clustered by z, x, y). */
 export function addCartoTileset(model: StubModel, tileset: NewCartoTileset): StubTable {
   const { metadata, metadataAs = 'BYTES', tiles, partitions = 4000, ...rest } = tileset;
   const schema = cartoTilesetSchema.map((f) => (f.name === 'data' ? { ...f, type: metadataAs } : f));
@@ -50,11 +42,14 @@ export function addCartoTileset(model: StubModel, tileset: NewCartoTileset): Stu
     rows.unshift({ z: -1, x: null, y: null, carto_partition: null, data });
   }
   const range = { start: '0', end: String(partitions + 1), interval: '1' };
-  const layout = {
-    rangePartitioning: { field: 'carto_partition', range },
+  const rangePartitioning = { field: 'carto_partition', range };
+  return model.addTable({
+    ...rest,
+    schema,
+    rows,
+    rangePartitioning,
     clustering: { fields: ['z', 'x', 'y'] },
-  };
-  return model.addTable({ ...rest, schema, rows, ...layout });
+  });
 }
 
 const tile = ['z = @z', 'x = @x', 'y = @y'];
@@ -99,25 +94,25 @@ export const cartoTilesetHandler: QueryHandler = ({ select, params, model }) => 
 
 /** `stable-copy extract`'s per-zoom tile range (`tools/stable-copy/src/extract/sql.ts`). */
 export const cartoExtractHandler: QueryHandler = ({ select, params, model }) => {
-  const columns = ['z', 'x', 'y', 'data'];
-  const partitioned = selects(select, { columns, where: [inPartitions, ...range] });
-  if (!select?.table || (!partitioned && !selects(select, { columns, where: range }))) return undefined;
+  const tiles = ['z', 'x', 'y', 'data'];
+  const partitioned = selects(select, { columns: tiles, where: [inPartitions, ...range] });
+  if (!select?.table || (!partitioned && !selects(select, { columns: tiles, where: range })))
+    return undefined;
   const table = model.requireTable(select.table);
   const wanted = new Set(params.partitions as number[]);
   const read = partitioned ? table.rows.filter((r) => wanted.has(r.carto_partition as number)) : table.rows;
-  return result(table, columns, read.filter(inRange(params)), partitioned ? read : 'all');
+  return result(table, tiles, read.filter(inRange(params)), partitioned ? read : 'all');
 };
 
 function tilesetTable(model: StubModel, id: string): StubTable {
   const table = model.requireTable(id);
-  for (const column of ['z', 'x', 'y', 'data', 'carto_partition']) {
+  for (const column of columns) {
     if (!table.schema.some((f) => f.name === column))
       throw bigQueryError('invalidQuery', `Unrecognized name: ${column}`);
   }
   return table;
 }
 
-/** `columns` of `rows`, billed as reading `billed` columns (all by default) of `scanned` or the whole table. */
 function result(
   table: StubTable,
   columns: string[],
