@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text as streamText } from 'node:stream/consumers';
 import { setTimeout as wait } from 'node:timers/promises';
 import { bigQueryError, type ErrorReason, StubError } from './errors.js';
 import { QueryEngine, type QueryHandler } from './jobs.js';
@@ -124,9 +125,7 @@ export class BigQueryStub {
     const method = req.method ?? 'GET';
     const match = patterns.find((p) => p.method === method && p.pattern.test(url.pathname));
     const groups = match?.pattern.exec(url.pathname)?.groups ?? {};
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const text = await streamText(req);
     const request: RecordedRequest = {
       method,
       path: url.pathname,
@@ -176,9 +175,7 @@ export class BigQueryStub {
   }
 }
 
-export function startBigQueryStub(options?: StubOptions): Promise<BigQueryStub> {
-  return BigQueryStub.start(options);
-}
+export const startBigQueryStub = (options?: StubOptions) => BigQueryStub.start(options);
 
 function parseJson(text: string): unknown {
   try {
