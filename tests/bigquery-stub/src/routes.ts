@@ -34,7 +34,7 @@ const defaultWaitMs = 10_000;
 const requireDataset = ({ model, ids }: RouteContext) => model.requireDataset(ids.projectId, ids.datasetId);
 const requireTable = ({ model, ids }: RouteContext) => model.requireTable(ids.table);
 
-// One entry per REST method, each answering the resource of https://cloud.google.com/bigquery/docs/reference/rest/v2/<name>.
+// One entry per REST method; each answers the resource its reference page describes (see resources.ts).
 export const routes: Route[] = [
   {
     name: 'datasets.get',
@@ -71,7 +71,8 @@ export const routes: Route[] = [
     },
   },
   {
-    // Creating a table that exists answers 409 duplicate, which makes tables.insert usable as a lock.
+    // https://cloud.google.com/bigquery/docs/reference/rest/v2/tables/insert: an existing table is 409
+    // duplicate, which makes tables.insert usable as a lock.
     name: 'tables.insert',
     at: 'POST /datasets/:datasetId/tables',
     needs: ({ ids }) => [[ids.dataset, 'bigquery.tables.create']],
@@ -128,8 +129,8 @@ export const routes: Route[] = [
     },
   },
   {
-    // QueryResponse. A dry run creates no job; JobCreationReason is reported only in JOB_CREATION_OPTIONAL
-    // mode (https://cloud.google.com/bigquery/docs/reference/rest/v2/JobCreationReason).
+    // https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/query (QueryResponse). A dry run creates no
+    // job; JobCreationReason is reported only in JOB_CREATION_OPTIONAL mode (…/rest/v2/JobCreationReason).
     name: 'jobs.query',
     at: 'POST /queries',
     async handle(context) {
@@ -181,9 +182,9 @@ export const routes: Route[] = [
     },
   },
   {
-    // A Job resource. A dry run (configuration.dryRun, as the official client's createQueryJob sends it)
-    // creates no job, and answers errors as HTTP errors: "an invalid query will return the same error it
-    // would if it wasn't a dry run" (JobConfiguration.dryRun).
+    // https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/insert answers a Job. A dry run (as the
+    // official client's createQueryJob sends it) creates no job, and answers errors as HTTP errors: "an invalid
+    // query will return the same error it would if it wasn't a dry run" (JobConfiguration.dryRun).
     name: 'jobs.insert',
     at: 'POST /jobs',
     needs: ({ body }) => copyPermissions(body?.configuration?.copy),
