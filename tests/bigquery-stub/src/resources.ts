@@ -6,36 +6,32 @@ import { encodeRow } from './wire.js';
 const etag = (seed: number) => Buffer.from(String(seed)).toString('base64');
 const int64 = (value: number | undefined) => (value === undefined ? undefined : String(value));
 
+const common = (r: StubDataset | StubTable) => ({
+  etag: etag(r.lastModifiedTime),
+  type: 'type' in r ? r.type : 'DEFAULT',
+  ...{ location: r.location, labels: r.labels, description: r.description, friendlyName: r.friendlyName },
+  creationTime: String(r.creationTime),
+  lastModifiedTime: String(r.lastModifiedTime),
+});
+
 /** https://cloud.google.com/bigquery/docs/reference/rest/v2/datasets#Dataset */
 export function dataset(dataset: StubDataset) {
-  const { projectId, datasetId, location, labels, description, friendlyName } = dataset;
-  return {
-    kind: 'bigquery#dataset',
-    etag: etag(dataset.lastModifiedTime),
-    id: `${projectId}:${datasetId}`,
-    datasetReference: { projectId, datasetId },
-    ...{ location, labels, description, friendlyName, type: 'DEFAULT' },
-    creationTime: String(dataset.creationTime),
-    lastModifiedTime: String(dataset.lastModifiedTime),
-  };
+  const { projectId, datasetId } = dataset;
+  const datasetReference = { projectId, datasetId };
+  return { kind: 'bigquery#dataset', id: `${projectId}:${datasetId}`, datasetReference, ...common(dataset) };
 }
 
 /** https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#Table */
 export function table(table: StubTable) {
-  const { projectId, datasetId, tableId, type, location, labels, description, friendlyName } = table;
-  const { rangePartitioning, timePartitioning, clustering, snapshotDefinition } = table;
+  const { projectId, datasetId, tableId, rangePartitioning, timePartitioning, clustering } = table;
   return {
-    kind: 'bigquery#table',
-    etag: etag(table.lastModifiedTime),
-    id: `${projectId}:${datasetId}.${tableId}`,
+    ...{ kind: 'bigquery#table', id: `${projectId}:${datasetId}.${tableId}`, ...common(table) },
     tableReference: { projectId, datasetId, tableId },
-    ...{ type, schema: { fields: table.schema }, location, labels, description, friendlyName },
+    schema: { fields: table.schema },
     numRows: String(table.rows.length),
     numBytes: String(tableBytes(table)),
-    creationTime: String(table.creationTime),
-    lastModifiedTime: String(table.lastModifiedTime),
     expirationTime: int64(table.expirationTime),
-    ...{ rangePartitioning, timePartitioning, clustering, snapshotDefinition },
+    ...{ rangePartitioning, timePartitioning, clustering, snapshotDefinition: table.snapshotDefinition },
   };
 }
 

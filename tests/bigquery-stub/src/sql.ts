@@ -41,17 +41,11 @@ function parse(sql: string): ParsedSelect | undefined {
     const { location } = error as { location?: { start: { offset: number; line: number; column: number } } };
     if (!location) throw error;
     const { offset, line, column } = location.start;
-    throw bigQueryError(
-      'invalidQuery',
-      `Syntax error: Unexpected ${token(sql.slice(offset))} at [${line}:${column}]`,
-    );
+    const message = `Syntax error: Unexpected ${token(sql.slice(offset))} at [${line}:${column}]`;
+    throw bigQueryError('invalidQuery', message);
   }
-  if (
-    Array.isArray(ast) ||
-    ast.type !== 'select' ||
-    (ast.from && (ast.from.length !== 1 || !ast.from[0].table))
-  )
-    return undefined;
+  const from = Array.isArray(ast) || ast.type !== 'select' ? [{}] : (ast.from ?? []);
+  if (from.length > 1 || (from.length === 1 && !from[0].table)) return undefined;
   const render = (expr: unknown) => parser.exprToSQL(expr as never, options);
   const where: string[] = [];
   const split = (e: { type?: string; operator?: string; left?: unknown; right?: unknown } | null) => {
