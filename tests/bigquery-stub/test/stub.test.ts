@@ -105,12 +105,9 @@ describe('documented shapes (https://cloud.google.com/bigquery/docs/reference/re
     expect(viaQuery).toMatchObject({ jobComplete: true, totalBytesProcessed: '1000' });
     expect(viaQuery.jobReference).toEqual({ projectId: 'billing', location: 'US' });
     expect(stub.requestsTo('jobs.insert')[0]?.body.configuration.dryRun).toBe(true);
-    const { totalBytesProcessed, totalBytesBilled } = metadata.statistics.query;
-    expect([metadata.status.state, totalBytesProcessed, totalBytesBilled]).toEqual([
-      'DONE',
-      '1000',
-      undefined,
-    ]);
+    expect(metadata.status.state).toBe('DONE');
+    expect(metadata.statistics.query.totalBytesProcessed).toBe('1000');
+    expect(metadata.statistics.query.totalBytesBilled).toBeUndefined();
     expect(metadata.jobReference).toEqual({ projectId: 'billing', location: 'US' });
   });
 
@@ -183,10 +180,7 @@ describe('every statement is parsed with the GoogleSQL grammar first', () => {
 
 it('delays a route on demand, and close() does not wait for pending delays', async () => {
   stub.inject({ route: 'datasets.get', delayMs: 10_000 });
-  const pending = client
-    .dataset('any')
-    .get()
-    .catch((e: unknown) => e);
+  const pending = raw('/datasets/any').catch((e: unknown) => e);
   await expect.poll(() => stub.requests.length).toBe(1);
   const started = Date.now();
   await stub.close();
