@@ -9,7 +9,10 @@ const int64 = (value: number | undefined) => (value === undefined ? undefined : 
 const common = (r: StubDataset | StubTable) => ({
   etag: etag(r.lastModifiedTime),
   type: 'type' in r ? r.type : 'DEFAULT',
-  ...{ location: r.location, labels: r.labels, description: r.description, friendlyName: r.friendlyName },
+  location: r.location,
+  labels: r.labels,
+  description: r.description,
+  friendlyName: r.friendlyName,
   creationTime: String(r.creationTime),
   lastModifiedTime: String(r.lastModifiedTime),
 });
@@ -25,13 +28,18 @@ export function dataset(dataset: StubDataset) {
 export function table(table: StubTable) {
   const { projectId, datasetId, tableId, rangePartitioning, timePartitioning, clustering } = table;
   return {
-    ...{ kind: 'bigquery#table', id: `${projectId}:${datasetId}.${tableId}`, ...common(table) },
+    kind: 'bigquery#table',
+    id: `${projectId}:${datasetId}.${tableId}`,
+    ...common(table),
     tableReference: { projectId, datasetId, tableId },
     schema: { fields: table.schema },
     numRows: String(table.rows.length),
     numBytes: String(tableBytes(table)),
     expirationTime: int64(table.expirationTime),
-    ...{ rangePartitioning, timePartitioning, clustering, snapshotDefinition: table.snapshotDefinition },
+    rangePartitioning,
+    timePartitioning,
+    clustering,
+    snapshotDefinition: table.snapshotDefinition,
   };
 }
 

@@ -139,7 +139,8 @@ export const routes: Route[] = [
       const configuration = { query: body, labels, jobTimeoutMs };
       const spec = { projectId: context.ids.projectId, query: body, dryRun: body.dryRun === true, location };
       const job = engine.run({ ...spec, configuration, body });
-      const [kind, jobReference] = ['bigquery#queryResponse', resource.jobReference(job)];
+      const kind = 'bigquery#queryResponse';
+      const jobReference = resource.jobReference(job);
       if (job.dryRun) {
         const priced = { schema: { fields: job.schema }, totalBytesProcessed: String(job.bytesProcessed) };
         return { kind, jobReference, ...priced, jobComplete: true, cacheHit: false };
@@ -172,7 +173,8 @@ export const routes: Route[] = [
       if (job.cancelled) throw bigQueryError('stopped');
       const failure = job.errorResult;
       if (failure) throw new StubError(failure.status ?? 400, failure.reason, failure.message);
-      const [kind, jobReference] = ['bigquery#getQueryResultsResponse', resource.jobReference(job)];
+      const kind = 'bigquery#getQueryResultsResponse';
+      const jobReference = resource.jobReference(job);
       if (!isComplete(job)) return { kind, jobReference, jobComplete: false };
       const { pageToken, startIndex, maxResults } = request.query;
       const offset = pageToken ? resource.pageOffset(pageToken) : Number(startIndex ?? 0);

@@ -137,7 +137,8 @@ export class BigQueryStub {
       receivedAt: Date.now(),
     };
     this.requests.push(request);
-    let [status, body]: [number, unknown] = [200, undefined];
+    let status = 200;
+    let body: unknown;
     try {
       const fault = this.takeFault(request);
       if (fault?.delayMs) await this.sleep(fault.delayMs);
@@ -157,7 +158,8 @@ export class BigQueryStub {
       if (body === undefined) status = 204;
     } catch (error) {
       const stubError = error instanceof StubError ? error : bigQueryError('internalError', String(error));
-      [status, body] = [stubError.status, stubError.toBody()];
+      status = stubError.status;
+      body = stubError.toBody();
     }
     if (res.destroyed || this.closing.signal.aborted) return;
     if (status === 204) res.writeHead(204).end();

@@ -23,7 +23,11 @@ const text: Encode = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
 const record: Encode = (v, int64, field) => encodeRow(field.fields ?? [], v as StubRow, int64);
 const bool: Encode = (v) => String(Boolean(v));
 const encoders: Record<string, Encode> = {
-  ...{ RECORD: record, STRUCT: record, BOOL: bool, BOOLEAN: bool, JSON: text },
+  RECORD: record,
+  STRUCT: record,
+  BOOL: bool,
+  BOOLEAN: bool,
+  JSON: text,
   BYTES: (v) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : String(v)),
   TIMESTAMP: (v, int64) => (int64 ? timestampMicros(v).toString() : String(Number(timestampMicros(v)) / 1e6)),
   GEOGRAPHY: (v) => (typeof v === 'string' ? v : geoJsonToWkt(v as Geometry)),

@@ -127,7 +127,8 @@ describe('documented shapes (https://cloud.google.com/bigquery/docs/reference/re
 
   it('applies maximumBytesBilled with BigQuery billing rules (≥ 10 MiB)', async () => {
     await expect(client.query({ query: people, maximumBytesBilled: '1000000' })).rejects.toMatchObject({
-      ...{ code: 400, errors: [{ reason: 'bytesBilledLimitExceeded' }] },
+      code: 400,
+      errors: [{ reason: 'bytesBilledLimitExceeded' }],
       message: 'Query exceeded limit for bytes billed: 1000000. 10485760 or higher required.',
     });
   });
@@ -255,7 +256,9 @@ describe('the routes and rules stable-copy relies on', () => {
   it('with one role granted, a call needing a permission outside it is 403 accessDenied', async () => {
     const role = ['getData', 'create', 'updateData', 'createSnapshot'].map((p) => `bigquery.tables.${p}`);
     stub.model.grantOnly('p.d', role);
-    const [a, s, snapshot] = [d().table('a'), d().table('s'), { operationType: 'SNAPSHOT' } as const];
+    const a = d().table('a');
+    const s = d().table('s');
+    const snapshot = { operationType: 'SNAPSHOT' } as const;
     const expiring = a.createCopyJob(s, { ...snapshot, destinationExpirationTime: '1' });
     await expect(expiring).rejects.toMatchObject({
       code: 403,

@@ -20,10 +20,12 @@ export const tableFingerprintHandler: QueryHandler = ({ select, model }) => {
   const asOf = select?.asOf === 'TIMESTAMP_MILLIS(@as_of_ms)';
   if (select?.alias !== 't' || !selects(select, { columns: fingerprint, asOf })) return undefined;
   const table = model.requireTable(select.table ?? '');
-  let [xor, sum] = [0n, 0n];
+  let xor = 0n;
+  let sum = 0n;
   for (const row of table.rows) {
     const hash = createHash('sha256').update(canonicalJson(row)).digest().readBigInt64BE(0);
-    [xor, sum] = [xor ^ hash, sum + hash];
+    xor ^= hash;
+    sum += hash;
   }
   return {
     schema: [
@@ -69,7 +71,11 @@ export const createTableAsHandler: QueryHandler = ({ query, model, body }) => {
   const [projectId = '', datasetId = '', tableId = ''] = destId.split('.');
   model.deleteTable({ projectId, datasetId, tableId });
   model.addTable({
-    ...{ projectId, datasetId, tableId, location: source.location, numBytes: source.numBytes },
+    projectId,
+    datasetId,
+    tableId,
+    location: source.location,
+    numBytes: source.numBytes,
     schema: structuredClone(source.schema),
     rows: source.rows.map((r) => ({ ...r })),
     labels: labelKey && labelValue ? { [labelKey]: labelValue } : {},
