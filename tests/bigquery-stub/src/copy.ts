@@ -85,22 +85,20 @@ const layout = (t: StubTable) =>
  * https://cloud.google.com/bigquery/docs/table-snapshots-create (an expiration also needs deleteSnapshot),
  * https://cloud.google.com/bigquery/docs/table-snapshots-restore. Project-level ones are not modelled.
  */
-export function copyPermissions(
-  copy: CopyConfiguration | undefined,
-): [resource: string, permission: string][] {
+export function copyPermissions(copy: CopyConfiguration): [resource: string, permission: string][] {
   if (!copy?.destinationTable) return [];
   const { projectId, datasetId, tableId } =
     copy.sourceTables?.[0] ?? copy.sourceTable ?? copy.destinationTable;
   const source = `${projectId}.${datasetId}.${tableId}`;
   const dataset = `${copy.destinationTable.projectId}.${copy.destinationTable.datasetId}`;
-  const needs: [string, string][] = [
-    [source, 'bigquery.tables.getData'],
-    [dataset, 'bigquery.tables.create'],
-    [dataset, 'bigquery.tables.updateData'],
+  const snapshot = copy.operationType === 'SNAPSHOT';
+  const needs = [
+    [source, 'getData'],
+    [dataset, 'create'],
+    [dataset, 'updateData'],
   ];
-  if (copy.operationType === 'SNAPSHOT') needs.push([source, 'bigquery.tables.createSnapshot']);
-  if (copy.operationType === 'SNAPSHOT' && copy.destinationExpirationTime)
-    needs.push([source, 'bigquery.tables.deleteSnapshot']);
-  if (copy.operationType === 'RESTORE') needs.push([source, 'bigquery.tables.restoreSnapshot']);
-  return needs;
+  if (snapshot) needs.push([source, 'createSnapshot']);
+  if (snapshot && copy.destinationExpirationTime) needs.push([source, 'deleteSnapshot']);
+  if (copy.operationType === 'RESTORE') needs.push([source, 'restoreSnapshot']);
+  return needs.map(([resource = '', permission]) => [resource, `bigquery.tables.${permission}`]);
 }

@@ -13,11 +13,7 @@ export interface StubField {
 /** A row by column name: `Buffer` for BYTES, `Date`/ISO/epoch ms for TIMESTAMP, GeoJSON for GEOGRAPHY, … */
 export type StubRow = Record<string, unknown>;
 
-export interface TableReference {
-  projectId: string;
-  datasetId: string;
-  tableId: string;
-}
+export type TableReference = { projectId: string; datasetId: string; tableId: string };
 
 interface Resource {
   location: string;

@@ -3,9 +3,7 @@ import type { StubField, StubRow } from './model.js';
 // BigQuery's wire format (https://cloud.google.com/bigquery/docs/reference/rest/v2/tabledata/list):
 // rows as `{ f: [{ v }] }`, every scalar a string, RECORD as nested `{ f }`, REPEATED as `[{ v }]`.
 type WireValue = string | null | WireRow | { v: WireValue }[];
-interface WireRow {
-  f: { v: WireValue }[];
-}
+type WireRow = { f: { v: WireValue }[] };
 
 /** `int64Timestamps` is `formatOptions.useInt64Timestamp`: TIMESTAMP as integer microseconds. */
 export function encodeRow(fields: StubField[], row: StubRow, int64Timestamps: boolean): WireRow {
@@ -49,11 +47,7 @@ function timestampMicros(value: unknown): bigint {
   return BigInt(wholeSeconds) * 1000n + BigInt(fraction.padEnd(6, '0'));
 }
 
-interface Geometry {
-  type: string;
-  coordinates?: unknown;
-  geometries?: Geometry[];
-}
+type Geometry = { type: string; coordinates?: unknown; geometries?: Geometry[] };
 
 /** Well-known text for a GeoJSON geometry, as BigQuery returns GEOGRAPHY columns. */
 function geoJsonToWkt({ type, coordinates: c, geometries }: Geometry): string {
