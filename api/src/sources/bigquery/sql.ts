@@ -3,7 +3,7 @@ import { quoteColumn, type TableRef } from './identifiers.js';
 /**
  * Every SQL text this source sends. Tables and columns appear only as validated, backtick-quoted
  * identifiers; every per-request value is a named parameter. The test stub
- * (`testing/bigquery-stub`) recognises exactly these shapes, so change both together.
+ * (`tests/bigquery-stub`) recognises exactly these shapes, so change both together.
  */
 
 /** Rows the self-check reads: enough to catch a wrong formula, few enough to stay cheap. */

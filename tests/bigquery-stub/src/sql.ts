@@ -11,9 +11,7 @@ export interface ParsedSelect {
   /** The table read, as quoted in the FROM clause (`project.dataset.table`); none for `SELECT 1`. */
   table?: string;
   alias?: string;
-  /** The expression after `FOR SYSTEM_TIME AS OF`, when there is one. */
   asOf?: string;
-  /** The select list, each item `expr` or `expr AS alias`. */
   columns: string[];
   /** The WHERE clause split on its top-level ANDs: `z = @z`, `carto_partition IS NULL`, … */
   where: string[];
@@ -21,17 +19,14 @@ export interface ParsedSelect {
 }
 
 /**
- * Parses `sql` as BigQuery does before running anything. A syntax error is answered as BigQuery answers
- * it: 400 `invalidQuery`, "Syntax error: Unexpected … at [line:column]"
- * (https://cloud.google.com/bigquery/docs/error-messages, reason invalidQuery). Returns undefined for
- * valid SQL that is not a SELECT of at most one table (scripts, joins): handlers may still read `query`.
+ * Parses `sql` as BigQuery does before running anything; a syntax error is BigQuery's 400 `invalidQuery`,
+ * "Syntax error: Unexpected … at [line:column]". Undefined for valid SQL that is not a SELECT of at most
+ * one table (scripts, joins, DDL): handlers may still read `query`.
  */
 export function parseSelect(sql: string): ParsedSelect | undefined {
   // Tile queries repeat one text; parsing takes ~0.5 ms, so keep what was parsed.
-  if (!parsed.has(sql)) {
-    if (parsed.size >= 1000) parsed.clear();
-    parsed.set(sql, parse(sql));
-  }
+  if (parsed.size >= 1000) parsed.clear();
+  if (!parsed.has(sql)) parsed.set(sql, parse(sql));
   return parsed.get(sql);
 }
 
@@ -46,17 +41,11 @@ function parse(sql: string): ParsedSelect | undefined {
     const { location } = error as { location?: { start: { offset: number; line: number; column: number } } };
     if (!location) throw error;
     const { offset, line, column } = location.start;
-    throw bigQueryError(
-      'invalidQuery',
-      `Syntax error: Unexpected ${token(sql.slice(offset))} at [${line}:${column}]`,
-    );
+    const message = `Syntax error: Unexpected ${token(sql.slice(offset))} at [${line}:${column}]`;
+    throw bigQueryError('invalidQuery', message);
   }
-  if (
-    Array.isArray(ast) ||
-    ast.type !== 'select' ||
-    (ast.from && (ast.from.length !== 1 || !ast.from[0].table))
-  )
-    return undefined;
+  const from = Array.isArray(ast) || ast.type !== 'select' ? [{}] : (ast.from ?? []);
+  if (from.length > 1 || (from.length === 1 && !from[0].table)) return undefined;
   const render = (expr: unknown) => parser.exprToSQL(expr as never, options);
   const where: string[] = [];
   const split = (e: { type?: string; operator?: string; left?: unknown; right?: unknown } | null) => {

@@ -1,5 +1,6 @@
 import { bigQueryError } from '../errors.js';
-import type { QueryHandler } from '../types.js';
+import type { QueryHandler } from '../jobs.js';
+import { tableBytes } from '../model.js';
 
 /**
  * Answers `SELECT ST_ASGEOJSON(`geom`) AS `alias`, * EXCEPT (`geom`) FROM `p.d.t`` (the EXCEPT
@@ -37,6 +38,6 @@ export const geoJsonTableHandler: QueryHandler = ({ select, model }) => {
   return {
     schema: [{ name: alias, type: 'STRING', mode: 'NULLABLE' }, ...others],
     rows,
-    bytesProcessed: model.tableBytes(table),
+    bytesProcessed: tableBytes(table),
   };
 };

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import type { QueryHandler } from '../jobs.js';
+import { type StubRow, tableBytes } from '../model.js';
+import { selects } from '../sql.js';
+import { billedBytes } from '../wire.js';
+
+const fingerprint = [
+  'COUNT(*) AS row_count',
+  'BIT_XOR(FARM_FINGERPRINT(TO_JSON_STRING(t))) AS content_xor',
+  'SUM(CAST(FARM_FINGERPRINT(TO_JSON_STRING(t)) AS NUMERIC)) AS content_sum',
+];
+
+/**
+ * stable-copy's content fingerprint (`tools/stable-copy/src/verify.ts`): ``SELECT <fingerprint> FROM
+ * `p.d.t` AS t [FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS(@as_of_ms)]`` (the grammar puts the alias first).
+ * No history is kept, so `FOR SYSTEM_TIME AS OF` reads the current rows. The hash is not FARM_FINGERPRINT's,
+ * only equal for equal contents in any order; NUMERIC answers as a string. Billed as a full scan.
+ */
+export const tableFingerprintHandler: QueryHandler = ({ select, model }) => {
+  const asOf = select?.asOf === 'TIMESTAMP_MILLIS(@as_of_ms)';
+  if (select?.alias !== 't' || !selects(select, { columns: fingerprint, asOf })) return undefined;
+  const table = model.requireTable(select.table ?? '');
+  let xor = 0n;
+  let sum = 0n;
+  for (const row of table.rows) {
+    const hash = createHash('sha256').update(canonicalJson(row)).digest().readBigInt64BE(0);
+    xor ^= hash;
+    sum += hash;
+  }
+  return {
+    schema: [
+      { name: 'row_count', type: 'INTEGER', mode: 'NULLABLE' },
+      { name: 'content_xor', type: 'INTEGER', mode: 'NULLABLE' },
+      { name: 'content_sum', type: 'NUMERIC', mode: 'NULLABLE' },
+    ],
+    rows: [{ row_count: table.rows.length, content_xor: xor, content_sum: sum.toString() }],
+    bytesProcessed: tableBytes(table),
+  };
+};
+
+function canonicalJson(row: StubRow): string {
+  return JSON.stringify(row, (_key, v) => {
+    if (typeof v === 'bigint') return v.toString();
+    if (v?.type === 'Buffer' && Array.isArray(v.data)) return Buffer.from(v.data).toString('base64');
+    if (v && typeof v === 'object' && !Array.isArray(v))
+      return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)));
+    return v;
+  });
+}
+
+// The statement the GoogleSQL grammar has parsed already; this matches the one shape stable-copy sends.
+const createTableAs =
+  /^CREATE OR REPLACE TABLE `([^`]+)`(?: PARTITION BY RANGE_BUCKET\((\w+), GENERATE_ARRAY\((-?\d+), (-?\d+), (\d+)\)\))?(?: CLUSTER BY ([\w, ]+?))?(?: OPTIONS\(labels = \[\('([\w-]+)', '([\w-]+)'\)\]\))? AS SELECT \* FROM `([^`]+)`$/;
+
+/**
+ * stable-copy's publish of a changed layout (`tools/stable-copy/src/publish.ts`). As on BigQuery
+ * (https://cloud.google.com/bigquery/docs/reference/standard-sql/data-definition-language#create_table_statement)
+ * it replaces the table in one step (new layout, only the OPTIONS' labels) and bills a scan of the source;
+ * a dry run or a query over `maximumBytesBilled` changes nothing.
+ */
+export const createTableAsHandler: QueryHandler = ({ query, model, body }) => {
+  const m = createTableAs.exec(query.replace(/\s+/g, ' ').trim());
+  if (!m) return undefined;
+  const [, destId = '', field, start = '0', end = '0', interval = '1', cluster, labelKey, labelValue] = m;
+  const source = model.requireTable(m[9] ?? '');
+  const bytesProcessed = tableBytes(source);
+  const config = body?.configuration ?? body ?? {};
+  const cap = config.query?.maximumBytesBilled ?? config.maximumBytesBilled;
+  if (config.dryRun === true || (cap !== undefined && billedBytes(bytesProcessed) > Number(cap)))
+    return { schema: [], rows: [], bytesProcessed };
+  const [projectId = '', datasetId = '', tableId = ''] = destId.split('.');
+  model.deleteTable({ projectId, datasetId, tableId });
+  model.addTable({
+    projectId,
+    datasetId,
+    tableId,
+    location: source.location,
+    numBytes: source.numBytes,
+    schema: structuredClone(source.schema),
+    rows: source.rows.map((r) => ({ ...r })),
+    labels: labelKey && labelValue ? { [labelKey]: labelValue } : {},
+    rangePartitioning: field ? { field, range: { start, end, interval } } : undefined,
+    clustering: cluster ? { fields: cluster.split(', ') } : undefined,
+  });
+  return { schema: [], rows: [], bytesProcessed };
+};

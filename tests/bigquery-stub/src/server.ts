@@ -1,0 +1,188 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { text as streamText } from 'node:stream/consumers';
+import { setTimeout as wait } from 'node:timers/promises';
+import { bigQueryError, type ErrorReason, StubError } from './errors.js';
+import { QueryEngine, type QueryHandler } from './jobs.js';
+import { StubModel } from './model.js';
+import { routes } from './routes.js';
+
+export interface StubOptions {
+  /** Location of datasets created without one (BigQuery's default multi-region is US). */
+  defaultLocation?: string;
+  maxPageRows?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  route: string | null;
+  pathParams: Record<string, string>;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON body (undefined when the request had none)
+  body: any;
+  receivedAt: number;
+}
+
+/** For the next `times` requests (forever when omitted) of `route` (all when omitted) that `match`. */
+export interface Fault {
+  route?: string | string[];
+  match?: (request: RecordedRequest) => boolean;
+  times?: number;
+  delayMs?: number;
+  error?: StubError | ErrorReason;
+}
+
+// `:name` segments are captured, up to a literal custom-method suffix (`:tableId:testIamPermissions`).
+const patterns = routes.map((route) => {
+  const [method, path] = route.at.split(' ');
+  const source = `/bigquery/v2/projects/:projectId${path}`.replace(/\/:(\w+)/g, '/(?<$1>[^/]+?)');
+  return { route, method, pattern: new RegExp(`^${source}$`) };
+});
+
+/**
+ * A local BigQuery REST API v2 on 127.0.0.1 for the real `@google-cloud/bigquery` client
+ * (`apiEndpoint: stub.url`): records every request, answers from an in-memory model and query
+ * handlers, and injects delays and BigQuery errors on demand.
+ */
+export class BigQueryStub {
+  readonly model: StubModel;
+  /** Every request received, in order (including those answered with an injected fault). */
+  readonly requests: RecordedRequest[] = [];
+  maxPageRows: number;
+  private readonly engine: QueryEngine;
+  private faults: { fault: Fault; remaining: number }[] = [];
+  private readonly closing = new AbortController();
+  private readonly server = createServer((req, res) => void this.handle(req, res));
+
+  private constructor(options: StubOptions) {
+    this.model = new StubModel(options.defaultLocation);
+    this.engine = new QueryEngine(this.model);
+    this.maxPageRows = options.maxPageRows ?? 100_000;
+  }
+
+  static async start(options: StubOptions = {}): Promise<BigQueryStub> {
+    const stub = new BigQueryStub(options);
+    await new Promise<void>((resolve, reject) => {
+      stub.server.once('error', reject).listen(0, '127.0.0.1', resolve);
+    });
+    return stub;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Adds query handlers, consulted in the order added, before the built-in `SELECT 1`. */
+  onQuery(...handlers: QueryHandler[]): this {
+    this.engine.handlers.push(...handlers);
+    return this;
+  }
+
+  setQueryHandlers(...handlers: QueryHandler[]): this {
+    this.engine.handlers = [...handlers];
+    return this;
+  }
+
+  /** The first fault that applies to a request is used up. */
+  inject(fault: Fault): this {
+    this.faults.push({ fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
+    return this;
+  }
+
+  requestsTo(name: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.route === name);
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  /** Forgets recorded requests and faults; the model and the query handlers stay. */
+  reset(): void {
+    this.clearRequests();
+    this.clearFaults();
+  }
+
+  /** Stops at once: pending delays end and sockets are dropped. */
+  async close(): Promise<void> {
+    this.closing.abort();
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return wait(ms, undefined, { signal: this.closing.signal }).catch(() => undefined);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://stub');
+    const method = req.method ?? 'GET';
+    const match = patterns.find((p) => p.method === method && p.pattern.test(url.pathname));
+    const groups = match?.pattern.exec(url.pathname)?.groups ?? {};
+    const text = await streamText(req);
+    const request: RecordedRequest = {
+      method,
+      path: url.pathname,
+      route: match?.route.name ?? null,
+      pathParams: Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, decodeURIComponent(v)])),
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      body: text ? parseJson(text) : undefined,
+      receivedAt: Date.now(),
+    };
+    this.requests.push(request);
+    let status = 200;
+    let body: unknown;
+    try {
+      const fault = this.takeFault(request);
+      if (fault?.delayMs) await this.sleep(fault.delayMs);
+      if (fault?.error) throw typeof fault.error === 'string' ? bigQueryError(fault.error) : fault.error;
+      if (!match) throw bigQueryError('notFound', `stub: no route for ${method} ${url.pathname}`);
+      const { projectId = '', datasetId = '', tableId = '', jobId = '' } = request.pathParams;
+      const dataset = `${projectId}.${datasetId}`;
+      const ids = { projectId, datasetId, tableId, jobId, dataset, table: `${dataset}.${tableId}` };
+      const { model, engine, maxPageRows } = this;
+      const sleep = (ms: number) => this.sleep(ms);
+      const context = { request, body: request.body, ids, model, engine, maxPageRows, sleep };
+      for (const [resource, permission] of match.route.needs?.(context) ?? []) {
+        if (!model.hasPermission(resource, permission))
+          throw bigQueryError('accessDenied', `Access Denied: ${resource}: Permission ${permission} denied`);
+      }
+      body = await match.route.handle(context);
+      if (body === undefined) status = 204;
+    } catch (error) {
+      const stubError = error instanceof StubError ? error : bigQueryError('internalError', String(error));
+      status = stubError.status;
+      body = stubError.toBody();
+    }
+    if (res.destroyed || this.closing.signal.aborted) return;
+    if (status === 204) res.writeHead(204).end();
+    else
+      res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(body));
+  }
+
+  private takeFault(request: RecordedRequest): Fault | undefined {
+    const entry = this.faults.find(({ fault, remaining }) => {
+      const named = fault.route === undefined || [fault.route].flat().includes(request.route ?? '');
+      return remaining > 0 && named && (fault.match?.(request) ?? true);
+    });
+    if (entry) entry.remaining -= 1;
+    return entry?.fault;
+  }
+}
+
+export const startBigQueryStub = (options?: StubOptions) => BigQueryStub.start(options);
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
