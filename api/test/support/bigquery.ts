@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { cartoPartition, type PartitionParams } from '@tilestack/bigquery';
 import {
   addCartoTileset,
   type BigQueryStub,
@@ -9,7 +10,6 @@ import {
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createBigQuerySource } from '../../src/sources/bigquery/bigquery-source.js';
-import { cartoPartition, type PartitionParams } from '../../src/sources/bigquery/partition.js';
 import type { DataSource, SourceObserver } from '../../src/sources/types.js';
 
 /** Project billed in tests; never one of the data projects. */

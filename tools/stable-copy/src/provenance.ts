@@ -1,6 +1,38 @@
-import type { TableResource } from './bigquery.js';
-import { schemaFingerprint } from './schema.js';
-import { toolVersion } from './version.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { FieldSchema, TableResource } from '@tilestack/bigquery';
+
+/** The tool's version (package.json), recorded in the provenance of every copy. */
+const { version: toolVersion } = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+) as {
+  version: string;
+};
+
+/** Legacy and standard SQL spell some types differently; the REST API returns either. */
+const typeAliases: Record<string, string> = {
+  INTEGER: 'INT64',
+  FLOAT: 'FLOAT64',
+  BOOLEAN: 'BOOL',
+  RECORD: 'STRUCT',
+};
+const canonical = (fields: FieldSchema[] = []): unknown[] =>
+  fields.map((f) => [
+    f.name,
+    typeAliases[f.type] ?? f.type,
+    f.mode ?? 'NULLABLE',
+    ...(f.fields ? [canonical(f.fields)] : []),
+  ]);
+
+/**
+ * A short hash of a schema: names, types, modes and nesting, in order (descriptions and policy
+ * tags do not change what a reader gets). 16 hex characters fit a label value.
+ */
+export const schemaFingerprint = (fields: FieldSchema[] | undefined): string =>
+  createHash('sha256')
+    .update(JSON.stringify(canonical(fields)))
+    .digest('hex')
+    .slice(0, 16);
 
 /**
  * Where a published table came from. The full record lives in the table description (one JSON

@@ -1,8 +1,8 @@
-import type { BigQueryRest, TableResource } from './bigquery.js';
-import { CliError, ExitCode, explainBigQueryError } from './errors.js';
-import { formatQueryCost, type Reporter } from './output.js';
-import { schemaFingerprint } from './schema.js';
-import type { TableRef } from './table-id.js';
+import type { BigQueryRest, TableRef, TableResource } from '@tilestack/bigquery';
+import { CliError, ExitCode, enforceMaxBytes, explain } from './errors.js';
+import { dryRunBytes, formatQueryCost, queryRows, type Reporter } from './io.js';
+import { schemaFingerprint } from './provenance.js';
+import { layoutOf } from './publish.js';
 
 export type VerificationLevel = 'metadata' | 'full';
 
@@ -39,10 +39,6 @@ export function fingerprintSql(table: TableRef, asOf: boolean): string {
     `FROM ${table.sql} AS t${asOf ? ' FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS(@as_of_ms)' : ''}`,
   ].join(' ');
 }
-
-/** Partitioning and clustering, comparable as one string (copy jobs keep them; readers rely on them). */
-export const layoutOf = (t: TableResource | undefined) =>
-  JSON.stringify([t?.rangePartitioning ?? null, t?.timePartitioning ?? null, t?.clustering?.fields ?? []]);
 
 const ownLabel = (key: string) => key.startsWith('stable-copy-');
 const sourceLabels = (t: TableResource) =>
@@ -105,45 +101,29 @@ export async function verifyFull(
     location: string;
   },
 ): Promise<VerificationResult> {
-  const scans = [
-    { name: 'staging copy', sql: fingerprintSql(input.staging, false), table: input.staging },
-    { name: 'source', sql: fingerprintSql(input.source, true), table: input.source },
+  const scans: { table: TableRef; sql: string; params: Record<string, number> }[] = [
+    { table: input.staging, sql: fingerprintSql(input.staging, false), params: {} },
+    { table: input.source, sql: fingerprintSql(input.source, true), params: { as_of_ms: input.asOfMs } },
   ];
-  const parameters = [{ name: 'as_of_ms', type: 'INT64' as const, value: input.asOfMs }];
+  const { location, maxBytes } = input;
   let planned = 0;
-  for (const scan of scans) {
-    const dry = await rest
-      .query(scan.sql, {
-        parameters: scan.table === input.source ? parameters : [],
-        dryRun: true,
-        location: input.location,
-      })
-      .catch((error) => {
-        throw explainBigQueryError(error, { action: 'dry-run the fingerprint of', resource: scan.table.id });
-      });
-    planned += dry.bytesProcessed;
-  }
+  for (const { table, sql, params } of scans)
+    planned += await dryRunBytes(rest, { sql, params, location }).catch((error) => {
+      throw explain(error, `dry-run the fingerprint of ${table.id}`);
+    });
   reporter.progress(`full verification will scan ${formatQueryCost(planned)}`);
-  enforceMaxBytes(planned, input.maxBytes, 'full verification');
-  const results = [];
+  enforceMaxBytes(planned, maxBytes, 'full verification');
   let billed = 0;
-  for (const scan of scans) {
-    const answer = await rest
-      .query(scan.sql, {
-        parameters: scan.table === input.source ? parameters : [],
-        maximumBytesBilled: input.maxBytes,
-        location: input.location,
-      })
-      .catch((error) => {
-        throw explainBigQueryError(error, { action: 'compute the fingerprint of', resource: scan.table.id });
-      });
+  const results = [];
+  for (const { table, sql, params } of scans) {
+    const answer = await queryRows(rest, { sql, params, location, maximumBytesBilled: maxBytes }).catch(
+      (error) => {
+        throw explain(error, `compute the fingerprint of ${table.id}`);
+      },
+    );
     billed += answer.bytesBilled;
     const row = answer.rows[0] ?? {};
-    results.push({
-      name: scan.name,
-      rows: String(row.row_count),
-      fingerprint: `${row.content_xor}:${row.content_sum}`,
-    });
+    results.push({ rows: String(row.row_count), fingerprint: `${row.content_xor}:${row.content_sum}` });
   }
   const [staging, source] = results as [(typeof results)[0], (typeof results)[0]];
   const differences: string[] = [];
@@ -161,14 +141,4 @@ export async function verifyFull(
     contentFingerprint: staging.fingerprint,
     bytesBilled: billed,
   };
-}
-
-/** Stops (exit 5) when `bytes` would go over the `--max-bytes` cap. */
-export function enforceMaxBytes(bytes: number, maxBytes: number | undefined, what: string): void {
-  if (maxBytes !== undefined && bytes > maxBytes) {
-    throw new CliError(
-      `${what} would scan ${bytes} bytes, over --max-bytes ${maxBytes}; nothing was billed. Raise --max-bytes or use --verify metadata.`,
-      ExitCode.costCap,
-    );
-  }
 }

@@ -2,15 +2,15 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { cartoPartition, type PartitionParams } from '@tilestack/bigquery';
 import { addCartoTileset, type BigQueryStub, type CartoTileRow } from '@tilestack/bigquery-stub';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 // Real tiles from the API's sample generator, and the API itself, to prove the file is served as is.
 import { generateSampleData, SAMPLE_TILESET_ID } from '../../../api/src/sample-data/generate.js';
-import { cartoPartition, type PartitionParams } from '../../../api/src/sources/bigquery/partition.js';
 import { openSqlite } from '../../../api/src/sources/mbtiles/sqlite.js';
 import { startLocalApi } from '../../../api/test/support/local-api.js';
 import { decodeTile } from '../../../api/test/support/mvt.js';
-import { bboxTileRange } from '../src/extract/tiles.js';
+import { bboxTileRange } from '../src/tiles.js';
 import { runCli, startStub } from './support.js';
 
 const TILESET_ID = 'carto-demo-data.demo_tilesets.osm_buildings_tiles';
@@ -124,7 +124,7 @@ it('extract writes an MBTiles file of the bbox that the API serves as is', async
   expect(tileQueries.filter((r) => r.body.dryRun)).toHaveLength(tileQueries.length / 2);
   // So is the metadata query; every query carries the default 10 GiB cap.
   const metadataQueries = stub.requestsTo('jobs.query').filter((r) => r.body.query.startsWith('SELECT data'));
-  expect(metadataQueries.map((r) => r.body.dryRun)).toEqual([true, false]);
+  expect(metadataQueries.map((r) => r.body.dryRun === true)).toEqual([true, false]);
   expect(metadataQueries[1]?.body.maximumBytesBilled).toBe(String(10 * 1024 ** 3));
 
   expect(run.json.tiles).toBe(expected.length);

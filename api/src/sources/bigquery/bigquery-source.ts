@@ -1,15 +1,20 @@
+import {
+  BigQueryRest,
+  cartoPartition,
+  createClient,
+  DatasetAllowList,
+  MAX_ZOOM,
+  resolveTableId,
+  type TableRef,
+} from '@tilestack/bigquery';
 import type { FastifyBaseLogger } from 'fastify';
 import type { FeatureCollection } from 'geojson';
 import type { Config } from '../../config.js';
 import { BadRequestError, NotFoundError, UnavailableError } from '../../errors.js';
 import { Coalescer, TtlMemo } from '../memo.js';
 import type { DataSource, SourceObserver, TableQuery, TilesetInfo } from '../types.js';
-import { createBigQueryClient } from './client.js';
 import { BytesCapError } from './errors.js';
 import { readFeatureCollection } from './geojson.js';
-import { DatasetAllowList, resolveTableId, type TableRef } from './identifiers.js';
-import { cartoPartition } from './partition.js';
-import { BigQueryRest } from './rest.js';
 import { PING_SQL, partitionedTileSql, scannedTileSql } from './sql.js';
 import { loadTileset, type TilesetState } from './tilesets.js';
 import { BigQueryUpstream, type QuerySpec } from './upstream.js';
@@ -19,7 +24,6 @@ import { bytesValue } from './values.js';
 const FALLBACK_REFUSED = 'tileset has no partition metadata; raise BIGQUERY_MAX_BYTES_BILLED or add metadata';
 /** Failed tileset loads (missing, not allowed, upstream trouble) are remembered this long at most. */
 const NEGATIVE_TTL_MS = 5_000;
-const MAX_ZOOM = 30;
 
 export interface BigQuerySourceDeps {
   logger: FastifyBaseLogger;
@@ -28,8 +32,20 @@ export interface BigQuerySourceDeps {
 
 /** The production data source: CARTO tilesets and GeoJSON tables read from BigQuery. */
 export function createBigQuerySource(config: Config, deps: BigQuerySourceDeps): DataSource {
+  const projectId = config.BIGQUERY_BILLING_PROJECT;
+  if (!projectId) throw new Error('BIGQUERY_BILLING_PROJECT is required');
+  const client = createClient({
+    projectId,
+    location: config.BIGQUERY_LOCATION,
+    apiEndpoint: config.BIGQUERY_API_ENDPOINT,
+    // Each HTTP call is bounded too, so an abandoned call cannot hold a socket forever.
+    timeoutMs: config.BIGQUERY_TIMEOUT_MS,
+    // No retries inside a request's budget: the cache in front serves stale-if-error and map
+    // clients retry tiles; retrying here would multiply load on BigQuery during an incident.
+    retry: false,
+  });
   const upstream = new BigQueryUpstream(
-    new BigQueryRest(createBigQueryClient(config)),
+    new BigQueryRest(client, projectId),
     {
       maxBytesBilled: config.BIGQUERY_MAX_BYTES_BILLED,
       timeoutMs: config.BIGQUERY_TIMEOUT_MS,

@@ -1,12 +1,17 @@
+import {
+  decodeMetadataCell,
+  describeTileset,
+  metadataSql,
+  type PartitionParams,
+  parsePartitionParams,
+  type ResultPage,
+  type TableRef,
+} from '@tilestack/bigquery';
 import type { FastifyBaseLogger } from 'fastify';
 import { NotFoundError, UpstreamError } from '../../errors.js';
 import type { SourceObserver, TilesetInfo } from '../types.js';
-import type { TableRef } from './identifiers.js';
-import { decodeMetadataCell, describeTileset } from './metadata.js';
-import { type PartitionParams, parsePartitionParams } from './partition.js';
 import { selfCheck } from './self-check.js';
-import { metadataSql } from './sql.js';
-import type { BigQueryUpstream, ResultPage } from './upstream.js';
+import type { BigQueryUpstream } from './upstream.js';
 
 /** What serving one tileset needs; cached with its metadata. */
 export interface TilesetState {

@@ -1,4 +1,4 @@
-import type { FieldSchema, WireRow } from './wire-types.js';
+import type { FieldSchema, WireRow } from '@tilestack/bigquery';
 
 /**
  * Turns BigQuery's wire rows (`{ f: [{ v }] }`, every scalar a string) into JSON-safe values,

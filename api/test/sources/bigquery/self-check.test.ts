@@ -1,5 +1,5 @@
+import { cartoPartition } from '@tilestack/bigquery';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cartoPartition } from '../../../src/sources/bigquery/partition.js';
 import { probePartitions } from '../../../src/sources/bigquery/self-check.js';
 import {
   addTestTileset,

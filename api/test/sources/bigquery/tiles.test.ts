@@ -1,6 +1,6 @@
+import { cartoPartition } from '@tilestack/bigquery';
 import type { QueryHandler } from '@tilestack/bigquery-stub';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cartoPartition } from '../../../src/sources/bigquery/partition.js';
 import {
   addTestTileset,
   BILLING_PROJECT,

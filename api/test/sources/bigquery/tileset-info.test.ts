@@ -1,5 +1,5 @@
+import { describeTileset } from '@tilestack/bigquery';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeTileset } from '../../../src/sources/bigquery/metadata.js';
 import {
   addTestTileset,
   type StubbedBigQuery,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gilbertCells, gilbertIndex } from '../../../src/sources/bigquery/gilbert.js';
+import { gilbertCells, gilbertIndex } from '../src/gilbert.js';
 
 const allSmallSizes: [number, number][] = [];
 for (let w = 1; w <= 20; w++) for (let h = 1; h <= 20; h++) allSmallSizes.push([w, h]);

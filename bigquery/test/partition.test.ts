@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { gilbertCells } from '../../../src/sources/bigquery/gilbert.js';
+import { gilbertCells } from '../src/gilbert.js';
 import {
   cartoPartition,
   type PartitionParams,
   parsePartitionParams,
   zoomPartitionRange,
-} from '../../../src/sources/bigquery/partition.js';
+} from '../src/partition.js';
 
 const params = (overrides: Partial<PartitionParams>): PartitionParams => ({
   partitions: 4000,

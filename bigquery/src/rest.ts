@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BigQuery } from '@google-cloud/bigquery';
+import { BigQueryError, toBigQueryError } from './errors.js';
+import type { DatasetResource, JobId, JobResource, TableName, TableResource } from './types.js';
+
+export interface Progress {
+  jobId: string;
+  state?: string;
+  elapsedMs: number;
+  bytesProcessed: number;
+}
+
+const enc = encodeURIComponent;
+const tablePath = (t: TableName) => `/datasets/${enc(t.datasetId)}/tables/${enc(t.tableId)}`;
+const jobPath = (job: JobId) => `/jobs/${enc(job.jobId)}`;
+const num = (value: string | undefined) => Number(value ?? 0);
+/** Our own job ids: chosen before the insert, so a retry or a later run can look the job up. */
+export const newJobId = (prefix = 'tilestack') => `${prefix}_${randomUUID()}`;
+export const tableReference = ({ projectId, datasetId, tableId }: TableName): TableName => ({
+  projectId,
+  datasetId,
+  tableId,
+});
+
+/**
+ * The REST methods of BigQuery v2, through the official client's `request` (auth, endpoint, user
+ * agent). Not `client.query()`/`table.copy()`: in 9.x they cannot send `jobTimeoutMs` with
+ * JOB_CREATION_OPTIONAL or our own job ids, hide `errorResult` details and parse INT64 lossily.
+ * Every failure rejects as a BigQueryError.
+ */
+export class BigQueryRest {
+  constructor(
+    private readonly client: BigQuery,
+    readonly projectId: string,
+    readonly pollMs = 1000,
+    private readonly onProgress?: (progress: Progress) => void,
+  ) {}
+
+  get reportsProgress(): boolean {
+    return this.onProgress !== undefined;
+  }
+
+  getTable(t: TableName): Promise<TableResource> {
+    return this.request({ uri: tablePath(t), projectId: t.projectId });
+  }
+
+  /** tables.get, or undefined when the table does not exist. */
+  findTable(t: TableName): Promise<TableResource | undefined> {
+    return this.getTable(t).catch((error: BigQueryError) => {
+      if (error.kind === 'notFound') return undefined;
+      throw error;
+    });
+  }
+
+  /** tables.list, every page; entries carry type, labels and times, not schemas. */
+  async listTables(projectId: string, datasetId: string): Promise<TableResource[]> {
+    const tables: TableResource[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page: { tables?: TableResource[]; nextPageToken?: string } = await this.request({
+        uri: `/datasets/${enc(datasetId)}/tables`,
+        projectId,
+        qs: pageToken ? { pageToken } : {},
+      });
+      tables.push(...(page.tables ?? []));
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    return tables;
+  }
+
+  insertTable(t: TableName, body: object): Promise<TableResource> {
+    const json = { ...body, tableReference: tableReference(t) };
+    return this.request({
+      method: 'POST',
+      uri: `/datasets/${enc(t.datasetId)}/tables`,
+      projectId: t.projectId,
+      json,
+    });
+  }
+
+  patchTable(t: TableName, json: object): Promise<TableResource> {
+    return this.request({ method: 'PATCH', uri: tablePath(t), projectId: t.projectId, json });
+  }
+
+  async deleteTable(t: TableName): Promise<void> {
+    await this.request({ method: 'DELETE', uri: tablePath(t), projectId: t.projectId });
+  }
+
+  /** The subset of `permissions` the caller holds on the table (asking needs no permission). */
+  async testTablePermissions(t: TableName, permissions: string[]): Promise<string[]> {
+    const uri = `${tablePath(t)}:testIamPermissions`;
+    const answer: { permissions?: string[] } = await this.request({
+      method: 'POST',
+      uri,
+      projectId: t.projectId,
+      json: { permissions },
+    });
+    return answer.permissions ?? [];
+  }
+
+  getDataset(projectId: string, datasetId: string): Promise<DatasetResource> {
+    return this.request({ uri: `/datasets/${enc(datasetId)}`, projectId });
+  }
+
+  insertDataset(projectId: string, datasetId: string, body: object): Promise<DatasetResource> {
+    const json = { ...body, datasetReference: { projectId, datasetId } };
+    return this.request({ method: 'POST', uri: '/datasets', projectId, json });
+  }
+
+  getJob(job: JobId): Promise<JobResource> {
+    return this.request({ uri: jobPath(job), projectId: job.projectId, qs: { location: job.location } });
+  }
+
+  async cancelJob(job: JobId): Promise<void> {
+    await this.request({
+      method: 'POST',
+      uri: `${jobPath(job)}/cancel`,
+      projectId: job.projectId,
+      qs: { location: job.location },
+    });
+  }
+
+  /**
+   * jobs.insert with `configuration.dryRun`, exactly as the official client sends a dry run
+   * (`createQueryJob`): validated and priced, never run, free; no job exists, so nothing to poll.
+   */
+  async dryRunJob(query: string, labels: Record<string, string>): Promise<void> {
+    await this.client.createQueryJob({ query, dryRun: true, labels }).catch((error: unknown) => {
+      throw toBigQueryError(error);
+    });
+  }
+
+  /**
+   * jobs.insert with a job id of ours, then polls the job until DONE; `errorResult` rejects. The id
+   * makes a retried insert safe: 409 means the first attempt got through, so that job is awaited.
+   */
+  async runJob(configuration: object, location?: string, jobId = newJobId()): Promise<JobResource> {
+    const jobReference = { projectId: this.projectId, jobId, location };
+    let job = await this.request<JobResource>({
+      method: 'POST',
+      uri: '/jobs',
+      json: { jobReference, configuration },
+    }).catch((error: BigQueryError) => {
+      if (error.kind !== 'duplicate') throw error;
+      return this.getJob(jobReference);
+    });
+    const started = Date.now();
+    while (job.status?.state !== 'DONE') {
+      this.progress(job, started);
+      await sleep(this.pollMs);
+      job = await this.getJob(job.jobReference);
+    }
+    const failure = job.status.errorResult;
+    if (failure)
+      throw new BigQueryError(
+        failure.message ?? 'job failed',
+        undefined,
+        [failure.reason ?? 'failed'],
+        jobId,
+      );
+    return job;
+  }
+
+  progress(job: JobResource, started: number): void {
+    const { jobId } = job.jobReference;
+    const bytesProcessed = num(job.statistics?.totalBytesProcessed);
+    this.onProgress?.({
+      jobId,
+      state: job.status?.state,
+      elapsedMs: Date.now() - started,
+      bytesProcessed,
+    });
+  }
+
+  request<T>(options: Parameters<BigQuery['request']>[0]): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.client.request(options, (error, body) =>
+        error ? reject(toBigQueryError(error)) : resolve(body as T),
+      );
+    });
+  }
+}
