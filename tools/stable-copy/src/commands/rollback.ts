@@ -1,5 +1,5 @@
-import { BigQueryError, parseTableId } from '@tilestack/bigquery';
-import { CliError, ExitCode, explain, preflightError } from '../errors.js';
+import { parseTableId, type TableRef } from '@tilestack/bigquery';
+import { explain, preflightError } from '../errors.js';
 import { connect, type Io, parseFlags, tableIdFlag } from '../io.js';
 import { withLock } from '../lock.js';
 import { roleHint, tablePermissions } from '../permissions.js';
@@ -37,7 +37,7 @@ export async function rollback(argv: string[], io: Io): Promise<void> {
   const { rest, reporter } = await connect(flags, io, dest.projectId);
 
   const { table, provenance: current, snapshots } = await readPublished(rest, dest);
-  const target = chooseSnapshot(snapshots, current, flags.to as string | undefined, dest);
+  const target = chooseSnapshot(snapshots, current, flags.to, dest);
   const targetRef = parseTableId(target.id);
   if (!targetRef) throw preflightError(`'${target.id}' is not a table id`);
   reporter.progress(
@@ -74,12 +74,7 @@ export async function rollback(argv: string[], io: Io): Promise<void> {
       destTable: await rest.getTable(dest),
       location: location ?? '',
     }).catch((error) => {
-      if (!(error instanceof BigQueryError && error.failedJob))
-        throw explain(error, `restore ${dest.id}`, roleHint);
-      throw new CliError(
-        `restore of ${target.id} failed (${error.reason}): ${error.message}; ${dest.id} is unchanged`,
-        ExitCode.failed,
-      );
+      throw explain(error, `restore ${target.id} over ${dest.id}`, roleHint);
     });
     const provenance: Provenance = {
       ...(target.provenance ?? current ?? unknownVersion),
@@ -116,25 +111,20 @@ const unknownVersion = {
   verification: 'metadata' as const,
 };
 
+/** `--to` (in the destination's dataset, or P.D.T), else the newest snapshot holding another version. */
 function chooseSnapshot(
   snapshots: SnapshotInfo[],
   current: Provenance | undefined,
-  to: string | undefined,
-  dest: { id: string },
-): SnapshotInfo {
-  if (to) {
-    const id = to.includes('.') ? to : `${dest.id.split('.').slice(0, 2).join('.')}.${to}`;
-    const found = snapshots.find((s) => s.id === id);
-    if (!found) {
-      throw preflightError(
-        `No snapshot ${id} of ${dest.id}. Available: ${snapshots.map((s) => s.tableId).join(', ') || 'none'}`,
-      );
-    }
-    return found;
-  }
-  const older = snapshots.find(
-    (s) => !current || !s.provenance || s.provenance.sourceLastModified !== current.sourceLastModified,
+  to: unknown,
+  dest: TableRef,
+) {
+  const id = typeof to === 'string' && (to.includes('.') ? to : `${dest.projectId}.${dest.datasetId}.${to}`);
+  const found = snapshots.find((s) =>
+    id ? s.id === id : s.provenance?.sourceLastModified !== current?.sourceLastModified || !current,
   );
-  if (!older) throw preflightError(`No snapshot of ${dest.id} holds a version other than the published one.`);
-  return older;
+  if (!found)
+    throw preflightError(
+      `No snapshot ${id || 'holding another version'} of ${dest.id}. Available: ${snapshots.map((s) => s.tableId).join(', ') || 'none'}`,
+    );
+  return found;
 }
