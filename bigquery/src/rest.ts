@@ -14,7 +14,6 @@ export interface Progress {
 const enc = encodeURIComponent;
 const tablePath = (t: TableName) => `/datasets/${enc(t.datasetId)}/tables/${enc(t.tableId)}`;
 const jobPath = (job: JobId) => `/jobs/${enc(job.jobId)}`;
-const num = (value: string | undefined) => Number(value ?? 0);
 /** Our own job ids: chosen before the insert, so a retry or a later run can look the job up. */
 export const newJobId = (prefix = 'tilestack') => `${prefix}_${randomUUID()}`;
 export const tableReference = ({ projectId, datasetId, tableId }: TableName): TableName => ({
@@ -41,9 +40,20 @@ export class BigQueryRest {
     return this.onProgress !== undefined;
   }
 
-  getTable(t: TableName): Promise<TableResource> {
-    return this.request({ uri: tablePath(t), projectId: t.projectId });
+  /** A request about table `t`: tables.get (the default), patch, delete, `:testIamPermissions`. */
+  private onTable<T>(t: TableName, method = 'GET', json?: object, suffix = ''): Promise<T> {
+    return this.request({ method, uri: `${tablePath(t)}${suffix}`, projectId: t.projectId, json });
   }
+
+  getTable = (t: TableName) => this.onTable<TableResource>(t);
+  patchTable = (t: TableName, json: object) => this.onTable<TableResource>(t, 'PATCH', json);
+  deleteTable = (t: TableName) => this.onTable<void>(t, 'DELETE');
+
+  /** The subset of `permissions` the caller holds on the table (asking needs no permission). */
+  testTablePermissions = (t: TableName, permissions: string[]) =>
+    this.onTable<{ permissions?: string[] }>(t, 'POST', { permissions }, ':testIamPermissions').then(
+      (answer) => answer.permissions ?? [],
+    );
 
   /** tables.get, or undefined when the table does not exist. */
   findTable(t: TableName): Promise<TableResource | undefined> {
@@ -58,10 +68,11 @@ export class BigQueryRest {
     const tables: TableResource[] = [];
     let pageToken: string | undefined;
     do {
-      const page: { tables?: TableResource[]; nextPageToken?: string } = await this.request({
-        uri: `/datasets/${enc(datasetId)}/tables`,
+      const uri = `/datasets/${enc(datasetId)}/tables`;
+      const page = await this.request<{ tables?: TableResource[]; nextPageToken?: string }>({
+        uri,
         projectId,
-        qs: pageToken ? { pageToken } : {},
+        qs: { pageToken },
       });
       tables.push(...(page.tables ?? []));
       pageToken = page.nextPageToken;
@@ -77,26 +88,6 @@ export class BigQueryRest {
       projectId: t.projectId,
       json,
     });
-  }
-
-  patchTable(t: TableName, json: object): Promise<TableResource> {
-    return this.request({ method: 'PATCH', uri: tablePath(t), projectId: t.projectId, json });
-  }
-
-  async deleteTable(t: TableName): Promise<void> {
-    await this.request({ method: 'DELETE', uri: tablePath(t), projectId: t.projectId });
-  }
-
-  /** The subset of `permissions` the caller holds on the table (asking needs no permission). */
-  async testTablePermissions(t: TableName, permissions: string[]): Promise<string[]> {
-    const uri = `${tablePath(t)}:testIamPermissions`;
-    const answer: { permissions?: string[] } = await this.request({
-      method: 'POST',
-      uri,
-      projectId: t.projectId,
-      json: { permissions },
-    });
-    return answer.permissions ?? [];
   }
 
   getDataset(projectId: string, datasetId: string): Promise<DatasetResource> {
@@ -151,23 +142,17 @@ export class BigQueryRest {
       await sleep(this.pollMs);
       job = await this.getJob(job.jobReference);
     }
-    const failure = job.status.errorResult;
-    if (failure)
-      throw new BigQueryError(
-        failure.message ?? 'job failed',
-        undefined,
-        [failure.reason ?? 'failed'],
-        jobId,
-      );
+    const { errorResult: failed } = job.status;
+    if (failed)
+      throw new BigQueryError(failed.message ?? 'job failed', undefined, [failed.reason ?? 'failed'], jobId);
     return job;
   }
 
-  progress(job: JobResource, started: number): void {
-    const { jobId } = job.jobReference;
-    const bytesProcessed = num(job.statistics?.totalBytesProcessed);
+  progress({ jobReference, status, statistics }: JobResource, started: number): void {
+    const bytesProcessed = Number(statistics?.totalBytesProcessed ?? 0);
     this.onProgress?.({
-      jobId,
-      state: job.status?.state,
+      jobId: jobReference.jobId,
+      state: status?.state,
       elapsedMs: Date.now() - started,
       bytesProcessed,
     });

@@ -40,47 +40,39 @@ export function fingerprintSql(table: TableRef, asOf: boolean): string {
   ].join(' ');
 }
 
-const ownLabel = (key: string) => key.startsWith('stable-copy-');
-const sourceLabels = (t: TableResource) =>
-  JSON.stringify(
-    Object.entries(t.labels ?? {})
-      .filter(([k]) => !ownLabel(k))
-      .sort(),
-  );
+/** Each way two tables can differ that a reader notices (CARTO finds tilesets by their `carto_tileset` label). */
+const compared = {
+  schema: (t: TableResource) => schemaFingerprint(t.schema?.fields),
+  numRows: (t: TableResource) => t.numRows,
+  numBytes: (t: TableResource) => t.numBytes,
+  'partitioning/clustering': layoutOf,
+  description: (t: TableResource) => t.description ?? '',
+  labels: (t: TableResource) =>
+    JSON.stringify(
+      Object.entries(t.labels ?? {})
+        .filter(([k]) => !k.startsWith('stable-copy-'))
+        .sort(),
+    ),
+};
 
-/**
- * `metadata`: the staging copy has the source's schema, row count, size, partitioning, clustering,
- * description and labels (CARTO finds tilesets by their `carto_tileset` label). `full` leaves the
- * sizes to its scans: the source may have changed since the copy read it.
- */
+const differ = (differences: string[]) => {
+  if (differences.length > 0) throw new VerificationError(differences);
+};
+
+/** The staging copy has the source's metadata; `full` leaves the sizes to its scans (the source may have moved on). */
 export function verifyMetadata(
   source: TableResource,
   staging: TableResource,
   sizes = true,
 ): VerificationResult {
-  const differences: string[] = [];
-  const [sourceSchema, stagingSchema] = [source.schema?.fields, staging.schema?.fields].map(
-    schemaFingerprint,
+  const checks = Object.entries(compared).filter(([name]) => sizes || !name.startsWith('num'));
+  differ(
+    checks.flatMap(([name, read]) =>
+      read(source) === read(staging) ? [] : [`${name} ${read(staging)} ≠ source ${read(source)}`],
+    ),
   );
-  if (sourceSchema !== stagingSchema) differences.push(`schema ${stagingSchema} ≠ source ${sourceSchema}`);
-  const compared = {
-    numRows: (t: TableResource) => t.numRows,
-    numBytes: (t: TableResource) => t.numBytes,
-    'partitioning/clustering': layoutOf,
-    description: (t: TableResource) => t.description ?? '',
-    labels: sourceLabels,
-  };
-  for (const [name, read] of Object.entries(compared)) {
-    if (!sizes && name.startsWith('num')) continue;
-    if (read(source) !== read(staging)) differences.push(`${name} ${read(staging)} ≠ source ${read(source)}`);
-  }
-  if (differences.length > 0) throw new VerificationError(differences);
-  return {
-    level: 'metadata',
-    rows: Number(staging.numRows ?? 0),
-    bytes: Number(staging.numBytes ?? 0),
-    schemaFingerprint: stagingSchema ?? '',
-  };
+  const [rows, bytes] = [Number(staging.numRows ?? 0), Number(staging.numBytes ?? 0)];
+  return { level: 'metadata', rows, bytes, schemaFingerprint: compared.schema(staging) };
 }
 
 /**
@@ -126,18 +118,20 @@ export async function verifyFull(
     results.push({ rows: String(row.row_count), fingerprint: `${row.content_xor}:${row.content_sum}` });
   }
   const [staging, source] = results as [(typeof results)[0], (typeof results)[0]];
-  const differences: string[] = [];
-  if (staging.rows !== source.rows) differences.push(`row count ${staging.rows} ≠ source ${source.rows}`);
-  if (staging.fingerprint !== source.fingerprint)
-    differences.push(`content fingerprint ${staging.fingerprint} ≠ source ${source.fingerprint}`);
-  if (staging.rows !== String(input.staged.numRows ?? ''))
-    differences.push(`staging numRows ${input.staged.numRows} ≠ counted ${staging.rows}`);
-  if (differences.length > 0) throw new VerificationError(differences);
+  differ([
+    ...(staging.rows === source.rows ? [] : [`row count ${staging.rows} ≠ source ${source.rows}`]),
+    ...(staging.fingerprint === source.fingerprint
+      ? []
+      : [`content fingerprint ${staging.fingerprint} ≠ source ${source.fingerprint}`]),
+    ...(staging.rows === String(input.staged.numRows ?? '')
+      ? []
+      : [`staging numRows ${input.staged.numRows} ≠ counted ${staging.rows}`]),
+  ]);
   return {
     level: 'full',
     rows: Number(staging.rows),
     bytes: Number(input.staged.numBytes ?? 0),
-    schemaFingerprint: schemaFingerprint(input.staged.schema?.fields),
+    schemaFingerprint: compared.schema(input.staged),
     contentFingerprint: staging.fingerprint,
     bytesBilled: billed,
   };

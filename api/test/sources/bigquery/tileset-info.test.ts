@@ -9,6 +9,8 @@ import {
 } from '../../support/bigquery.js';
 
 let bq: StubbedBigQuery;
+const [projectId, datasetId] = TILESET_DATASET.split('.') as [string, string];
+const table = (tableId: string) => bq.stub.model.getTable({ projectId, datasetId, tableId });
 
 beforeEach(async () => {
   bq = await startStubbedBigQuery();
@@ -18,15 +20,7 @@ afterEach(() => bq.close());
 describe('BigQuery source: tileset info', () => {
   it('maps CARTO metadata to TileJSON facts, versioned by the table last-modified time', async () => {
     const id = addTestTileset(bq.stub, { tableId: 'buildings' });
-    const table = bq.stub.model.getTable({
-      projectId: 'carto-demo-data',
-      datasetId: 'demo_tilesets',
-      tableId: 'buildings',
-    });
-
-    const info = await bq.source.getTileset(id);
-
-    expect(info).toEqual({
+    expect(await bq.source.getTileset(id)).toEqual({
       id,
       name: 'buildings',
       minzoom: 0,
@@ -36,7 +30,7 @@ describe('BigQuery source: tileset info', () => {
       vector_layers: [
         { id: 'default', minzoom: 0, maxzoom: 6, fields: { height: 'Number', kind: 'String' } },
       ],
-      version: String(table?.lastModifiedTime),
+      version: String(table('buildings')?.lastModifiedTime),
     });
   });
 
@@ -61,13 +55,8 @@ describe('BigQuery source: tileset info', () => {
       metadata: { bounds: [-10, -20, 30, 40], center: [1, 2, 5], description: 'Text metadata' },
     });
 
-    const info = await bq.source.getTileset(id);
-
-    expect(info).toMatchObject({
-      bounds: [-10, -20, 30, 40],
-      center: [1, 2, 5],
-      description: 'Text metadata',
-    });
+    const info = { bounds: [-10, -20, 30, 40], center: [1, 2, 5], description: 'Text metadata' };
+    expect(await bq.source.getTileset(id)).toMatchObject(info);
   });
 
   it('serves a new version after the table changes, once the metadata TTL has passed', async () => {
@@ -76,28 +65,21 @@ describe('BigQuery source: tileset info', () => {
     const id = addTestTileset(bq.stub, { tableId: 'buildings' });
     const before = await bq.source.getTileset(id);
 
-    bq.stub.model.updateTable(
-      { projectId: 'carto-demo-data', datasetId: 'demo_tilesets', tableId: 'buildings' },
-      {},
-    );
+    bq.stub.model.updateTable({ projectId, datasetId, tableId: 'buildings' }, {});
 
     expect((await bq.source.getTileset(id)).version).not.toBe(before.version);
   });
 
   it('answers 404 for a table that is not a tileset, or a tileset without metadata row', async () => {
     bq.stub.model.addTable({
-      projectId: 'carto-demo-data',
-      datasetId: 'demo_tilesets',
+      projectId,
+      datasetId,
       tableId: 'plain',
       schema: [{ name: 'geom', type: 'GEOGRAPHY' }],
     });
     const noMetadata = addTestTileset(bq.stub, { tableId: 'headless' });
-    const table = bq.stub.model.getTable({
-      projectId: 'carto-demo-data',
-      datasetId: 'demo_tilesets',
-      tableId: 'headless',
-    });
-    if (table) table.rows = table.rows.filter((r) => r.z !== -1);
+    const headless = table('headless');
+    if (headless) headless.rows = headless.rows.filter((r) => r.z !== -1);
 
     await expect(bq.source.getTileset(`${TILESET_DATASET}.plain`)).rejects.toMatchObject({ statusCode: 404 });
     await expect(bq.source.getTileset(noMetadata)).rejects.toMatchObject({ statusCode: 404 });
@@ -105,12 +87,7 @@ describe('BigQuery source: tileset info', () => {
 
   it('answers 502 for metadata that is not JSON', async () => {
     const id = addTestTileset(bq.stub, { tableId: 'garbled' });
-    const table = bq.stub.model.getTable({
-      projectId: 'carto-demo-data',
-      datasetId: 'demo_tilesets',
-      tableId: 'garbled',
-    });
-    const metadataRow = table?.rows.find((r) => r.z === -1);
+    const metadataRow = table('garbled')?.rows.find((r) => r.z === -1);
     if (metadataRow) metadataRow.data = Buffer.from('{not json');
 
     await expect(bq.source.getTileset(id)).rejects.toMatchObject({ statusCode: 502 });
