@@ -127,35 +127,6 @@ describe('zoomPartitionRange', () => {
     }
   });
 
-  it('orders levels, overlapping at most on a boundary partition, and covers 1..N', () => {
-    for (const partitions of [1, 7, 100, 4000]) {
-      for (const zstep of [1, 2, 3]) {
-        for (const [zmin, zmax] of [
-          [0, 0],
-          [0, 5],
-          [3, 14],
-          [0, 24],
-        ] as const) {
-          const p = params({ partitions, zmin, zmax, zstep });
-          const ranges = gridLevels(p).map((z) => zoomPartitionRange(p, z));
-          expect(ranges[0]?.min).toBe(1);
-          expect(ranges.at(-1)?.max).toBe(partitions);
-          for (const [i, range] of ranges.entries()) {
-            if (!range) throw new Error(`no range for grid level ${i}`);
-            expect(range.min).toBeGreaterThanOrEqual(1);
-            expect(range.min).toBeLessThanOrEqual(range.max);
-            expect(range.max).toBeLessThanOrEqual(partitions);
-            const previous = ranges[i - 1];
-            if (previous) {
-              expect(previous.max).toBeLessThanOrEqual(range.min);
-              expect(range.min).toBeLessThanOrEqual(previous.max + 1);
-            }
-          }
-        }
-      }
-    }
-  });
-
   it('has no range off the grid, outside [zmin, zmax], or for fractional zooms', () => {
     const p = params({ zmin: 2, zmax: 11, zstep: 3 });
     for (const z of [0, 1, 3, 4, 6, 7, 9, 10, 12]) expect(zoomPartitionRange(p, z)).toBeNull();

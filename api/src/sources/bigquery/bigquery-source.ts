@@ -32,31 +32,30 @@ export interface BigQuerySourceDeps {
 
 /** The production data source: CARTO tilesets and GeoJSON tables read from BigQuery. */
 export function createBigQuerySource(config: Config, deps: BigQuerySourceDeps): DataSource {
-  const projectId = config.BIGQUERY_BILLING_PROJECT;
-  if (!projectId) throw new Error('BIGQUERY_BILLING_PROJECT is required');
+  const { BIGQUERY_MAX_BYTES_BILLED: maxBytesBilled, BIGQUERY_TIMEOUT_MS: timeoutMs } = config;
+  const location = config.BIGQUERY_LOCATION;
+  const projectId = config.BIGQUERY_BILLING_PROJECT ?? ''; // loadConfig requires it for DATA_SOURCE=bigquery
+  // Each HTTP call is bounded too, so an abandoned call cannot hold a socket forever. No retries inside
+  // a request's budget: the cache serves stale-if-error and map clients retry tiles; retrying here
+  // would multiply load on BigQuery during an incident.
   const client = createClient({
     projectId,
-    location: config.BIGQUERY_LOCATION,
+    location,
     apiEndpoint: config.BIGQUERY_API_ENDPOINT,
-    // Each HTTP call is bounded too, so an abandoned call cannot hold a socket forever.
-    timeoutMs: config.BIGQUERY_TIMEOUT_MS,
-    // No retries inside a request's budget: the cache in front serves stale-if-error and map
-    // clients retry tiles; retrying here would multiply load on BigQuery during an incident.
+    timeoutMs,
     retry: false,
   });
+  const rest = new BigQueryRest(client, projectId);
   const upstream = new BigQueryUpstream(
-    new BigQueryRest(client, projectId),
-    {
-      maxBytesBilled: config.BIGQUERY_MAX_BYTES_BILLED,
-      timeoutMs: config.BIGQUERY_TIMEOUT_MS,
-      location: config.BIGQUERY_LOCATION,
-    },
+    rest,
+    { maxBytesBilled, timeoutMs, location },
     deps.observer,
     deps.logger,
   );
-  return new BigQuerySource(upstream, new DatasetAllowList(config.BIGQUERY_ALLOWED_DATASETS), {
+  const allowList = new DatasetAllowList(config.BIGQUERY_ALLOWED_DATASETS);
+  return new BigQuerySource(upstream, allowList, {
     metadataTtlMs: config.METADATA_TTL_SECONDS * 1000,
-    maxBytesBilled: config.BIGQUERY_MAX_BYTES_BILLED,
+    maxBytesBilled,
     ...deps,
   });
 }

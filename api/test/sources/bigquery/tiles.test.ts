@@ -136,6 +136,16 @@ describe('BigQuery source: tiles', () => {
     });
   });
 
+  it('runs queries in BIGQUERY_LOCATION, billed to BIGQUERY_BILLING_PROJECT', async () => {
+    await bq.close();
+    bq = await startStubbedBigQuery({ BIGQUERY_LOCATION: 'EU', BIGQUERY_BILLING_PROJECT: 'other-billing-1' });
+    await bq.source.getTile(addTestTileset(bq.stub, { tableId: 'buildings' }), 6, 15, 24);
+    const queries = bq.stub.requestsTo('jobs.query');
+    expect(queries.map((r) => [r.path, r.body.location])).toEqual(
+      queries.map(() => ['/bigquery/v2/projects/other-billing-1/queries', 'EU']),
+    );
+  });
+
   it('sends no credentials to a plain-http endpoint', async () => {
     await bq.source.getTile(tileset, 6, 15, 24);
 
