@@ -3,17 +3,12 @@ import { toBigQueryError } from '@tilestack/bigquery';
 /** Exit codes of the CLI (README, `--help`): scripts and the workflow branch on them. */
 export const ExitCode = {
   ok: 0,
-  /** An unexpected failure (a BigQuery error the tool has no better explanation for, a bug). */
-  failed: 1,
+  failed: 1, // a BigQuery error the tool has no better explanation for, a bug
   usage: 2,
-  /** Preflight refused: not found, missing permission, location mismatch. Nothing was created. */
-  preflight: 3,
-  /** The copy differs from the source; the destination was left untouched. */
-  verification: 4,
-  /** A query would bill more than `--max-bytes`; it was not run. */
-  costCap: 5,
-  /** Another run holds the destination's lock; nothing was changed. */
-  busy: 6,
+  preflight: 3, // not found, missing permission, location mismatch: nothing was created
+  verification: 4, // the copy differs from the source: the destination was left untouched
+  costCap: 5, // a query would bill more than --max-bytes: it was not run
+  busy: 6, // another run holds the destination's lock: nothing was changed
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

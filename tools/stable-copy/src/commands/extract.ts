@@ -35,10 +35,8 @@ import {
 
 const help = `Usage: stable-copy extract --tileset P.D.T --bbox W,S,E,N --max-zoom Z --out FILE.mbtiles [flags]
 
-Exports the tiles of a CARTO tileset inside a bounding box, and its metadata, into an MBTiles 1.3
-file the API serves as is: put it in DATA_DIR as <P.D.T>.mbtiles. Queries read only the
-carto_partition values the box's tiles live in; all are dry-run first and their total checked
-against --max-bytes before anything is billed. Tiles not stored as gzip are compressed.
+Writes a bbox of a CARTO tileset to an MBTiles 1.3 file the API serves as is (DATA_DIR/<P.D.T>.mbtiles),
+reading only the partitions the bbox's tiles live in; every query is dry-run against --max-bytes first.
 
   --tileset P.D.T     the CARTO tileset table (rows z, x, y, data, carto_partition)
   --bbox W,S,E,N      longitude/latitude box (WGS84)

@@ -11,10 +11,8 @@ import { retentionFlag } from './sync.js';
 
 const help = `Usage: stable-copy rollback --dest P.D.T [--to SNAPSHOT] [flags]
 
-Restores a snapshot kept by sync over the destination, atomically (a RESTORE copy job with
-WRITE_TRUNCATE, or CREATE OR REPLACE TABLE … AS SELECT if the layout differs), after keeping the
-current version as a snapshot too (so a rollback can be undone), and records it in the provenance.
-The next sync publishes the source's current version again: pause scheduled syncs to stay back.
+Restores a snapshot over the destination, atomically, after keeping the current version as a
+snapshot too. The next sync publishes the source's version again: pause scheduled syncs to stay back.
 
   --dest P.D.T                 the stable copy to roll back
   --to SNAPSHOT                snapshot table id (in the destination's dataset, or P.D.T); default:

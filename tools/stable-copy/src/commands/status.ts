@@ -6,9 +6,8 @@ import { readPublished } from '../snapshots.js';
 
 const help = `Usage: stable-copy status --dest P.D.T [--source P.D.T] [flags]
 
-Shows the version published in the destination (its provenance), an interrupted publish, the
-snapshots kept, and how far behind the source it is (default source: the one in the provenance).
-Reads only; queries nothing.`;
+The published version, an interrupted publish, the snapshots kept, and how far behind the source
+(default: the provenance's) it is. Reads only.`;
 
 export async function status(argv: string[], io: Io): Promise<void> {
   const flags = parseFlags(argv, { dest: { type: 'string' }, source: { type: 'string' } }, help, io);

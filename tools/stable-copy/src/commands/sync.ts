@@ -22,11 +22,8 @@ import { fingerprintSql, type VerificationLevel } from '../verify.js';
 
 const help = `Usage: stable-copy sync --source P.D.T --dest P.D.T [flags]
 
-Copies the source into a staging table (a copy job), verifies it, keeps the current destination as
-a dated table snapshot, publishes the copy atomically (a WRITE_TRUNCATE copy job, or CREATE OR
-REPLACE TABLE … AS SELECT when the partitioning/clustering changes, which bills one scan) and
-records its provenance. Does nothing when the destination holds the source's current version.
-Holds <dest>__lock meanwhile; staging and lock are dropped on every path.
+Copy to staging, verify, snapshot the current destination, publish atomically, record provenance
+(tools/stable-copy/README.md). Does nothing when the destination holds the source's version.
 
   --source P.D.T               table to copy (e.g. carto-demo-data.demo_tilesets.osm_buildings)
   --dest P.D.T                 stable copy; a missing dataset is created in the source's location
