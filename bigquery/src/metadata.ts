@@ -1,5 +1,5 @@
 import type { TableRef } from './identifiers.js';
-import type { PartitionParams } from './partition.js';
+import { type PartitionParams, parsePartitionParams } from './partition.js';
 
 export interface VectorLayer {
   id: string;
@@ -49,6 +49,14 @@ export function decodeMetadataCell(
   } catch {
     return null;
   }
+}
+
+/** A metadata cell as its partition parameters and TileJSON facts; null when it is not a JSON object. */
+export function readTilesetMetadata(cell: unknown, columnType: string | undefined, name: string) {
+  const metadata = decodeMetadataCell(cell, columnType);
+  if (!metadata) return null;
+  const partition = parsePartitionParams(metadata);
+  return { partition, description: describeTileset(metadata, name, partition) };
 }
 
 /**

@@ -5,11 +5,9 @@ import { gzipSync } from 'node:zlib';
 import { MbtilesWriter } from '@tilestack/api/mbtiles-writer';
 import {
   type BigQueryRest,
-  decodeMetadataCell,
-  describeTileset,
   metadataSql,
   type PartitionParams,
-  parsePartitionParams,
+  readTilesetMetadata,
   type TableRef,
 } from '@tilestack/bigquery';
 import { enforceMaxBytes, explain, preflightError, usageError } from '../errors.js';
@@ -72,9 +70,7 @@ export async function extract(argv: string[], io: Io): Promise<void> {
   const { rest, reporter } = await connect(flags, io);
 
   reporter.progress(`reading the metadata of ${tileset.id}`);
-  const metadata = await readMetadata(rest, tileset, maxBytes);
-  const partition = parsePartitionParams(metadata);
-  const info = describeTileset(metadata, tileset.id, partition);
+  const { partition, description: info } = await readMetadata(rest, tileset, maxBytes);
   if (!partition)
     reporter.progress('warning: no carto_partition metadata; every zoom query scans the whole table');
   const area = intersectBbox(bbox, info.bounds);
@@ -169,7 +165,7 @@ async function readMetadata(rest: BigQueryRest, tileset: TableRef, maxBytes: num
   };
   enforceMaxBytes(await dryRunBytes(rest, { sql }).catch(fail), maxBytes, 'reading the tileset metadata');
   const answer = await queryRows(rest, { sql, maximumBytesBilled: maxBytes }).catch(fail);
-  const metadata = answer && decodeMetadataCell(answer.rows[0]?.data, answer.firstType);
+  const metadata = readTilesetMetadata(answer.rows[0]?.data, answer.firstType, tileset.id);
   if (!metadata)
     throw preflightError(`${tileset.id} has no CARTO metadata row (z = -1): is it a CARTO tileset?`);
   return metadata;
