@@ -6,8 +6,8 @@
  */
 
 import { gzipSync } from 'node:zlib';
+import { cartoPartition, type PartitionParams } from '@tilestack/bigquery';
 import { addCartoTileset, cartoTilesetHandler, startBigQueryStub } from '@tilestack/bigquery-stub';
-import { cartoPartition, type PartitionParams } from '../api/src/sources/bigquery/partition.js';
 import { startApi } from '../cache/src/api-process.js';
 import { startVarnish } from '../cache/src/varnish.js';
 import { machineDescription } from './machine.js';

@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { cartoPartition, type PartitionParams } from '@tilestack/bigquery';
 import {
   addCartoTileset,
   type BigQueryStub,
@@ -9,23 +10,16 @@ import {
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createBigQuerySource } from '../../src/sources/bigquery/bigquery-source.js';
-import { cartoPartition, type PartitionParams } from '../../src/sources/bigquery/partition.js';
 import type { DataSource, SourceObserver } from '../../src/sources/types.js';
 
 /** Project billed in tests; never one of the data projects. */
 export const BILLING_PROJECT = 'tilestack-tests';
 export const TILESET_DATASET = 'carto-demo-data.demo_tilesets';
-export const TABLE_DATASET = 'carto-demo-data.demo_tables';
+const TABLE_DATASET = 'carto-demo-data.demo_tables';
 export const MAX_BYTES_BILLED = 50 * 1024 * 1024;
 
-export interface LogLine {
-  level: number;
-  msg?: string;
-  [key: string]: unknown;
-}
-
 /** A source observer that keeps every event for assertions. */
-export function recordingObserver() {
+function recordingObserver() {
   const queries: Parameters<SourceObserver['query']>[0][] = [];
   const fallbacks: { tilesetId: string; reason: string }[] = [];
   const refused: string[] = [];
@@ -38,8 +32,8 @@ export function recordingObserver() {
 }
 
 /** A pino logger (what Fastify hands the source) whose lines land in `lines`. */
-export function recordingLogger() {
-  const lines: LogLine[] = [];
+function recordingLogger() {
+  const lines: { level: number; msg?: string; [key: string]: unknown }[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) });
   return { logger, lines, errors: () => lines.filter((l) => l.level >= 50) };
 }
@@ -71,16 +65,8 @@ export async function startStubbedBigQuery(env: Record<string, string> = {}): Pr
     ...env,
   });
   const source = createBigQuerySource(config, { logger: logs.logger, observer: observer.observer });
-  return {
-    stub,
-    source,
-    observer,
-    logs,
-    async close() {
-      await source.close();
-      await stub.close();
-    },
-  };
+  const close = () => source.close().then(() => stub.close());
+  return { stub, source, observer, logs, close };
 }
 
 /** Partition parameters of the test tilesets: 40 partitions over zooms 0–6, a box at z6. */
@@ -111,7 +97,7 @@ export function tileBytes(z: number, x: number, y: number): Buffer {
   return gzipSync(Buffer.from(`tile ${z}/${x}/${y}`));
 }
 
-export interface TestTilesetOptions {
+interface TestTilesetOptions {
   tableId: string;
   /** Extra or replaced metadata keys; `carto_partition: undefined` removes the parameters. */
   metadata?: Record<string, unknown>;

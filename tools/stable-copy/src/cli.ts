@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 import { pathToFileURL } from 'node:url';
-import { commonHelp } from './args.js';
 import { extract } from './commands/extract.js';
 import { rollback } from './commands/rollback.js';
 import { status } from './commands/status.js';
 import { sync } from './commands/sync.js';
 import { CliError, ExitCode } from './errors.js';
-import type { Io } from './output.js';
+import { commonHelp, type Io } from './io.js';
 
 const commands: Record<string, { summary: string; run: (argv: string[], io: Io) => Promise<void> }> = {
   sync: { summary: 'copy, verify and publish a table; keep the previous version as a snapshot', run: sync },

@@ -1,21 +1,14 @@
-/**
- * Exit codes of the CLI (documented in the README and in `--help`). Scripts and the scheduled
- * workflow branch on them, so each failure class keeps its own number.
- */
+import { toBigQueryError } from '@tilestack/bigquery';
+
+/** Exit codes of the CLI (README, `--help`): scripts and the workflow branch on them. */
 export const ExitCode = {
   ok: 0,
-  /** An unexpected failure (a BigQuery error the tool has no better explanation for, a bug). */
-  failed: 1,
-  /** Bad flags or arguments. */
+  failed: 1, // a BigQuery error the tool has no better explanation for, a bug
   usage: 2,
-  /** Preflight refused: not found, missing permission, location mismatch. Nothing was created. */
-  preflight: 3,
-  /** Verification found the copy different from the source; the destination was left untouched. */
-  verification: 4,
-  /** A query would bill more than `--max-bytes`; it was not run. */
-  costCap: 5,
-  /** Another run holds the destination's lock; nothing was changed. */
-  busy: 6,
+  preflight: 3, // not found, missing permission, location mismatch: nothing was created
+  verification: 4, // the copy differs from the source: the destination was left untouched
+  costCap: 5, // a query would bill more than --max-bytes: it was not run
+  busy: 6, // another run holds the destination's lock: nothing was changed
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -27,67 +20,35 @@ export class CliError extends Error {
     readonly exitCode: ExitCodeValue,
   ) {
     super(message);
-    this.name = 'CliError';
   }
 }
 
 export const usageError = (message: string) => new CliError(message, ExitCode.usage);
 export const preflightError = (message: string) => new CliError(message, ExitCode.preflight);
 
-/** The `reason` of a BigQuery error (`errors[0].reason`), from an API error or a failed job. */
-export function bigQueryReason(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const e = error as { reason?: unknown; errors?: { reason?: unknown }[]; code?: unknown };
-  if (typeof e.reason === 'string') return e.reason;
-  const reason = e.errors?.[0]?.reason;
-  if (typeof reason === 'string') return reason;
-  if (e.code === 404) return 'notFound';
-  if (e.code === 403) return 'accessDenied';
-  return undefined;
-}
-
-export const isNotFound = (error: unknown) => bigQueryReason(error) === 'notFound';
-export const isAccessDenied = (error: unknown) => bigQueryReason(error) === 'accessDenied';
-
-/** A BigQuery job that finished with `status.errorResult`. */
-export class JobFailedError extends Error {
-  constructor(
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'JobFailedError';
-  }
-}
-
 /**
- * Turns a BigQuery failure of `action` on `resource` into a message that says what to do: the
- * exact permission for access errors, the id to check for not-found errors.
+ * A failure while trying to `action`, as a message that says what to do: `need` names the
+ * permission (and the role granting it) that an access error lacks.
  */
-export function explainBigQueryError(
-  error: unknown,
-  context: { action: string; resource: string; permission?: string; role?: string },
-): CliError {
-  const reason = bigQueryReason(error);
-  const detail = error instanceof Error ? error.message : String(error);
-  if (reason === 'accessDenied') {
-    const need = context.permission
-      ? ` Missing permission: ${context.permission} on ${context.resource}${context.role ? ` (granted by ${context.role})` : ''}.`
-      : '';
+export function explain(error: unknown, action: string, need?: string): CliError {
+  if (error instanceof CliError) return error;
+  const e = toBigQueryError(error);
+  const said = `BigQuery said (${e.reason}): ${e.message}`;
+  if (e.kind === 'accessDenied' || e.kind === 'forbidden')
     return preflightError(
-      `Permission denied to ${context.action} ${context.resource}.${need} BigQuery said: ${detail}`,
+      `Permission denied to ${action}.${need ? ` Missing permission: ${need}.` : ''} ${said}`,
     );
-  }
-  if (reason === 'notFound') {
-    return preflightError(
-      `Not found: ${context.resource} (while trying to ${context.action}). BigQuery said: ${detail}`,
-    );
-  }
-  if (reason === 'bytesBilledLimitExceeded') {
-    return new CliError(
-      `${context.action} ${context.resource} stopped by --max-bytes: ${detail}`,
+  if (e.kind === 'notFound') return preflightError(`Not found while trying to ${action}. ${said}`);
+  if (e.kind === 'bytesCap')
+    return new CliError(`${action}: stopped by --max-bytes. ${said}`, ExitCode.costCap);
+  return new CliError(`Failed to ${action}. ${said}`, ExitCode.failed);
+}
+
+/** Stops (exit 5) when `bytes` would go over the `--max-bytes` cap. */
+export function enforceMaxBytes(bytes: number, maxBytes: number | undefined, what: string): void {
+  if (maxBytes !== undefined && bytes > maxBytes)
+    throw new CliError(
+      `${what} would scan ${bytes} bytes, over --max-bytes ${maxBytes}; nothing was billed.`,
       ExitCode.costCap,
     );
-  }
-  return new CliError(`Failed to ${context.action} ${context.resource}: ${detail}`, ExitCode.failed);
 }

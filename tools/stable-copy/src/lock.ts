@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
-import type { BigQueryRest } from './bigquery.js';
-import { CliError, ExitCode, explainBigQueryError } from './errors.js';
-import type { Reporter } from './output.js';
-import { siblingTable, type TableRef } from './table-id.js';
+import type { BigQueryError, BigQueryRest, TableRef } from '@tilestack/bigquery';
+import { CliError, ExitCode, explain } from './errors.js';
+import { type Reporter, siblingTable } from './io.js';
 
 /** Longer than any run (the workflow times out after 2 h): a crashed run's lock goes by itself. */
 const lockMs = 6 * 60 * 60 * 1000;
@@ -27,12 +26,8 @@ export async function withLock<T>(
       labels: { 'managed-by': 'stable-copy' },
     });
   } catch (error) {
-    if ((error as { code?: number }).code !== 409)
-      throw explainBigQueryError(error, {
-        action: 'take the lock',
-        resource: ref.id,
-        permission: 'bigquery.tables.create',
-      });
+    if ((error as BigQueryError).kind !== 'duplicate')
+      throw explain(error, `take the lock ${ref.id}`, 'bigquery.tables.create');
     const held = await rest.findTable(ref);
     const until = held?.expirationTime ? new Date(Number(held.expirationTime)).toISOString() : 'unknown';
     throw new CliError(

@@ -1,8 +1,13 @@
-import type { BigQueryRest, DatasetResource, TableResource } from './bigquery.js';
-import { explainBigQueryError, isNotFound, preflightError } from './errors.js';
+import type {
+  BigQueryError,
+  BigQueryRest,
+  DatasetResource,
+  TableRef,
+  TableResource,
+} from '@tilestack/bigquery';
+import { explain, preflightError } from './errors.js';
 import { roleHint, tablePermissions } from './permissions.js';
 import { layoutClause, publishMethod } from './publish.js';
-import type { TableRef } from './table-id.js';
 
 /** What a sync needs on the source table (reading it by a copy job). */
 export const sourcePermissions = ['bigquery.tables.get', 'bigquery.tables.getData'];
@@ -30,12 +35,11 @@ export async function preflight(
   destRef: TableRef,
 ): Promise<PreflightResult> {
   const source = await rest.getTable(sourceRef).catch((error) => {
-    throw explainBigQueryError(error, {
-      action: 'read the metadata of source table',
-      resource: sourceRef.id,
-      permission: 'bigquery.tables.get',
-      role: 'roles/bigquery.dataViewer',
-    });
+    throw explain(
+      error,
+      `read source table ${sourceRef.id}`,
+      'bigquery.tables.get (roles/bigquery.dataViewer)',
+    );
   });
   if (source.type !== 'TABLE') {
     throw preflightError(
@@ -46,19 +50,16 @@ export async function preflight(
   if (!location) throw preflightError(`BigQuery did not report the location of source ${sourceRef.id}.`);
   await requirePermissions(rest, sourceRef, sourcePermissions, 'source table', 'roles/bigquery.dataViewer');
 
-  let destinationDataset: DatasetResource | undefined;
-  try {
-    destinationDataset = await rest.getDataset(destRef.projectId, destRef.datasetId);
-  } catch (error) {
-    if (!isNotFound(error)) {
-      throw explainBigQueryError(error, {
-        action: 'read destination dataset',
-        resource: `${destRef.projectId}.${destRef.datasetId}`,
-        permission: 'bigquery.datasets.get',
-        role: roleHint,
-      });
-    }
-  }
+  const destinationDataset: DatasetResource | undefined = await rest
+    .getDataset(destRef.projectId, destRef.datasetId)
+    .catch((error: BigQueryError) => {
+      if (error.kind === 'notFound') return undefined;
+      throw explain(
+        error,
+        `read dataset ${destRef.projectId}.${destRef.datasetId}`,
+        `bigquery.datasets.get (${roleHint})`,
+      );
+    });
   if (destinationDataset && !sameLocation(destinationDataset.location, location)) {
     throw preflightError(
       `Location mismatch: source ${sourceRef.id} is in ${location} but destination dataset ` +
@@ -66,7 +67,11 @@ export async function preflight(
         `locations. Fix: choose a destination dataset in ${location} (a missing dataset is created there).`,
     );
   }
-  const destination = destinationDataset ? await findDestination(rest, destRef) : undefined;
+  const destination = destinationDataset
+    ? await rest.findTable(destRef).catch((error) => {
+        throw explain(error, `read destination table ${destRef.id}`, `bigquery.tables.get (${roleHint})`);
+      })
+    : undefined;
   if (destination) {
     if (destination.type !== 'TABLE') {
       throw preflightError(
@@ -84,17 +89,6 @@ export async function preflight(
       `${destRef.id} is laid out differently (${layoutChange}) and the source is time-partitioned: replace ${destRef.id} by hand.`,
     );
   return { source, location, destinationDataset, destination, layoutChange };
-}
-
-async function findDestination(rest: BigQueryRest, destRef: TableRef): Promise<TableResource | undefined> {
-  return rest.findTable(destRef).catch((error) => {
-    throw explainBigQueryError(error, {
-      action: 'read destination table',
-      resource: destRef.id,
-      permission: 'bigquery.tables.get',
-      role: roleHint,
-    });
-  });
 }
 
 /** Asks BigQuery which of `permissions` we hold on `ref`; stops naming the first ones missing. */

@@ -1,29 +1,54 @@
-import type { TableResource } from './bigquery.js';
-import { schemaFingerprint } from './schema.js';
-import { toolVersion } from './version.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { FieldSchema, TableResource } from '@tilestack/bigquery';
+
+/** The tool's version (package.json), recorded in the provenance of every copy. */
+const { version: toolVersion } = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+) as {
+  version: string;
+};
+
+/** Legacy and standard SQL spell some types differently; the REST API returns either. */
+const typeAliases: Record<string, string> = {
+  INTEGER: 'INT64',
+  FLOAT: 'FLOAT64',
+  BOOLEAN: 'BOOL',
+  RECORD: 'STRUCT',
+};
+const canonical = (fields: FieldSchema[] = []): unknown[] =>
+  fields.map((f) => [
+    f.name,
+    typeAliases[f.type] ?? f.type,
+    f.mode ?? 'NULLABLE',
+    ...(f.fields ? [canonical(f.fields)] : []),
+  ]);
+
+/** Names, types, modes and nesting, in order, hashed to 16 hex characters (a label value). */
+export const schemaFingerprint = (fields: FieldSchema[] | undefined): string =>
+  createHash('sha256')
+    .update(JSON.stringify(canonical(fields)))
+    .digest('hex')
+    .slice(0, 16);
 
 /**
  * Where a published table came from. The full record lives in the table description (one JSON
  * line, exact ids and numbers); the same facts go into labels, shortened to BigQuery's label
  * rules, so they can be filtered on in the console and in INFORMATION_SCHEMA.
  */
-export interface Provenance {
-  sourceId: string;
-  /** The source's lastModifiedTime (epoch ms) for the version copied. */
-  sourceLastModified: number;
-  rows: number;
-  bytes: number;
-  schemaFingerprint: string;
-  /** When the copy was published (epoch ms). */
+export interface Provenance extends SourceVersion {
+  /** Epoch ms, like `sourceLastModified` (the source's lastModifiedTime for the version copied). */
   copiedAt: number;
   toolVersion: string;
   verification: 'metadata' | 'full';
-  /** Content fingerprint (`--verify full`), as BigQuery's BIT_XOR of FARM_FINGERPRINT returned it. */
+  /** `--verify full`'s `xor:sum` fingerprint. */
   contentFingerprint?: string;
   /** Set by `rollback`: the snapshot this version was restored from, and when. */
   restoredFrom?: string;
   restoredAt?: number;
 }
+
+export type SourceVersion = ReturnType<typeof sourceVersion>;
 
 const marker = 'stable-copy-provenance: ';
 
@@ -38,13 +63,10 @@ export function sourceVersion(source: TableResource, sourceId: string) {
   };
 }
 
-export function newProvenance(
-  version: ReturnType<typeof sourceVersion>,
+export const newProvenance = (
+  version: SourceVersion,
   extra: Pick<Provenance, 'verification' | 'contentFingerprint'>,
-  copiedAt = Date.now(),
-): Provenance {
-  return { ...version, copiedAt, toolVersion, ...extra };
-}
+) => ({ ...version, copiedAt: Date.now(), toolVersion, ...extra }) as Provenance;
 
 /**
  * The tables.patch body that records `p` on a table (labels merge; null removes one): `base`'s
@@ -74,24 +96,18 @@ export function provenancePatch(p: Provenance, base: Partial<TableResource> = {}
 /** The provenance recorded on a table, or undefined when it has none (not made by this tool). */
 export function readProvenance(table: TableResource | undefined): Provenance | undefined {
   const line = table?.description?.split('\n').find((l) => l.startsWith(marker));
-  if (!line) return undefined;
   try {
-    return JSON.parse(line.slice(marker.length)) as Provenance;
+    return line ? (JSON.parse(line.slice(marker.length)) as Provenance) : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** True when `published` holds exactly the source version `current` describes. */
-export function isSameVersion(published: Provenance | undefined, current: ReturnType<typeof sourceVersion>) {
-  return (
-    published !== undefined &&
-    published.sourceId === current.sourceId &&
-    published.sourceLastModified === current.sourceLastModified &&
-    published.rows === current.rows &&
-    published.schemaFingerprint === current.schemaFingerprint
+export const isSameVersion = (published: Provenance | undefined, current: SourceVersion) =>
+  (['sourceId', 'sourceLastModified', 'rows', 'schemaFingerprint'] as const).every(
+    (k) => published?.[k] === current[k],
   );
-}
 
 function describe(p: Provenance, existing?: string): string {
   // Keep what people wrote above our record; replace only our lines.
@@ -107,9 +123,8 @@ function describe(p: Provenance, existing?: string): string {
 }
 
 /** Label values: ≤ 63 chars of lowercase letters, digits, `_` and `-`. */
-export function labelValue(text: string): string {
-  return text
+export const labelValue = (text: string) =>
+  text
     .toLowerCase()
     .replace(/[^a-z0-9_-]/g, '_')
     .slice(0, 63);
-}

@@ -1,10 +1,20 @@
-import { type BigQueryRest, newJobId, type TableResource, tableReference } from './bigquery.js';
-import { CliError, ExitCode, isNotFound, JobFailedError } from './errors.js';
-import type { TableRef } from './table-id.js';
-import { enforceMaxBytes, layoutOf } from './verify.js';
+import {
+  BigQueryError,
+  type BigQueryRest,
+  newJobId,
+  type TableRef,
+  type TableResource,
+  tableReference,
+} from '@tilestack/bigquery';
+import { CliError, ExitCode, enforceMaxBytes } from './errors.js';
+import { dryRunBytes } from './io.js';
 
 /** Names the job of a publish under way: set before it, removed with the provenance after it. */
 export const pendingLabel = 'stable-copy-pending';
+
+/** Partitioning and clustering, comparable as one string (copy jobs keep them; readers rely on them). */
+export const layoutOf = (t: TableResource | undefined) =>
+  JSON.stringify([t?.rangePartitioning ?? null, t?.timePartitioning ?? null, t?.clustering?.fields ?? []]);
 
 /** Partitioning and clustering as GoogleSQL DDL clauses (ids and numbers checked: they go into SQL). */
 export function layoutClause(t: TableResource | undefined): string {
@@ -45,7 +55,7 @@ export async function publish(
   },
 ) {
   const { from, fromTable, dest, destTable, location, maxBytes } = input;
-  const jobId = newJobId();
+  const jobId = newJobId('stable_copy');
   const method = publishMethod(fromTable, destTable);
   let sql = '';
   if (method === 'replace') {
@@ -55,12 +65,8 @@ export async function publish(
         ExitCode.preflight,
       );
     sql = `CREATE OR REPLACE TABLE ${dest.sql} ${layoutClause(fromTable)} OPTIONS(labels = [('${pendingLabel}', '${jobId}')]) AS SELECT * FROM ${from.sql}`;
-    const dry = await rest.query(sql, { dryRun: true, location });
-    enforceMaxBytes(
-      dry.bytesProcessed,
-      maxBytes,
-      `replacing ${dest.id} (its partitioning/clustering changes)`,
-    );
+    const bytes = await dryRunBytes(rest, { sql, location });
+    enforceMaxBytes(bytes, maxBytes, `replacing ${dest.id} (its partitioning/clustering changes)`);
   }
   if (destTable) await rest.patchTable(dest, { labels: { [pendingLabel]: jobId } });
   try {
@@ -87,7 +93,7 @@ export async function publish(
     return { method, jobId, bytesBilled: Number(job.statistics?.query?.totalBytesBilled ?? 0) };
   } catch (error) {
     // Only a job that certainly failed leaves the previous version in place; otherwise keep the mark.
-    if (destTable && error instanceof JobFailedError)
+    if (destTable && error instanceof BigQueryError && error.failedJob)
       await rest.patchTable(dest, { labels: { [pendingLabel]: null } }).catch(() => undefined);
     throw error;
   }
@@ -100,10 +106,12 @@ export async function publish(
 export async function pendingState(rest: BigQueryRest, table: TableResource, location?: string) {
   const jobId = table.labels?.[pendingLabel];
   if (!jobId) return undefined;
-  const job = await rest.getJob({ projectId: rest.billingProject, jobId, location }).catch((error) => {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  });
+  const job = await rest
+    .getJob({ projectId: rest.projectId, jobId, location })
+    .catch((error: BigQueryError) => {
+      if (error.kind === 'notFound') return undefined;
+      throw error;
+    });
   return {
     jobId,
     published: job?.status?.state === 'DONE' && !job.status.errorResult,

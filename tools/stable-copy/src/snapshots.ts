@@ -1,6 +1,7 @@
-import { type BigQueryRest, tableReference } from './bigquery.js';
+import { type BigQueryRest, type TableRef, tableReference } from '@tilestack/bigquery';
+import { explain } from './errors.js';
+import { siblingTable } from './io.js';
 import { type Provenance, provenancePatch, readProvenance } from './provenance.js';
-import { siblingTable, type TableRef } from './table-id.js';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -14,18 +15,15 @@ export interface SnapshotInfo {
 }
 
 /** Snapshots of `dest` are named `<table>__snapshot_<UTC time>`, next to it: sortable, dated, findable. */
-export function snapshotPrefix(dest: TableRef): string {
-  return `${dest.tableId}__snapshot_`;
-}
+const snapshotPrefix = (dest: TableRef) => `${dest.tableId}__snapshot_`;
+const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:Z]/g, '').replace(/[T.]/g, '_');
 
-export function snapshotTableId(dest: TableRef, now: number): string {
-  const stamp = new Date(now)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace('T', '_')
-    .replace('.', '_')
-    .replace('Z', '');
-  return `${snapshotPrefix(dest)}${stamp}`;
+/** The destination table, the provenance of the version published there, and its snapshots. */
+export async function readPublished(rest: BigQueryRest, dest: TableRef) {
+  const table = await rest.getTable(dest).catch((error) => {
+    throw explain(error, `read ${dest.id}`, 'bigquery.tables.get');
+  });
+  return { table, provenance: readProvenance(table), snapshots: await listSnapshots(rest, dest) };
 }
 
 /** The snapshots of `dest` kept by this tool, newest first (tables.list, then tables.get each). */
@@ -69,7 +67,7 @@ export async function takeSnapshot(
   },
 ): Promise<SnapshotInfo> {
   const now = options.now ?? Date.now();
-  const ref = siblingTable(dest, snapshotTableId(dest, now));
+  const ref = siblingTable(dest, `${snapshotPrefix(dest)}${stamp(now)}`);
   const expirationTime = now + options.retentionDays * dayMs;
   await rest.runJob(
     {

@@ -1,11 +1,10 @@
-import { type BigQueryRest, tableReference } from './bigquery.js';
-import { CliError, ExitCode, explainBigQueryError, isNotFound, JobFailedError } from './errors.js';
-import type { Reporter } from './output.js';
+import { type BigQueryError, type BigQueryRest, type TableRef, tableReference } from '@tilestack/bigquery';
+import { explain } from './errors.js';
+import type { Reporter } from './io.js';
 import { roleHint } from './permissions.js';
 import { newProvenance, provenancePatch, readProvenance, sourceVersion } from './provenance.js';
 import { publish } from './publish.js';
 import { type SnapshotInfo, takeSnapshot } from './snapshots.js';
-import type { TableRef } from './table-id.js';
 import { VerificationError, type VerificationLevel, verifyFull, verifyMetadata } from './verify.js';
 
 /** The mutating part of a sync, run under the lock: copy, verify, snapshot, publish, record. */
@@ -67,10 +66,10 @@ export async function copyVerifyPublish(run: SyncRun) {
       reason: 'before-sync',
       location,
     }).catch((error) => {
-      throw explainJobError(
+      throw explain(
         error,
         `snapshot ${dest.id}`,
-        `bigquery.tables.createSnapshot and bigquery.tables.deleteSnapshot (${roleHint})`,
+        `bigquery.tables.createSnapshot, deleteSnapshot (${roleHint})`,
       );
     });
   }
@@ -84,7 +83,7 @@ export async function copyVerifyPublish(run: SyncRun) {
     location,
     maxBytes: run.maxBytes,
   }).catch((error) => {
-    throw explainJobError(error, `publish ${staging.id} as ${dest.id}`, roleHint);
+    throw explain(error, `publish ${staging.id} as ${dest.id}`, roleHint);
   });
   const provenance = newProvenance(version, {
     verification: verification.level,
@@ -120,26 +119,8 @@ async function copyTable(
       location,
     );
   } catch (error) {
-    throw explainJobError(
-      error,
-      `copy ${from.id} to ${to.id}`,
-      `bigquery.tables.getData on the source; ${roleHint}`,
-    );
+    throw explain(error, `copy ${from.id} to ${to.id}`, `bigquery.tables.getData on the source; ${roleHint}`);
   }
-}
-
-function explainJobError(error: unknown, action: string, permissions: string): CliError {
-  if (error instanceof CliError) return error;
-  if (error instanceof JobFailedError) {
-    const exitCode =
-      error.reason === 'accessDenied' || error.reason === 'notFound' ? ExitCode.preflight : ExitCode.failed;
-    const need = error.reason === 'accessDenied' ? ` Needed: ${permissions}.` : '';
-    return new CliError(
-      `BigQuery job to ${action} failed (${error.reason}): ${error.message}.${need}`,
-      exitCode,
-    );
-  }
-  return explainBigQueryError(error, { action, resource: '', permission: permissions });
 }
 
 /** Deletes the staging table, whatever happened; a failure only warns (it expires within a day). */
@@ -148,7 +129,7 @@ export async function dropStaging(rest: BigQueryRest, staging: TableRef, reporte
     await rest.deleteTable(staging);
     reporter.progress(`dropped ${staging.id}`);
   } catch (error) {
-    if (isNotFound(error)) return;
+    if ((error as BigQueryError).kind === 'notFound') return;
     reporter.progress(
       `warning: could not drop ${staging.id} (${(error as Error).message}); it expires within 24 hours`,
     );

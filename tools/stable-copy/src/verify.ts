@@ -1,8 +1,8 @@
-import type { BigQueryRest, TableResource } from './bigquery.js';
-import { CliError, ExitCode, explainBigQueryError } from './errors.js';
-import { formatQueryCost, type Reporter } from './output.js';
-import { schemaFingerprint } from './schema.js';
-import type { TableRef } from './table-id.js';
+import type { BigQueryRest, TableRef, TableResource } from '@tilestack/bigquery';
+import { CliError, ExitCode, enforceMaxBytes, explain } from './errors.js';
+import { dryRunBytes, formatQueryCost, queryRows, type Reporter } from './io.js';
+import { schemaFingerprint } from './provenance.js';
+import { layoutOf } from './publish.js';
 
 export type VerificationLevel = 'metadata' | 'full';
 
@@ -40,51 +40,39 @@ export function fingerprintSql(table: TableRef, asOf: boolean): string {
   ].join(' ');
 }
 
-/** Partitioning and clustering, comparable as one string (copy jobs keep them; readers rely on them). */
-export const layoutOf = (t: TableResource | undefined) =>
-  JSON.stringify([t?.rangePartitioning ?? null, t?.timePartitioning ?? null, t?.clustering?.fields ?? []]);
+/** Each way two tables can differ that a reader notices (CARTO finds tilesets by their `carto_tileset` label). */
+const compared = {
+  schema: (t: TableResource) => schemaFingerprint(t.schema?.fields),
+  numRows: (t: TableResource) => t.numRows,
+  numBytes: (t: TableResource) => t.numBytes,
+  'partitioning/clustering': layoutOf,
+  description: (t: TableResource) => t.description ?? '',
+  labels: (t: TableResource) =>
+    JSON.stringify(
+      Object.entries(t.labels ?? {})
+        .filter(([k]) => !k.startsWith('stable-copy-'))
+        .sort(),
+    ),
+};
 
-const ownLabel = (key: string) => key.startsWith('stable-copy-');
-const sourceLabels = (t: TableResource) =>
-  JSON.stringify(
-    Object.entries(t.labels ?? {})
-      .filter(([k]) => !ownLabel(k))
-      .sort(),
-  );
+const differ = (differences: string[]) => {
+  if (differences.length > 0) throw new VerificationError(differences);
+};
 
-/**
- * `metadata`: the staging copy has the source's schema, row count, size, partitioning, clustering,
- * description and labels (CARTO finds tilesets by their `carto_tileset` label). `full` leaves the
- * sizes to its scans: the source may have changed since the copy read it.
- */
+/** The staging copy has the source's metadata; `full` leaves the sizes to its scans (the source may have moved on). */
 export function verifyMetadata(
   source: TableResource,
   staging: TableResource,
   sizes = true,
 ): VerificationResult {
-  const differences: string[] = [];
-  const [sourceSchema, stagingSchema] = [source.schema?.fields, staging.schema?.fields].map(
-    schemaFingerprint,
+  const checks = Object.entries(compared).filter(([name]) => sizes || !name.startsWith('num'));
+  differ(
+    checks.flatMap(([name, read]) =>
+      read(source) === read(staging) ? [] : [`${name} ${read(staging)} ≠ source ${read(source)}`],
+    ),
   );
-  if (sourceSchema !== stagingSchema) differences.push(`schema ${stagingSchema} ≠ source ${sourceSchema}`);
-  const compared = {
-    numRows: (t: TableResource) => t.numRows,
-    numBytes: (t: TableResource) => t.numBytes,
-    'partitioning/clustering': layoutOf,
-    description: (t: TableResource) => t.description ?? '',
-    labels: sourceLabels,
-  };
-  for (const [name, read] of Object.entries(compared)) {
-    if (!sizes && name.startsWith('num')) continue;
-    if (read(source) !== read(staging)) differences.push(`${name} ${read(staging)} ≠ source ${read(source)}`);
-  }
-  if (differences.length > 0) throw new VerificationError(differences);
-  return {
-    level: 'metadata',
-    rows: Number(staging.numRows ?? 0),
-    bytes: Number(staging.numBytes ?? 0),
-    schemaFingerprint: stagingSchema ?? '',
-  };
+  const [rows, bytes] = [Number(staging.numRows ?? 0), Number(staging.numBytes ?? 0)];
+  return { level: 'metadata', rows, bytes, schemaFingerprint: compared.schema(staging) };
 }
 
 /**
@@ -105,70 +93,46 @@ export async function verifyFull(
     location: string;
   },
 ): Promise<VerificationResult> {
-  const scans = [
-    { name: 'staging copy', sql: fingerprintSql(input.staging, false), table: input.staging },
-    { name: 'source', sql: fingerprintSql(input.source, true), table: input.source },
+  const scans: { table: TableRef; sql: string; params: Record<string, number> }[] = [
+    { table: input.staging, sql: fingerprintSql(input.staging, false), params: {} },
+    { table: input.source, sql: fingerprintSql(input.source, true), params: { as_of_ms: input.asOfMs } },
   ];
-  const parameters = [{ name: 'as_of_ms', type: 'INT64' as const, value: input.asOfMs }];
+  const { location, maxBytes } = input;
   let planned = 0;
-  for (const scan of scans) {
-    const dry = await rest
-      .query(scan.sql, {
-        parameters: scan.table === input.source ? parameters : [],
-        dryRun: true,
-        location: input.location,
-      })
-      .catch((error) => {
-        throw explainBigQueryError(error, { action: 'dry-run the fingerprint of', resource: scan.table.id });
-      });
-    planned += dry.bytesProcessed;
-  }
+  for (const { table, sql, params } of scans)
+    planned += await dryRunBytes(rest, { sql, params, location }).catch((error) => {
+      throw explain(error, `dry-run the fingerprint of ${table.id}`);
+    });
   reporter.progress(`full verification will scan ${formatQueryCost(planned)}`);
-  enforceMaxBytes(planned, input.maxBytes, 'full verification');
-  const results = [];
+  enforceMaxBytes(planned, maxBytes, 'full verification');
   let billed = 0;
-  for (const scan of scans) {
-    const answer = await rest
-      .query(scan.sql, {
-        parameters: scan.table === input.source ? parameters : [],
-        maximumBytesBilled: input.maxBytes,
-        location: input.location,
-      })
-      .catch((error) => {
-        throw explainBigQueryError(error, { action: 'compute the fingerprint of', resource: scan.table.id });
-      });
+  const results = [];
+  for (const { table, sql, params } of scans) {
+    const answer = await queryRows(rest, { sql, params, location, maximumBytesBilled: maxBytes }).catch(
+      (error) => {
+        throw explain(error, `compute the fingerprint of ${table.id}`);
+      },
+    );
     billed += answer.bytesBilled;
     const row = answer.rows[0] ?? {};
-    results.push({
-      name: scan.name,
-      rows: String(row.row_count),
-      fingerprint: `${row.content_xor}:${row.content_sum}`,
-    });
+    results.push({ rows: String(row.row_count), fingerprint: `${row.content_xor}:${row.content_sum}` });
   }
   const [staging, source] = results as [(typeof results)[0], (typeof results)[0]];
-  const differences: string[] = [];
-  if (staging.rows !== source.rows) differences.push(`row count ${staging.rows} ≠ source ${source.rows}`);
-  if (staging.fingerprint !== source.fingerprint)
-    differences.push(`content fingerprint ${staging.fingerprint} ≠ source ${source.fingerprint}`);
-  if (staging.rows !== String(input.staged.numRows ?? ''))
-    differences.push(`staging numRows ${input.staged.numRows} ≠ counted ${staging.rows}`);
-  if (differences.length > 0) throw new VerificationError(differences);
+  differ([
+    ...(staging.rows === source.rows ? [] : [`row count ${staging.rows} ≠ source ${source.rows}`]),
+    ...(staging.fingerprint === source.fingerprint
+      ? []
+      : [`content fingerprint ${staging.fingerprint} ≠ source ${source.fingerprint}`]),
+    ...(staging.rows === String(input.staged.numRows ?? '')
+      ? []
+      : [`staging numRows ${input.staged.numRows} ≠ counted ${staging.rows}`]),
+  ]);
   return {
     level: 'full',
     rows: Number(staging.rows),
     bytes: Number(input.staged.numBytes ?? 0),
-    schemaFingerprint: schemaFingerprint(input.staged.schema?.fields),
+    schemaFingerprint: compared.schema(input.staged),
     contentFingerprint: staging.fingerprint,
     bytesBilled: billed,
   };
-}
-
-/** Stops (exit 5) when `bytes` would go over the `--max-bytes` cap. */
-export function enforceMaxBytes(bytes: number, maxBytes: number | undefined, what: string): void {
-  if (maxBytes !== undefined && bytes > maxBytes) {
-    throw new CliError(
-      `${what} would scan ${bytes} bytes, over --max-bytes ${maxBytes}; nothing was billed. Raise --max-bytes or use --verify metadata.`,
-      ExitCode.costCap,
-    );
-  }
 }

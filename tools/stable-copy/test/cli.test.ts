@@ -36,9 +36,8 @@ it('a hostile --source is refused with exit 2, naming it, without a stack trace'
   const hostile = 'carto-demo-data.demo_tilesets.osm_buildings`; DROP TABLE x; --';
   const run = await stableCopy(['sync', '--source', hostile, '--dest', 'p-roj.d.t']);
   expect(run.code).toBe(2);
-  expect(run.stderr).toBe(
-    `stable-copy sync: --source '${hostile}' is not a valid project.dataset.table id\n`,
-  );
+  expect(run.stderr).toContain(hostile);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
 });
 
 it('no credentials: exit 3 with the gcloud hint', async () => {
@@ -57,7 +56,7 @@ it('a long query prints progress lines; bytes billed come from the finished job'
     });
     const run = await sync(stub, '--verify', 'full');
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/stable-copy: job \S+ RUNNING, \d+ s, [\d.]+ (B|KiB|MiB) processed/);
+    expect(run.stderr).toMatch(/job \S+ RUNNING, \d+ s, [\d.]+ \w+ processed/); // state, elapsed, bytes
     expect(run.json.verification.bytesBilled).toBe(2 * 50 * 1024 * 1024);
   } finally {
     await stub.close();

@@ -1,15 +1,20 @@
+import {
+  BigQueryRest,
+  cartoPartition,
+  createClient,
+  DatasetAllowList,
+  MAX_ZOOM,
+  resolveTableId,
+  type TableRef,
+} from '@tilestack/bigquery';
 import type { FastifyBaseLogger } from 'fastify';
 import type { FeatureCollection } from 'geojson';
 import type { Config } from '../../config.js';
 import { BadRequestError, NotFoundError, UnavailableError } from '../../errors.js';
 import { Coalescer, TtlMemo } from '../memo.js';
 import type { DataSource, SourceObserver, TableQuery, TilesetInfo } from '../types.js';
-import { createBigQueryClient } from './client.js';
 import { BytesCapError } from './errors.js';
 import { readFeatureCollection } from './geojson.js';
-import { DatasetAllowList, resolveTableId, type TableRef } from './identifiers.js';
-import { cartoPartition } from './partition.js';
-import { BigQueryRest } from './rest.js';
 import { PING_SQL, partitionedTileSql, scannedTileSql } from './sql.js';
 import { loadTileset, type TilesetState } from './tilesets.js';
 import { BigQueryUpstream, type QuerySpec } from './upstream.js';
@@ -19,7 +24,6 @@ import { bytesValue } from './values.js';
 const FALLBACK_REFUSED = 'tileset has no partition metadata; raise BIGQUERY_MAX_BYTES_BILLED or add metadata';
 /** Failed tileset loads (missing, not allowed, upstream trouble) are remembered this long at most. */
 const NEGATIVE_TTL_MS = 5_000;
-const MAX_ZOOM = 30;
 
 export interface BigQuerySourceDeps {
   logger: FastifyBaseLogger;
@@ -28,19 +32,30 @@ export interface BigQuerySourceDeps {
 
 /** The production data source: CARTO tilesets and GeoJSON tables read from BigQuery. */
 export function createBigQuerySource(config: Config, deps: BigQuerySourceDeps): DataSource {
+  const { BIGQUERY_MAX_BYTES_BILLED: maxBytesBilled, BIGQUERY_TIMEOUT_MS: timeoutMs } = config;
+  const location = config.BIGQUERY_LOCATION;
+  const projectId = config.BIGQUERY_BILLING_PROJECT ?? ''; // loadConfig requires it for DATA_SOURCE=bigquery
+  // Each HTTP call is bounded too, so an abandoned call cannot hold a socket forever. No retries inside
+  // a request's budget: the cache serves stale-if-error and map clients retry tiles; retrying here
+  // would multiply load on BigQuery during an incident.
+  const client = createClient({
+    projectId,
+    location,
+    apiEndpoint: config.BIGQUERY_API_ENDPOINT,
+    timeoutMs,
+    retry: false,
+  });
+  const rest = new BigQueryRest(client, projectId);
   const upstream = new BigQueryUpstream(
-    new BigQueryRest(createBigQueryClient(config)),
-    {
-      maxBytesBilled: config.BIGQUERY_MAX_BYTES_BILLED,
-      timeoutMs: config.BIGQUERY_TIMEOUT_MS,
-      location: config.BIGQUERY_LOCATION,
-    },
+    rest,
+    { maxBytesBilled, timeoutMs, location },
     deps.observer,
     deps.logger,
   );
-  return new BigQuerySource(upstream, new DatasetAllowList(config.BIGQUERY_ALLOWED_DATASETS), {
+  const allowList = new DatasetAllowList(config.BIGQUERY_ALLOWED_DATASETS);
+  return new BigQuerySource(upstream, allowList, {
     metadataTtlMs: config.METADATA_TTL_SECONDS * 1000,
-    maxBytesBilled: config.BIGQUERY_MAX_BYTES_BILLED,
+    maxBytesBilled,
     ...deps,
   });
 }

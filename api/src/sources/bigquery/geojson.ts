@@ -1,11 +1,10 @@
+import { type FieldSchema, isColumnName, type TableRef } from '@tilestack/bigquery';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { BadRequestError, ResponseTooLargeError } from '../../errors.js';
 import type { TableQuery } from '../types.js';
-import { isColumnName, type TableRef } from './identifiers.js';
 import { geoJsonSql } from './sql.js';
 import type { BigQueryUpstream } from './upstream.js';
 import { decodeRows } from './values.js';
-import type { FieldSchema } from './wire-types.js';
 
 /** Rows per page; BigQuery also caps a page at ~10 MB. */
 const PAGE_ROWS = 5_000;

@@ -1,5 +1,4 @@
-import type { TableRef } from './identifiers.js';
-import { cartoPartition, type PartitionParams } from './partition.js';
+import { cartoPartition, type PartitionParams, type TableRef } from '@tilestack/bigquery';
 import { SELF_CHECK_ROW_LIMIT, selfCheckSql } from './sql.js';
 import type { BigQueryUpstream } from './upstream.js';
 import { decodeRows } from './values.js';

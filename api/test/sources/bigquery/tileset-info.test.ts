@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeTileset } from '../../../src/sources/bigquery/metadata.js';
 import {
   addTestTileset,
   type StubbedBigQuery,
   startStubbedBigQuery,
-  TEST_PARTITIONS,
   TILESET_DATASET,
 } from '../../support/bigquery.js';
 
 let bq: StubbedBigQuery;
+const [projectId, datasetId] = TILESET_DATASET.split('.') as [string, string];
+const table = (tableId: string) => bq.stub.model.getTable({ projectId, datasetId, tableId });
 
 beforeEach(async () => {
   bq = await startStubbedBigQuery();
@@ -18,15 +18,7 @@ afterEach(() => bq.close());
 describe('BigQuery source: tileset info', () => {
   it('maps CARTO metadata to TileJSON facts, versioned by the table last-modified time', async () => {
     const id = addTestTileset(bq.stub, { tableId: 'buildings' });
-    const table = bq.stub.model.getTable({
-      projectId: 'carto-demo-data',
-      datasetId: 'demo_tilesets',
-      tableId: 'buildings',
-    });
-
-    const info = await bq.source.getTileset(id);
-
-    expect(info).toEqual({
+    expect(await bq.source.getTileset(id)).toEqual({
       id,
       name: 'buildings',
       minzoom: 0,
@@ -36,7 +28,7 @@ describe('BigQuery source: tileset info', () => {
       vector_layers: [
         { id: 'default', minzoom: 0, maxzoom: 6, fields: { height: 'Number', kind: 'String' } },
       ],
-      version: String(table?.lastModifiedTime),
+      version: String(table('buildings')?.lastModifiedTime),
     });
   });
 
@@ -61,13 +53,8 @@ describe('BigQuery source: tileset info', () => {
       metadata: { bounds: [-10, -20, 30, 40], center: [1, 2, 5], description: 'Text metadata' },
     });
 
-    const info = await bq.source.getTileset(id);
-
-    expect(info).toMatchObject({
-      bounds: [-10, -20, 30, 40],
-      center: [1, 2, 5],
-      description: 'Text metadata',
-    });
+    const info = { bounds: [-10, -20, 30, 40], center: [1, 2, 5], description: 'Text metadata' };
+    expect(await bq.source.getTileset(id)).toMatchObject(info);
   });
 
   it('serves a new version after the table changes, once the metadata TTL has passed', async () => {
@@ -76,28 +63,21 @@ describe('BigQuery source: tileset info', () => {
     const id = addTestTileset(bq.stub, { tableId: 'buildings' });
     const before = await bq.source.getTileset(id);
 
-    bq.stub.model.updateTable(
-      { projectId: 'carto-demo-data', datasetId: 'demo_tilesets', tableId: 'buildings' },
-      {},
-    );
+    bq.stub.model.updateTable({ projectId, datasetId, tableId: 'buildings' }, {});
 
     expect((await bq.source.getTileset(id)).version).not.toBe(before.version);
   });
 
   it('answers 404 for a table that is not a tileset, or a tileset without metadata row', async () => {
     bq.stub.model.addTable({
-      projectId: 'carto-demo-data',
-      datasetId: 'demo_tilesets',
+      projectId,
+      datasetId,
       tableId: 'plain',
       schema: [{ name: 'geom', type: 'GEOGRAPHY' }],
     });
     const noMetadata = addTestTileset(bq.stub, { tableId: 'headless' });
-    const table = bq.stub.model.getTable({
-      projectId: 'carto-demo-data',
-      datasetId: 'demo_tilesets',
-      tableId: 'headless',
-    });
-    if (table) table.rows = table.rows.filter((r) => r.z !== -1);
+    const headless = table('headless');
+    if (headless) headless.rows = headless.rows.filter((r) => r.z !== -1);
 
     await expect(bq.source.getTileset(`${TILESET_DATASET}.plain`)).rejects.toMatchObject({ statusCode: 404 });
     await expect(bq.source.getTileset(noMetadata)).rejects.toMatchObject({ statusCode: 404 });
@@ -105,73 +85,9 @@ describe('BigQuery source: tileset info', () => {
 
   it('answers 502 for metadata that is not JSON', async () => {
     const id = addTestTileset(bq.stub, { tableId: 'garbled' });
-    const table = bq.stub.model.getTable({
-      projectId: 'carto-demo-data',
-      datasetId: 'demo_tilesets',
-      tableId: 'garbled',
-    });
-    const metadataRow = table?.rows.find((r) => r.z === -1);
+    const metadataRow = table('garbled')?.rows.find((r) => r.z === -1);
     if (metadataRow) metadataRow.data = Buffer.from('{not json');
 
     await expect(bq.source.getTileset(id)).rejects.toMatchObject({ statusCode: 502 });
-  });
-});
-
-describe('CARTO metadata → TileJSON', () => {
-  it('accepts comma strings, arrays and numeric strings', () => {
-    expect(
-      describeTileset({ bounds: '-180, -85, 180, 85', center: '0,0', minzoom: '2', maxzoom: 9 }, 'osm', null),
-    ).toMatchObject({ bounds: [-180, -85, 180, 85], center: [0, 0, 2], minzoom: 2, maxzoom: 9 });
-  });
-
-  it('falls back to the partition zooms, the world and its centre', () => {
-    expect(describeTileset({}, 'osm', TEST_PARTITIONS)).toEqual({
-      name: 'osm',
-      minzoom: 0,
-      maxzoom: 6,
-      bounds: [-180, -85.051129, 180, 85.051129],
-      center: [0, 0, 0],
-      vector_layers: [],
-    });
-  });
-
-  it('ignores invalid values instead of passing them on', () => {
-    const info = describeTileset(
-      {
-        bounds: '-200,0,10,10',
-        center: 'here',
-        minzoom: -1,
-        maxzoom: 99,
-        vector_layers: [{ id: 'ok', fields: { a: 'Number' } }, { fields: {} }, 'junk'],
-        description: 42,
-      },
-      'osm',
-      null,
-    );
-
-    expect(info).toEqual({
-      name: 'osm',
-      minzoom: 0,
-      maxzoom: 30,
-      bounds: [-180, -85.051129, 180, 85.051129],
-      center: [0, 0, 0],
-      vector_layers: [{ id: 'ok', fields: { a: 'Number' } }],
-    });
-  });
-
-  it('clamps the centre zoom into the zoom range and reads MBTiles-style json vector layers', () => {
-    const info = describeTileset(
-      {
-        minzoom: 3,
-        maxzoom: 8,
-        center: [1, 2, 12],
-        json: JSON.stringify({ vector_layers: [{ id: 'default' }] }),
-      },
-      'osm',
-      null,
-    );
-
-    expect(info.center).toEqual([1, 2, 8]);
-    expect(info.vector_layers).toEqual([{ id: 'default', fields: {} }]);
   });
 });

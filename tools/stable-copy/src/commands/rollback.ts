@@ -1,54 +1,38 @@
-import { parseTableId } from '../../../../api/src/sources/bigquery/identifiers.js';
-import { billingProject, commonHelp, integerFlag, parseFlags } from '../args.js';
-import { connect } from '../connect.js';
-import { CliError, ExitCode, explainBigQueryError, JobFailedError, preflightError } from '../errors.js';
+import { parseTableId, type TableRef } from '@tilestack/bigquery';
+import { explain, preflightError } from '../errors.js';
+import { connect, type Io, parseFlags, tableIdFlag } from '../io.js';
 import { withLock } from '../lock.js';
-import { type Io, Reporter } from '../output.js';
 import { roleHint, tablePermissions } from '../permissions.js';
 import { requirePermissions } from '../preflight.js';
 import { type Provenance, provenancePatch } from '../provenance.js';
 import { publish } from '../publish.js';
-import { readPublished } from '../published.js';
-import { type SnapshotInfo, takeSnapshot } from '../snapshots.js';
-import { tableIdFlag } from '../table-id.js';
+import { readPublished, type SnapshotInfo, takeSnapshot } from '../snapshots.js';
+import { retentionFlag } from './sync.js';
 
-export const rollbackHelp = `Usage: stable-copy rollback --dest P.D.T [--to SNAPSHOT] [flags]
+const help = `Usage: stable-copy rollback --dest P.D.T [--to SNAPSHOT] [flags]
 
-Restores a snapshot kept by sync over the destination, atomically (a RESTORE copy job with
-WRITE_TRUNCATE, or CREATE OR REPLACE TABLE … AS SELECT if the layout differs), after keeping the current version as a snapshot too (so a rollback can be undone),
-and records it in the destination's provenance (labels stable-copy-restored-from/-at).
-The next sync publishes the source's current version again: pause scheduled syncs to stay back.
+Restores a snapshot over the destination, atomically, after keeping the current version as a
+snapshot too. The next sync publishes the source's version again: pause scheduled syncs to stay back.
 
-Flags:
-  --dest P.D.T                    the stable copy to roll back
-  --to SNAPSHOT                   snapshot table id (in the destination's dataset, or P.D.T); default:
-                                  the newest snapshot holding a version other than the published one
-  --snapshot-retention-days N     expiration of the snapshot of the current version (default 30)
-  --dry-run                       say which snapshot would be restored; change nothing
+  --dest P.D.T                 the stable copy to roll back
+  --to SNAPSHOT                snapshot table id (in the destination's dataset, or P.D.T); default:
+                               the newest snapshot holding a version other than the published one
+  --snapshot-retention-days N  expiration of the snapshot of the current version (default 30)
+  --dry-run                    say which snapshot would be restored; change nothing`;
 
-${commonHelp}
-`;
+const options = {
+  dest: { type: 'string' },
+  to: { type: 'string' },
+  'snapshot-retention-days': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+} as const;
 
 export async function rollback(argv: string[], io: Io): Promise<void> {
-  const flags = parseFlags(argv, {
-    dest: { type: 'string' },
-    to: { type: 'string' },
-    'snapshot-retention-days': { type: 'string' },
-    'dry-run': { type: 'boolean' },
-  });
-  if (flags.help) {
-    io.stdout.write(rollbackHelp);
-    return;
-  }
+  const flags = parseFlags(argv, options, help, io);
+  if (!flags) return;
   const dest = tableIdFlag('dest', flags.dest);
-  const retentionDays =
-    integerFlag('snapshot-retention-days', flags['snapshot-retention-days'], { min: 1, max: 3650 }) ?? 30;
-  const reporter = new Reporter(io, flags.json === true);
-  const rest = await connect(
-    io.env,
-    billingProject(flags['billing-project'], io.env, dest.projectId),
-    reporter,
-  );
+  const retentionDays = retentionFlag(flags);
+  const { rest, reporter } = await connect(flags, io, dest.projectId);
 
   const { table, provenance: current, snapshots } = await readPublished(rest, dest);
   const target = chooseSnapshot(snapshots, current, flags.to, dest);
@@ -88,12 +72,7 @@ export async function rollback(argv: string[], io: Io): Promise<void> {
       destTable: await rest.getTable(dest),
       location: location ?? '',
     }).catch((error) => {
-      if (!(error instanceof JobFailedError))
-        throw explainBigQueryError(error, { action: 'restore', resource: dest.id, permission: roleHint });
-      throw new CliError(
-        `restore of ${target.id} failed (${error.reason}): ${error.message}; ${dest.id} is unchanged`,
-        ExitCode.failed,
-      );
+      throw explain(error, `restore ${target.id} over ${dest.id}`, roleHint);
     });
     const provenance: Provenance = {
       ...(target.provenance ?? current ?? unknownVersion),
@@ -130,25 +109,20 @@ const unknownVersion = {
   verification: 'metadata' as const,
 };
 
+/** `--to` (in the destination's dataset, or P.D.T), else the newest snapshot holding another version. */
 function chooseSnapshot(
   snapshots: SnapshotInfo[],
   current: Provenance | undefined,
-  to: string | undefined,
-  dest: { id: string },
-): SnapshotInfo {
-  if (to) {
-    const id = to.includes('.') ? to : `${dest.id.split('.').slice(0, 2).join('.')}.${to}`;
-    const found = snapshots.find((s) => s.id === id);
-    if (!found) {
-      throw preflightError(
-        `No snapshot ${id} of ${dest.id}. Available: ${snapshots.map((s) => s.tableId).join(', ') || 'none'}`,
-      );
-    }
-    return found;
-  }
-  const older = snapshots.find(
-    (s) => !current || !s.provenance || s.provenance.sourceLastModified !== current.sourceLastModified,
+  to: unknown,
+  dest: TableRef,
+) {
+  const id = typeof to === 'string' && (to.includes('.') ? to : `${dest.projectId}.${dest.datasetId}.${to}`);
+  const found = snapshots.find((s) =>
+    id ? s.id === id : s.provenance?.sourceLastModified !== current?.sourceLastModified || !current,
   );
-  if (!older) throw preflightError(`No snapshot of ${dest.id} holds a version other than the published one.`);
-  return older;
+  if (!found)
+    throw preflightError(
+      `No snapshot ${id || 'holding another version'} of ${dest.id}. Available: ${snapshots.map((s) => s.tableId).join(', ') || 'none'}`,
+    );
+  return found;
 }

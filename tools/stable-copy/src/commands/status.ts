@@ -1,34 +1,19 @@
-import { parseTableId } from '../../../../api/src/sources/bigquery/identifiers.js';
-import { billingProject, commonHelp, parseFlags } from '../args.js';
-import { connect } from '../connect.js';
-import { type Io, Reporter } from '../output.js';
+import { parseTableId } from '@tilestack/bigquery';
+import { connect, type Io, parseFlags, tableIdFlag } from '../io.js';
 import { isSameVersion, sourceVersion } from '../provenance.js';
 import { pendingState } from '../publish.js';
-import { readPublished } from '../published.js';
-import { tableIdFlag } from '../table-id.js';
+import { readPublished } from '../snapshots.js';
 
-export const statusHelp = `Usage: stable-copy status --dest P.D.T [--source P.D.T] [flags]
+const help = `Usage: stable-copy status --dest P.D.T [--source P.D.T] [flags]
 
-Shows the version published in the destination (its provenance), the snapshots kept of previous
-versions, and how far behind the source it is (the source defaults to the one recorded in the
-provenance). Reads only; queries nothing.
-
-${commonHelp}
-`;
+The published version, an interrupted publish, the snapshots kept, and how far behind the source
+(default: the provenance's) it is. Reads only.`;
 
 export async function status(argv: string[], io: Io): Promise<void> {
-  const flags = parseFlags(argv, { dest: { type: 'string' }, source: { type: 'string' } });
-  if (flags.help) {
-    io.stdout.write(statusHelp);
-    return;
-  }
+  const flags = parseFlags(argv, { dest: { type: 'string' }, source: { type: 'string' } }, help, io);
+  if (!flags) return;
   const dest = tableIdFlag('dest', flags.dest);
-  const reporter = new Reporter(io, flags.json === true);
-  const rest = await connect(
-    io.env,
-    billingProject(flags['billing-project'], io.env, dest.projectId),
-    reporter,
-  );
+  const { rest, reporter } = await connect(flags, io, dest.projectId);
 
   const { table, provenance: published, snapshots } = await readPublished(rest, dest);
   // A run that stopped between publishing and recording: say which version the table holds.
@@ -72,7 +57,7 @@ export async function status(argv: string[], io: Io): Promise<void> {
         ? [
             pending.published
               ? `${dest.id}: a run published (job ${pending.jobId}) but stopped before recording the provenance: the version held is unrecorded; run sync to repair`
-              : `${dest.id}: a run stopped before publishing (job ${pending.jobId} ${pending.found ? 'failed' : `not found in ${rest.billingProject}; if another billing project ran it, pass --billing-project`}); the table holds the version below; the next sync clears the mark`,
+              : `${dest.id}: a run stopped before publishing (job ${pending.jobId} ${pending.found ? 'failed' : `not found in ${rest.projectId}; if another billing project ran it, pass --billing-project`}); the table holds the version below; the next sync clears the mark`,
           ]
         : []),
       published

@@ -1,25 +1,16 @@
 /** A named query parameter value: INT64 (safe integers), STRING, or an ARRAY of INT64. */
 export type ParameterValue = number | string | readonly number[];
 
-export interface QueryParameter {
-  name: string;
-  parameterType: { type: string; arrayType?: { type: string } };
-  parameterValue: { value?: string; arrayValues?: { value: string }[] };
-}
-
 /**
- * Encodes named parameters for the REST API. Every value that varies per request goes into SQL
- * this way (`@z`, `@partition`, …), never as text; anything that is not a safe integer, a string
- * or an array of safe integers is a programming error.
+ * Named parameters for the REST API. Every value that varies per request goes into SQL this way
+ * (`@z`, `@partition`, …), never as text; anything else is a programming error.
  */
-export function toQueryParameters(params: Record<string, ParameterValue>): QueryParameter[] {
+export function toQueryParameters(params: Record<string, ParameterValue>) {
   return Object.entries(params).map(([name, value]) => {
-    if (typeof value === 'string') {
+    if (typeof value === 'string')
       return { name, parameterType: { type: 'STRING' }, parameterValue: { value } };
-    }
-    if (typeof value === 'number') {
+    if (typeof value === 'number')
       return { name, parameterType: { type: 'INT64' }, parameterValue: { value: integer(name, value) } };
-    }
     return {
       name,
       parameterType: { type: 'ARRAY', arrayType: { type: 'INT64' } },

@@ -1,12 +1,37 @@
-import type { TilesetInfo, VectorLayer } from '../types.js';
-import type { PartitionParams } from './partition.js';
+import type { TableRef } from './identifiers.js';
+import { type PartitionParams, parsePartitionParams } from './partition.js';
+
+export interface VectorLayer {
+  id: string;
+  fields: Record<string, string>;
+  minzoom?: number;
+  maxzoom?: number;
+  description?: string;
+}
+
+/** The TileJSON facts of a tileset's metadata. */
+export interface TilesetDescription {
+  name: string;
+  description?: string;
+  attribution?: string;
+  minzoom: number;
+  maxzoom: number;
+  /** [west, south, east, north] in degrees. */
+  bounds: [number, number, number, number];
+  /** [lon, lat, zoom]. */
+  center: [number, number, number];
+  vector_layers: VectorLayer[];
+}
+
+/** The metadata row: `z = -1` in the NULL partition, so BigQuery prunes to that partition. */
+export function metadataSql(table: TableRef): string {
+  return `SELECT data FROM ${table.sql} WHERE z = -1 AND carto_partition IS NULL LIMIT 1`;
+}
 
 /** TileJSON defaults for what a tileset's metadata leaves out. */
-const WORLD: TilesetInfo['bounds'] = [-180, -85.051129, 180, 85.051129];
+const WORLD: TilesetDescription['bounds'] = [-180, -85.051129, 180, 85.051129];
 const DEFAULT_MINZOOM = 0;
-const DEFAULT_MAXZOOM = 30;
-
-export type TilesetDescription = Omit<TilesetInfo, 'id' | 'version'>;
+export const MAX_ZOOM = 30;
 
 /**
  * The metadata row's `data` cell (BYTES arrive base64-encoded, STRING as text) parsed as JSON.
@@ -26,6 +51,14 @@ export function decodeMetadataCell(
   }
 }
 
+/** A metadata cell as its partition parameters and TileJSON facts; null when it is not a JSON object. */
+export function readTilesetMetadata(cell: unknown, columnType: string | undefined, name: string) {
+  const metadata = decodeMetadataCell(cell, columnType);
+  if (!metadata) return null;
+  const partition = parsePartitionParams(metadata);
+  return { partition, description: describeTileset(metadata, name, partition) };
+}
+
 /**
  * TileJSON facts from CARTO tileset metadata. CARTO writes `bounds` and `center` either as arrays
  * or as comma-separated strings ("-180,-85,180,85"); both are accepted. Missing or invalid values
@@ -38,7 +71,7 @@ export function describeTileset(
   partition: PartitionParams | null,
 ): TilesetDescription {
   const minzoom = zoom(metadata.minzoom) ?? partition?.zmin ?? DEFAULT_MINZOOM;
-  const maxzoom = Math.max(minzoom, zoom(metadata.maxzoom) ?? partition?.zmax ?? DEFAULT_MAXZOOM);
+  const maxzoom = Math.max(minzoom, zoom(metadata.maxzoom) ?? partition?.zmax ?? MAX_ZOOM);
   const bounds = parseBounds(metadata.bounds) ?? WORLD;
   const [lon = (bounds[0] + bounds[2]) / 2, lat = (bounds[1] + bounds[3]) / 2, centerZoom = minzoom] =
     parseNumbers(metadata.center) ?? [];
@@ -54,7 +87,7 @@ export function describeTileset(
   };
 }
 
-function parseBounds(value: unknown): TilesetInfo['bounds'] | null {
+function parseBounds(value: unknown): TilesetDescription['bounds'] | null {
   const numbers = parseNumbers(value);
   if (numbers?.length !== 4) return null;
   const [west = 0, south = 0, east = 0, north = 0] = numbers;
@@ -91,7 +124,7 @@ function parseVectorLayers(value: unknown): VectorLayer[] {
 
 function zoom(value: unknown): number | undefined {
   const n = typeof value === 'string' && value !== '' ? Number(value) : value;
-  return Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 30 ? (n as number) : undefined;
+  return Number.isInteger(n) && (n as number) >= 0 && (n as number) <= MAX_ZOOM ? (n as number) : undefined;
 }
 
 function optionalText<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {

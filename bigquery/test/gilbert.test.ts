@@ -1,30 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { gilbertCells, gilbertIndex } from '../../../src/sources/bigquery/gilbert.js';
+import { gilbertCells, gilbertIndex } from '../src/gilbert.js';
 
 const allSmallSizes: [number, number][] = [];
 for (let w = 1; w <= 20; w++) for (let h = 1; h <= 20; h++) allSmallSizes.push([w, h]);
 
-const namedSizes: [number, number][] = [
-  [1, 1],
-  [1, 50],
-  [50, 1],
-  [2, 3],
-  [3, 2],
-  [5, 7],
-  [7, 5],
-  [8, 8],
-  [16, 9],
-  [9, 16],
-  [31, 17],
-  [17, 31],
-  [64, 33],
-  [33, 64],
-  [64, 64],
-  [100, 3],
-  [3, 100],
-  [127, 45],
-  [255, 256],
-];
+const namedSizes =
+  '1×50 50×1 2×3 3×2 5×7 7×5 8×8 16×9 9×16 31×17 17×31 64×33 33×64 64×64 100×3 3×100 127×45 255×256'
+    .split(' ')
+    .map((size) => size.split('×').map(Number) as [number, number]);
 
 const sizes = [...allSmallSizes, ...namedSizes];
 const label = ([w, h]: [number, number]) => `${w}×${h}`;
@@ -73,30 +56,12 @@ describe('gilbertCells', () => {
 
   it('follows the hand-traced order on small rectangles', () => {
     // 2×2 is a tie, so the main axis is y: the curve goes from (0,0) to (0,1) the long way round.
-    expect([...gilbertCells(2, 2)]).toEqual([
-      [0, 0],
-      [1, 0],
-      [1, 1],
-      [0, 1],
-    ]);
+    const order = (w: number, h: number) => [...gilbertCells(w, h)].map(([x, y]) => `${x},${y}`).join(' ');
+    expect(order(2, 2)).toBe('0,0 1,0 1,1 0,1');
     // 3×2 (main axis x): one step up, the top row left to right, then back down and left along the bottom.
-    expect([...gilbertCells(3, 2)]).toEqual([
-      [0, 0],
-      [0, 1],
-      [1, 1],
-      [2, 1],
-      [2, 0],
-      [1, 0],
-    ]);
+    expect(order(3, 2)).toBe('0,0 0,1 1,1 2,1 2,0 1,0');
     // 2×3 is 3×2 mirrored across the diagonal.
-    expect([...gilbertCells(2, 3)]).toEqual([
-      [0, 0],
-      [1, 0],
-      [1, 1],
-      [1, 2],
-      [0, 2],
-      [0, 1],
-    ]);
+    expect(order(2, 3)).toBe('0,0 1,0 1,1 1,2 0,2 0,1');
   });
 
   it('rejects empty or fractional rectangles', () => {
@@ -158,53 +123,19 @@ describe('gilbertIndex', () => {
     expect([...gilbertCells(10, 10)].map(([x, y]) => y * 10 + x).join(' ')).toBe(rowMajor);
   });
 
+  // [w, h, then x y position triples]
   it.each([
-    [
-      31,
-      17,
-      [
-        [15, 8, 207],
-        [30, 16, 434],
-        [30, 0, 526],
-        [0, 16, 88],
-        [10, 11, 147],
-      ],
-    ],
-    [
-      17,
-      31,
-      [
-        [8, 15, 207],
-        [16, 30, 434],
-        [16, 0, 88],
-        [0, 30, 526],
-        [5, 20, 301],
-      ],
-    ],
-    [
-      64,
-      33,
-      [
-        [32, 16, 1312],
-        [63, 32, 1767],
-        [63, 0, 2111],
-        [0, 32, 344],
-        [21, 22, 573],
-      ],
-    ],
-    [
-      100,
-      37,
-      [
-        [50, 18, 2300],
-        [99, 36, 3097],
-        [99, 0, 3699],
-        [0, 36, 604],
-        [33, 24, 1013],
-      ],
-    ],
-  ])('matches the reference curve at sample cells of %i×%i', (w, h, samples) => {
-    for (const [x = 0, y = 0, expected] of samples) expect(gilbertIndex(w, h, x, y)).toBe(expected);
+    '31 17: 15 8 207, 30 16 434, 30 0 526, 0 16 88, 10 11 147',
+    '17 31: 8 15 207, 16 30 434, 16 0 88, 0 30 526, 5 20 301',
+    '64 33: 32 16 1312, 63 32 1767, 63 0 2111, 0 32 344, 21 22 573',
+    '100 37: 50 18 2300, 99 36 3097, 99 0 3699, 0 36 604, 33 24 1013',
+  ])('matches the reference curve at sample cells of %s', (line) => {
+    const [size = '', cells = ''] = line.split(': ');
+    const [w = 0, h = 0] = size.split(' ').map(Number);
+    for (const cell of cells.split(', ')) {
+      const [x, y, expected] = cell.split(' ').map(Number);
+      expect(gilbertIndex(w, h, x ?? 0, y ?? 0)).toBe(expected);
+    }
   });
 
   it('rejects cells outside the rectangle', () => {

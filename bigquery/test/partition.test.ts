@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gilbertCells } from '../../../src/sources/bigquery/gilbert.js';
-import {
-  cartoPartition,
-  type PartitionParams,
-  parsePartitionParams,
-  zoomPartitionRange,
-} from '../../../src/sources/bigquery/partition.js';
+import { gilbertCells } from '../src/gilbert.js';
+import { cartoPartition, type PartitionParams, zoomPartitionRange } from '../src/partition.js';
 
 const params = (overrides: Partial<PartitionParams>): PartitionParams => ({
   partitions: 4000,
@@ -29,90 +24,6 @@ const boxAt = (p: PartitionParams, z: number) => {
   const shift = p.zmax - z;
   return { xmin: p.xmin >> shift, xmax: p.xmax >> shift, ymin: p.ymin >> shift, ymax: p.ymax >> shift };
 };
-
-describe('parsePartitionParams', () => {
-  // The example of CARTO's BigQuery tileset reader (carto-bq-tiler's viewer, BigQueryTileset metadata doc).
-  const valid = { partitions: 4000, zmin: 0, zmax: 14, xmin: 4634, xmax: 4747, ymin: 6219, ymax: 6322 };
-
-  it('reads the object form and defaults zstep to 1', () => {
-    const metadata = { minzoom: 0, maxzoom: 14, carto_partition: { version: 1, ...valid } };
-    expect(parsePartitionParams(metadata)).toEqual({ ...valid, zstep: 1 });
-  });
-
-  it('reads the JSON string form', () => {
-    const metadata = { carto_partition: JSON.stringify({ ...valid, zstep: 2 }) };
-    expect(parsePartitionParams(metadata)).toEqual({ ...valid, zstep: 2 });
-  });
-
-  it('reads the underscore form CARTO readers split (zmin_zmax_xmin_xmax_ymin_ymax_partitions_zstep)', () => {
-    // visgl/deck.gl's carto module: const [zmin, zmax, xmin, xmax, ymin, ymax, partitions, zstep] = partition.split('_')
-    expect(parsePartitionParams({ carto_partition: '0_12_37_3708_870_2214_3999_1' })).toEqual({
-      zmin: 0,
-      zmax: 12,
-      xmin: 37,
-      xmax: 3708,
-      ymin: 870,
-      ymax: 2214,
-      partitions: 3999,
-      zstep: 1,
-    });
-    expect(parsePartitionParams({ carto_partition: '0_14_4634_4747_6219_6322_4000' })).toEqual({
-      ...valid,
-      zstep: 1,
-    });
-  });
-
-  it('reads numeric strings, as metadata copied from MBTiles carries them', () => {
-    const strings = Object.fromEntries(
-      Object.entries({ version: 1, ...valid }).map(([k, v]) => [k, String(v)]),
-    );
-    expect(parsePartitionParams({ carto_partition: strings })).toEqual({ ...valid, zstep: 1 });
-    expect(parsePartitionParams({ carto_partition: JSON.stringify(strings) })).toEqual({
-      ...valid,
-      zstep: 1,
-    });
-  });
-
-  it('treats a null zstep as 1', () => {
-    expect(parsePartitionParams({ carto_partition: { ...valid, zstep: null } })?.zstep).toBe(1);
-  });
-
-  it.each([
-    ['no metadata', null],
-    ['metadata that is a string', 'carto_partition'],
-    ['no carto_partition key', { minzoom: 0 }],
-    ['a null carto_partition', { carto_partition: null }],
-    ['a numeric carto_partition', { carto_partition: 42 }],
-    ['an array carto_partition', { carto_partition: [valid] }],
-    ['a JSON array string', { carto_partition: '[1, 2]' }],
-    ['an underscore string with 6 parts', { carto_partition: '0_12_37_3708_870_2214' }],
-    ['an underscore string with a word', { carto_partition: '0_12_37_3708_870_2214_many_1' }],
-    ['malformed JSON', { carto_partition: '{"partitions": 4' }],
-  ])('returns null for %s', (_, metadata) => {
-    expect(parsePartitionParams(metadata)).toBeNull();
-  });
-
-  it.each([
-    ['partitions 0', { partitions: 0 }],
-    ['partitions 4001', { partitions: 4001 }],
-    ['fractional partitions', { partitions: 1.5 }],
-    ['a decimal-string partitions', { partitions: '40.5' }],
-    ['negative zmin', { zmin: -1 }],
-    ['zmin above zmax', { zmin: 15 }],
-    ['zmax above 26', { zmax: 27 }],
-    ['zstep 0', { zstep: 0 }],
-    ['fractional zstep', { zstep: 1.5 }],
-    ['xmin above xmax', { xmin: 4748 }],
-    ['ymin above ymax', { ymin: 6323 }],
-    ['a negative xmin', { xmin: -1 }],
-    ['xmax outside the world at zmax', { xmax: 2 ** 14 }],
-    ['a missing ymax', { ymax: undefined }],
-    ['a NaN ymin', { ymin: Number.NaN }],
-    ['an infinite ymax', { ymax: Number.POSITIVE_INFINITY }],
-  ])('returns null for %s', (_, bad) => {
-    expect(parsePartitionParams({ carto_partition: { ...valid, ...bad } })).toBeNull();
-  });
-});
 
 describe('hand-worked cases', () => {
   it('N=4, zmin=0, zmax=1, box 0..1 × 0..1', () => {
@@ -211,35 +122,6 @@ describe('zoomPartitionRange', () => {
         for (let span = 0; span <= 26; span++) {
           const p = params({ partitions, zmin: 26 - span, zmax: 26, zstep });
           for (const z of gridLevels(p)) expect(zoomPartitionRange(p, z)).toEqual(exactRange(p, z));
-        }
-      }
-    }
-  });
-
-  it('orders levels, overlapping at most on a boundary partition, and covers 1..N', () => {
-    for (const partitions of [1, 7, 100, 4000]) {
-      for (const zstep of [1, 2, 3]) {
-        for (const [zmin, zmax] of [
-          [0, 0],
-          [0, 5],
-          [3, 14],
-          [0, 24],
-        ] as const) {
-          const p = params({ partitions, zmin, zmax, zstep });
-          const ranges = gridLevels(p).map((z) => zoomPartitionRange(p, z));
-          expect(ranges[0]?.min).toBe(1);
-          expect(ranges.at(-1)?.max).toBe(partitions);
-          for (const [i, range] of ranges.entries()) {
-            if (!range) throw new Error(`no range for grid level ${i}`);
-            expect(range.min).toBeGreaterThanOrEqual(1);
-            expect(range.min).toBeLessThanOrEqual(range.max);
-            expect(range.max).toBeLessThanOrEqual(partitions);
-            const previous = ranges[i - 1];
-            if (previous) {
-              expect(previous.max).toBeLessThanOrEqual(range.min);
-              expect(range.min).toBeLessThanOrEqual(previous.max + 1);
-            }
-          }
         }
       }
     }

@@ -1,10 +1,4 @@
-// Partition math of the API, reused as is (relative import into the api workspace): the extract
-// must compute exactly the carto_partition the API's tile queries use.
-import {
-  cartoPartition,
-  type PartitionParams,
-  zoomPartitionRange,
-} from '../../../../api/src/sources/bigquery/partition.js';
+import { cartoPartition, type PartitionParams, zoomPartitionRange } from '@tilestack/bigquery';
 
 export type Bbox = [minLon: number, minLat: number, maxLon: number, maxLat: number];
 

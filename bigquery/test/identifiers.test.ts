@@ -5,7 +5,7 @@ import {
   parseTableId,
   quoteColumn,
   resolveTableId,
-} from '../../../src/sources/bigquery/identifiers.js';
+} from '../src/identifiers.js';
 import { HOSTILE_IDS } from './hostile-ids.js';
 
 const allowList = new DatasetAllowList(['carto-demo-data.demo_tilesets', 'carto-demo-data.demo_tables']);

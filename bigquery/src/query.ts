@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { Deadline } from './deadline.js';
+import { BigQueryError } from './errors.js';
+import { type ParameterValue, toQueryParameters } from './parameters.js';
+import type { BigQueryRest } from './rest.js';
+import type { FieldSchema, JobId, QueryResultsPage, WireRow } from './types.js';
+
+export interface Query {
+  sql: string;
+  params?: Record<string, ParameterValue>;
+  dryRun?: boolean;
+  maximumBytesBilled?: number;
+  location?: string;
+  labels?: Record<string, string>;
+  /** Rows per page (`maxResults`). */
+  pageSize?: number;
+  jobTimeoutMs?: number;
+  /** JOB_CREATION_OPTIONAL: a short query may run without a job. */
+  jobOptional?: boolean;
+  /** Bounds the whole call; without one, each wait lasts a poll interval. */
+  deadline?: Deadline;
+  /** Told the job of an unfinished query (to cancel it), then undefined once it finished. */
+  onJob?: (job: JobId | undefined) => void;
+}
+
+export interface ResultPage {
+  fields: FieldSchema[];
+  rows: WireRow[];
+}
+
+/** Return false to stop reading pages. */
+export type PageConsumer = (page: ResultPage) => boolean | undefined;
+
+/**
+ * jobs.query, polled until the query finishes (getQueryResults), then its pages handed to
+ * `consume` until it returns false. Bytes billed come from the first reply when it holds the
+ * finished query, else from the job's statistics (jobs.get): getQueryResults never reports them
+ * (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/getQueryResults).
+ * A dry run answers the bytes it would process.
+ */
+export async function runQuery(rest: BigQueryRest, q: Query, consume: PageConsumer = () => true) {
+  const race = <T>(step: Promise<T>) => (q.deadline ? q.deadline.race(step) : step);
+  const wait = () => (q.deadline ? q.deadline.serverWaitMs() : rest.pollMs);
+  const results = (job: JobId, qs: object) =>
+    race(
+      rest.request<QueryResultsPage>({
+        uri: `/queries/${encodeURIComponent(job.jobId)}`,
+        projectId: job.projectId,
+        qs: { ...qs, location: job.location, 'formatOptions.useInt64Timestamp': true },
+      }),
+    );
+  let page = await race(
+    rest.request<QueryResultsPage>({ method: 'POST', uri: '/queries', json: body(q, wait()) }),
+  );
+  if (q.dryRun) return { bytesProcessed: Number(page.totalBytesProcessed ?? 0), bytesBilled: 0 };
+  const first = page;
+  const started = Date.now();
+  while (!page.jobComplete) {
+    const job = requireJob(page);
+    q.onJob?.(job);
+    q.deadline?.assertTimeForAnotherCall();
+    if (rest.reportsProgress) rest.progress(await race(rest.getJob(job)), started);
+    page = await results(job, { timeoutMs: wait(), maxResults: q.pageSize });
+  }
+  q.onJob?.(undefined);
+  const billed =
+    first.jobComplete && first.totalBytesBilled !== undefined
+      ? Promise.resolve(first.totalBytesBilled)
+      : Promise.resolve(page)
+          .then((last) => rest.getJob(requireJob(last)))
+          .then((job) => job.statistics?.query?.totalBytesBilled);
+  billed.catch(() => {});
+  const fields = page.schema?.fields ?? [];
+  while (consume({ fields, rows: page.rows ?? [] }) !== false && page.pageToken) {
+    page = await results(requireJob(page), {
+      pageToken: page.pageToken,
+      maxResults: q.pageSize,
+      timeoutMs: wait(),
+    });
+  }
+  // The rows are in: a statistics read that fails or is cut short costs the figure, not the answer.
+  return { bytesProcessed: 0, bytesBilled: Number((await race(billed).catch(() => undefined)) ?? 0) };
+}
+
+function body(q: Query, timeoutMs: number) {
+  const params = q.params && Object.keys(q.params).length > 0 ? q.params : undefined;
+  return {
+    query: q.sql,
+    useLegacySql: false,
+    ...(params ? { parameterMode: 'NAMED', queryParameters: toQueryParameters(params) } : {}),
+    ...(q.dryRun ? { dryRun: true } : {}),
+    maximumBytesBilled: q.maximumBytesBilled === undefined ? undefined : String(q.maximumBytesBilled),
+    timeoutMs,
+    jobTimeoutMs: q.jobTimeoutMs === undefined ? undefined : String(q.jobTimeoutMs),
+    ...(q.jobOptional ? { jobCreationMode: 'JOB_CREATION_OPTIONAL' } : {}),
+    labels: q.labels,
+    maxResults: q.pageSize,
+    formatOptions: { useInt64Timestamp: true },
+    requestId: randomUUID(),
+    location: q.location,
+  };
+}
+
+/** The page's job, to poll or page through; a reply without a job id (a dry run) has nothing to follow. */
+function requireJob(page: QueryResultsPage): JobId {
+  const job = page.jobReference;
+  if (!job?.jobId)
+    throw new BigQueryError('BigQuery left a query unfinished without a job to follow', undefined, []);
+  return { ...job, jobId: job.jobId };
+}

@@ -1,0 +1,61 @@
+import { PassThroughClient } from 'google-auth-library';
+import { expect, it } from 'vitest';
+import { BigQueryError, createClient, toBigQueryError } from '../src/index.js';
+
+it.each([
+  ['Google with ADC by default', undefined, 'https://bigquery.googleapis.com', null],
+  [
+    'an https override with ADC',
+    'https://bigquery-psc.p.googleapis.com',
+    'https://bigquery-psc.p.googleapis.com',
+    null,
+  ],
+  [
+    'a plain-http emulator with no credentials',
+    'http://127.0.0.1:9050',
+    'http://127.0.0.1:9050',
+    PassThroughClient,
+  ],
+])('talks to %s', (_, apiEndpoint, endpoint, credential) => {
+  const client = createClient({ projectId: 'tilestack-tests', apiEndpoint });
+  expect(client.apiEndpoint).toBe(endpoint);
+  expect(client.projectId).toBe('tilestack-tests');
+  // Nothing pre-set means google-auth-library resolves ADC on the first call.
+  if (credential) expect(client.authClient.cachedCredential).toBeInstanceOf(credential);
+  else expect(client.authClient.cachedCredential).toBeNull();
+});
+
+// Reasons and statuses as https://cloud.google.com/bigquery/docs/error-messages lists them.
+it.each([
+  [{ code: 404, errors: [{ reason: 'notFound' }] }, 'notFound', 'notFound'],
+  [
+    { code: 403, errors: [{ reason: 'accessDenied' }], message: 'Access Denied: Table p:d.t' },
+    'accessDenied',
+    'accessDenied',
+  ],
+  [
+    { code: 403, errors: [{ reason: 'accessDenied' }], message: 'Access Denied: Project p' },
+    'forbidden',
+    'accessDenied',
+  ],
+  [{ code: 403, errors: [{ reason: 'billingNotEnabled' }] }, 'forbidden', 'billingNotEnabled'],
+  [{ code: 403 }, 'forbidden', 'accessDenied'],
+  [{ code: 403, errors: [{ reason: 'rateLimitExceeded' }] }, 'busy', 'rateLimitExceeded'],
+  [{ code: 403, errors: [{ reason: 'quotaExceeded' }] }, 'busy', 'quotaExceeded'],
+  [{ code: 500, errors: [{ reason: 'backendError' }] }, 'busy', 'backendError'],
+  [{ code: 429 }, 'busy', 'busy'],
+  [{ code: 400, errors: [{ reason: 'bytesBilledLimitExceeded' }] }, 'bytesCap', 'bytesBilledLimitExceeded'],
+  [{ code: 400, errors: [{ reason: 'resourcesExceeded' }] }, 'resources', 'resourcesExceeded'],
+  [{ code: 403, errors: [{ reason: 'responseTooLarge' }] }, 'resources', 'responseTooLarge'],
+  [{ code: 400, errors: [{ reason: 'invalidQuery' }] }, 'invalid', 'invalidQuery'],
+  [{ code: 409, errors: [{ reason: 'duplicate' }] }, 'duplicate', 'duplicate'],
+  [{ code: 500, errors: [{ reason: 'internalError' }] }, 'failed', 'internalError'],
+  [{ code: 'ETIMEDOUT' }, 'timeout', 'timeout'],
+  [{ name: 'AbortError' }, 'timeout', 'timeout'],
+  [{ code: 504 }, 'timeout', 'timeout'],
+])('classifies %j as %s', (error, kind, reason) => {
+  const e = toBigQueryError(Object.assign(new Error((error as { message?: string }).message ?? 'x'), error));
+  expect(e).toBeInstanceOf(BigQueryError);
+  expect([e.kind, e.reason]).toEqual([kind, reason]);
+  expect(e.retryAfter).toBe(kind === 'busy' ? 5 : undefined);
+});
