@@ -109,6 +109,8 @@ describe('GET /maps/tileset/:tileset/:z/:x/:y', () => {
     ['1/0/2', 'y >= 2^z'],
     ['25/0/0', 'z > 24'],
     ['0/0/1e3', 'exponent'],
+    ['1/0x1/0', 'hex'],
+    ['1/%200/0', 'space'],
     ['99999999999/0/0', 'huge z'],
   ])('answers 400 with a JSON error for %s (%s)', async (path) => {
     const res = await httpGet(tileUrl(path));
