@@ -128,11 +128,7 @@ export class Metrics implements SourceObserver {
 
   /** Counts a response and its latency (app.ts calls it from its one onResponse hook). */
   recordResponse(request: FastifyRequest, reply: FastifyReply): void {
-    const entry = this.http(
-      request.routeOptions.url ?? 'unmatched',
-      request.method,
-      String(reply.statusCode),
-    );
+    const entry = this.http(request.routeUrl, request.method, String(reply.statusCode));
     entry.count++;
     this.duration.observe(entry.timed, reply.elapsedTime / 1000);
   }

@@ -1,14 +1,18 @@
+import { promisify } from 'node:util';
+import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { AppContext } from '../context.js';
 import { BadRequestError } from '../errors.js';
 import { acceptsGzip, cacheControl, sendWithEtag, strongEtag } from '../http/caching.js';
-import { asGzip, gunzip, isGzip } from '../http/gzip.js';
 import { Coalescer } from '../sources/memo.js';
 import { MAX_ZOOM, type TilesetInfo } from '../sources/types.js';
 
 const MVT = 'application/vnd.mapbox-vector-tile';
+const [gzip, gunzip] = [promisify(gzipCallback), promisify(gunzipCallback)];
+// Tiles are stored gzip-compressed (CARTO and MBTiles convention); a source that stores them raw is tolerated.
+const isGzip = (data: Buffer) => data[0] === 0x1f && data[1] === 0x8b;
 // Plain decimal digits only (no sign, exponent, hex or spaces), so one tile has one URL in the cache.
 const coordinate = Type.String({ pattern: '^\\d{1,8}$' });
 const tilesetParams = Type.Object({ tileset: Type.String() });
@@ -56,14 +60,14 @@ export function tilesetRoutes(fastify: FastifyInstance, { config, source, metric
   const validators = new LRUCache<string, string>({ max: 50_000 });
   // Hashing a tile costs ~10 µs per 14 KB; a tile of the same data version, coordinates and size
   // is the same tile, so its validator is remembered (the validator only, never the bytes).
-  const withEtag = (info: TilesetInfo, tile: string, gzip: Buffer): Tile => {
-    const key = `${tile}/${info.version}/${gzip.length}`;
+  const withEtag = (info: TilesetInfo, tile: string, bytes: Buffer): Tile => {
+    const key = `${tile}/${info.version}/${bytes.length}`;
     let etag = validators.get(key);
     if (!etag) {
-      etag = strongEtag(gzip);
+      etag = strongEtag(bytes);
       validators.set(key, etag);
     }
-    return { gzip, etag };
+    return { gzip: bytes, etag };
   };
 
   app.get('/maps/tileset/:tileset', { schema: { params: tilesetParams } }, async (request, reply) => {
@@ -88,7 +92,7 @@ export function tilesetRoutes(fastify: FastifyInstance, { config, source, metric
         ? local.data && withEtag(info, key, local.data)
         : await inflight.run(key, async () => {
             const data = await source.getTile(tileset, z, x, y);
-            return data && withEtag(info, key, await asGzip(data));
+            return data && withEtag(info, key, isGzip(data) ? data : await gzip(data));
           });
 
     const current = request.query.v !== undefined && request.query.v === info.version;
