@@ -5,7 +5,7 @@ import { ApiError } from './errors.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './http/error-handler.js';
 import { RESPONSE_HEADERS } from './http/response-headers.js';
 import { traceLogFields } from './http/trace.js';
-import { registerRateLimit } from './plugins/rate-limit.js';
+import { rateLimit } from './plugins/rate-limit.js';
 import { healthRoutes } from './routes/health.js';
 import { rootRoutes } from './routes/root.js';
 import { tableRoutes } from './routes/tables.js';
@@ -17,6 +17,13 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** One Host field line (duplicates are joined with a comma, which fails this) holding host[:port]. */
 const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 const ALLOW = 'GET, HEAD, OPTIONS';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The matched route's pattern (`unmatched` for 404s), read once per request for limits and metrics. */
+    routeUrl: string;
+  }
+}
 
 /** Builds the HTTP application; `server.ts` listens and owns the process lifecycle. */
 export async function buildApp(
@@ -50,10 +57,15 @@ export async function buildApp(
   });
 
   const traceProject = config.GOOGLE_CLOUD_PROJECT ?? config.BIGQUERY_BILLING_PROJECT;
+  const limit = rateLimit(config.RATE_LIMIT_PER_MINUTE);
+  app.decorateRequest('routeUrl', 'unmatched');
   // One hook before routing does all per-request work: every answer's headers (they do not depend on the
-  // route, and a header set now survives into error answers), then the refusals, then trace context.
+  // route, and a header set now survives into error answers), then the refusals, trace context, rate limit.
   app.addHook('onRequest', (request, reply, done) => {
     const { method, raw } = request;
+    // Fastify builds a fresh object on every `routeOptions` read.
+    const route = request.routeOptions.url ?? 'unmatched';
+    request.routeUrl = route;
     reply.headers(RESPONSE_HEADERS).header('x-request-id', request.id);
     // While draining, ask keep-alive clients (the cache) to open their next request elsewhere.
     if (lifecycle.shuttingDown) reply.header('connection', 'close');
@@ -75,7 +87,7 @@ export async function buildApp(
     }
     const trace = traceLogFields(request.headers, traceProject);
     if (trace) request.log = request.log.child(trace);
-    done();
+    done(limit(request.ip, route, reply));
   });
 
   const logEveryRequest = logger !== false && ['debug', 'trace'].includes(logger.level);
@@ -110,7 +122,6 @@ export async function buildApp(
   });
 
   registerErrorHandler(app, config);
-  registerRateLimit(app, config);
   metrics.routes(app);
   rootRoutes(app, context);
   healthRoutes(app, context);

@@ -10,40 +10,31 @@ const list = z.string().transform((v) =>
 );
 
 /**
- * Every runtime setting, from environment variables. Defaults make `npm start` work with no
- * settings at all (local MBTiles on sample data); production overrides them in Kubernetes.
+ * Every runtime setting, from environment variables (README.md's table says what each means). Defaults
+ * make `npm start` work with no settings at all (local MBTiles on sample data); Kubernetes overrides them.
  */
 const schema = z
   .object({
-    /** Port and address the HTTP server listens on. */
     PORT: int(0, 65535).default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Which data source serves tiles and tables. */
     DATA_SOURCE: z.enum(['mbtiles', 'bigquery']).default('mbtiles'),
-    /** mbtiles: folder of `<tileset id>.mbtiles` and `<table id>.ndjson` files. */
     DATA_DIR: z.string().min(1).default('./data'),
-    /** Absolute base for URLs the API writes (TileJSON `tiles`); default: derived from the request. */
     PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-    /** GeoJSON responses larger than this answer 413 (the original API's limit). */
     MAX_JSON_RESPONSE_SIZE: int(1).default(10 * 1024 * 1024),
     /** bigquery: project billed for queries (never the data's project unless you set it so). */
     BIGQUERY_BILLING_PROJECT: z
       .string()
       .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/)
       .optional(),
-    /** bigquery: `project.dataset` pairs that may be read; everything else is 404. */
     BIGQUERY_ALLOWED_DATASETS: list.default(['carto-demo-data.demo_tilesets', 'carto-demo-data.demo_tables']),
     /** bigquery: per-query cost cap; a query that would bill more fails (503) instead of running. */
     BIGQUERY_MAX_BYTES_BILLED: int(10 * 1024 * 1024).default(2 * 1024 ** 3),
-    /** bigquery: budget for one query, end to end. */
     BIGQUERY_TIMEOUT_MS: int(100, 600_000).default(10_000),
     BIGQUERY_LOCATION: z.string().min(1).optional(),
     /** bigquery: REST endpoint override (tests, emulators). */
     BIGQUERY_API_ENDPOINT: z.url().optional(),
-    /** How long tileset metadata stays in memory before it is read again. */
     METADATA_TTL_SECONDS: int(0).default(300),
-    /** Cache-Control for tiles and tables (browser max-age, shared-cache s-maxage, stale windows). */
     CACHE_MAX_AGE: int(0).default(300),
     CACHE_S_MAXAGE: int(0).default(3600),
     CACHE_STALE_WHILE_REVALIDATE: int(0).default(600),
@@ -52,9 +43,7 @@ const schema = z
     CACHE_IMMUTABLE_MAX_AGE: int(0).default(31_536_000),
     /** On SIGTERM: keep serving (with /readyz at 503) this long so load balancers stop sending traffic. */
     SHUTDOWN_DRAIN_MS: int(0, 60_000).default(0),
-    /** A request whose headers and body have not arrived within this is answered 408. */
     REQUEST_TIMEOUT_MS: int(100, 300_000).default(10_000),
-    /** Hard bound on the whole shutdown; in-flight requests still running then are cut. */
     SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
     /**
      * Proxies in front whose X-Forwarded-For/-Proto we trust: none by default, or a hop count (the client
@@ -66,13 +55,9 @@ const schema = z
       .regex(/^(true|false|1|0|[1-9]\d?)$/, 'must be true, false or a hop count')
       .transform((v) => (v === 'true' ? true : v === 'false' ? false : Number(v)))
       .default(false),
-    /** Requests per minute per client IP (0 = no limit); a backstop behind the edge's Cloud Armor limit. */
     RATE_LIMIT_PER_MINUTE: int(0).default(1200),
-    /** Google Cloud project of Cloud Trace, for trace ids in logs (default: BIGQUERY_BILLING_PROJECT). */
     GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
-    /** Serve the environment viewer at /viewer/. */
     VIEWER_ENABLED: bool.default(true),
-    /** Folder of the built viewer (`npm run build -w @tilestack/viewer`); default: the repo's `viewer/dist`. */
     VIEWER_DIR: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {

@@ -9,9 +9,19 @@ interface Entry {
   count: number;
   timed: Series;
 }
-function entries(counter: Counter, histogram: FastHistogram, names: [string, string, string]) {
+
+function at<V>(map: Map<string, V>, key: string, make: () => V): V {
+  const found = map.get(key);
+  if (found !== undefined) return found;
+  const made = make();
+  map.set(key, made);
+  return made;
+}
+const newMap = () => new Map();
+
+function entries(counter: Counter, histogram: FastHistogram, [na, nb, nc]: [string, string, string]) {
   const all: Entry[] = [];
-  const byValues = new Map<string, Map<string, Map<string, Entry>>>(); // a → b → c: no key string per call
+  const index = new Map<string, Map<string, Map<string, Entry>>>(); // a → b → c: no key string per call
   const timed = new Map<string, Series>();
   // prom-client calls a metric's `collect` before reading it (at scrape time).
   Object.assign(counter, {
@@ -20,24 +30,16 @@ function entries(counter: Counter, histogram: FastHistogram, names: [string, str
       for (const { counted, count } of all) counter.inc(counted, count);
     },
   });
-  return (a: string, b: string, c: string): Entry => {
-    let entry = byValues.get(a)?.get(b)?.get(c);
-    if (!entry) {
-      const [na, nb, nc] = names;
-      let series = timed.get(`${a} ${b}`);
-      if (!series) {
-        series = histogram.series({ [na]: a, [nb]: b });
-        timed.set(`${a} ${b}`, series);
-      }
-      entry = { counted: { [na]: a, [nb]: b, [nc]: c }, count: 0, timed: series };
-      all.push(entry);
-      const byB = byValues.get(a) ?? new Map<string, Map<string, Entry>>();
-      byValues.set(a, byB);
-      const byC = byB.get(b) ?? new Map<string, Entry>();
-      byB.set(b, byC);
-      byC.set(c, entry);
-    }
+  const add = (byC: Map<string, Entry>, a: string, b: string, c: string): Entry => {
+    const series = at(timed, `${a} ${b}`, () => histogram.series({ [na]: a, [nb]: b }));
+    const entry = { counted: { [na]: a, [nb]: b, [nc]: c }, count: 0, timed: series };
+    all.push(entry);
+    byC.set(c, entry);
     return entry;
+  };
+  return (a: string, b: string, c: string): Entry => {
+    const byC: Map<string, Entry> = at(at(index, a, newMap), b, newMap);
+    return byC.get(c) ?? add(byC, a, b, c);
   };
 }
 
@@ -47,55 +49,50 @@ function entries(counter: Counter, histogram: FastHistogram, names: [string, str
  */
 export class Metrics implements SourceObserver {
   readonly registry = new Registry();
-  private readonly requests = new Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests by route pattern, method and status code',
-    labelNames: ['route', 'method', 'status'],
-    registers: [this.registry],
-  });
+  private readonly counter = (name: string, help: string, labelNames: string[]) =>
+    new Counter({ name, help, labelNames, registers: [this.registry] });
+  private readonly requests = this.counter(
+    'http_requests_total',
+    'HTTP requests by route pattern, method and status code',
+    ['route', 'method', 'status'],
+  );
   private readonly duration = new FastHistogram(
     'http_request_duration_seconds',
     'HTTP request latency by route pattern',
     [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     this.registry,
   );
-  private readonly sourceQueries = new Counter({
-    name: 'tilestack_source_queries_total',
-    help: 'Calls to the data source by kind and outcome',
-    labelNames: ['source', 'kind', 'outcome'],
-    registers: [this.registry],
-  });
+  private readonly sourceQueries = this.counter(
+    'tilestack_source_queries_total',
+    'Calls to the data source by kind and outcome',
+    ['source', 'kind', 'outcome'],
+  );
   private readonly sourceDuration = new FastHistogram(
     'tilestack_source_query_duration_seconds',
     'Data source call latency by kind',
     [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     this.registry,
   );
-  private readonly bytesBilled = new Counter({
-    name: 'tilestack_bigquery_bytes_billed_total',
-    help: 'Bytes billed by BigQuery queries, by kind',
-    labelNames: ['kind'],
-    registers: [this.registry],
-  });
-  private readonly coalesced = new Counter({
-    name: 'tilestack_coalesced_requests_total',
-    help: 'Requests answered by joining an identical request already in flight',
-    labelNames: ['kind'],
-    registers: [this.registry],
-  });
-  private readonly partitionFallbacks = new Counter({
-    name: 'tilestack_partition_fallbacks_total',
-    help: 'Tilesets served without carto_partition pruning (missing parameters or failed self-check)',
-    labelNames: ['tileset'],
-    registers: [this.registry],
-  });
-
-  private readonly fallbackRefusals = new Counter({
-    name: 'tilestack_partition_fallback_refusals_total',
-    help: 'Tile queries refused by BIGQUERY_MAX_BYTES_BILLED: tileset has no partition metadata; raise BIGQUERY_MAX_BYTES_BILLED or add metadata',
-    labelNames: ['tileset'],
-    registers: [this.registry],
-  });
+  private readonly bytesBilled = this.counter(
+    'tilestack_bigquery_bytes_billed_total',
+    'Bytes billed by BigQuery queries, by kind',
+    ['kind'],
+  );
+  private readonly coalesced = this.counter(
+    'tilestack_coalesced_requests_total',
+    'Requests answered by joining an identical request already in flight',
+    ['kind'],
+  );
+  private readonly partitionFallbacks = this.counter(
+    'tilestack_partition_fallbacks_total',
+    'Tilesets served without carto_partition pruning (missing parameters or failed self-check)',
+    ['tileset'],
+  );
+  private readonly fallbackRefusals = this.counter(
+    'tilestack_partition_fallback_refusals_total',
+    'Tile queries refused by BIGQUERY_MAX_BYTES_BILLED: tileset has no partition metadata; raise BIGQUERY_MAX_BYTES_BILLED or add metadata',
+    ['tileset'],
+  );
   private readonly http = entries(this.requests, this.duration, ['route', 'method', 'status']);
   private readonly sourceCalls = entries(this.sourceQueries, this.sourceDuration, [
     'source',
@@ -128,11 +125,7 @@ export class Metrics implements SourceObserver {
 
   /** Counts a response and its latency (app.ts calls it from its one onResponse hook). */
   recordResponse(request: FastifyRequest, reply: FastifyReply): void {
-    const entry = this.http(
-      request.routeOptions.url ?? 'unmatched',
-      request.method,
-      String(reply.statusCode),
-    );
+    const entry = this.http(request.routeUrl, request.method, String(reply.statusCode));
     entry.count++;
     this.duration.observe(entry.timed, reply.elapsedTime / 1000);
   }

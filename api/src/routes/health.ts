@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { TtlMemo } from '../sources/memo.js';
@@ -5,13 +6,8 @@ import { TtlMemo } from '../sources/memo.js';
 const PING_TIMEOUT_MS = 2000;
 const PING_CACHE_MS = 2000;
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const timeout = (ms: number) =>
+  sleep(ms, undefined, { ref: false }).then(() => Promise.reject(new Error(`no answer within ${ms} ms`)));
 
 /**
  * `/healthz`: the process answers (liveness; never depends on BigQuery, so an outage upstream does
@@ -30,7 +26,7 @@ export function healthRoutes(app: FastifyInstance, { source, lifecycle }: AppCon
     reply.header('cache-control', 'no-store');
     if (lifecycle.shuttingDown) return reply.code(503).send({ status: 'shutting_down' });
     try {
-      await pings.get('', () => withTimeout(source.ping(), PING_TIMEOUT_MS));
+      await pings.get('', () => Promise.race([source.ping(), timeout(PING_TIMEOUT_MS)]));
       return { status: 'ready', dataSource: source.kind };
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed: data source unreachable');

@@ -1,10 +1,18 @@
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import { BadRequestError, ResponseTooLargeError } from '../errors.js';
+import { ResponseTooLargeError } from '../errors.js';
 import { cacheControl, sendWithEtag, strongEtag } from '../http/caching.js';
 import { Coalescer } from '../sources/memo.js';
 
-const COLUMN = /^[A-Za-z_][A-Za-z0-9_]{0,299}$/;
+const schema = {
+  params: Type.Object({ table: Type.String() }),
+  querystring: Type.Object({
+    // A column name (BigQuery's rule), never an expression.
+    geomField: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,299}$' }),
+    format: Type.Optional(Type.Literal('geojson')),
+  }),
+};
 
 interface Body {
   json: string;
@@ -16,15 +24,10 @@ export function tableRoutes(app: FastifyInstance, { config, source, metrics }: A
   const inflight = new Coalescer<Body>(() => metrics.coalescedRequest('table'));
   const maxBytes = config.MAX_JSON_RESPONSE_SIZE;
 
-  app.get<{ Params: { table: string }; Querystring: { geomField?: string; format?: string } }>(
-    '/maps/table/:table',
-    async (request, reply) => {
-      const { geomField, format = 'geojson' } = request.query;
-      if (!geomField) throw new BadRequestError("query parameter 'geomField' is required");
-      if (!COLUMN.test(geomField))
-        throw new BadRequestError("query parameter 'geomField' is not a column name");
-      if (format !== 'geojson') throw new BadRequestError("query parameter 'format' must be 'geojson'");
-
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .get('/maps/table/:table', { schema }, async (request, reply) => {
+      const { geomField } = request.query;
       const { table } = request.params;
       const body = await inflight.run(`${table}\n${geomField}`, async () => {
         const json = JSON.stringify(await source.getTable(table, { geomField, maxBytes }));
@@ -35,6 +38,5 @@ export function tableRoutes(app: FastifyInstance, { config, source, metrics }: A
       reply.header('content-type', 'application/geo+json; charset=utf-8');
       reply.header('cache-control', cacheControl(config, 'default'));
       return sendWithEtag(request, reply, body.json, body.etag);
-    },
-  );
+    });
 }

@@ -1,12 +1,24 @@
+import { promisify } from 'node:util';
+import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
+import { BadRequestError } from '../errors.js';
 import { acceptsGzip, cacheControl, sendWithEtag, strongEtag } from '../http/caching.js';
-import { asGzip, gunzip, isGzip } from '../http/gzip.js';
-import { parseTileCoordinates } from '../http/tile-coordinates.js';
-import { BoundedMap, Coalescer } from '../sources/memo.js';
-import type { TilesetInfo } from '../sources/types.js';
+import { Coalescer } from '../sources/memo.js';
+import { MAX_ZOOM, type TilesetInfo } from '../sources/types.js';
 
 const MVT = 'application/vnd.mapbox-vector-tile';
+const [gzip, gunzip] = [promisify(gzipCallback), promisify(gunzipCallback)];
+// Tiles are stored gzip-compressed (CARTO and MBTiles convention); a source that stores them raw is tolerated.
+const isGzip = (data: Buffer) => data[0] === 0x1f && data[1] === 0x8b;
+// Plain decimal digits only (no sign, exponent, hex or spaces), so one tile has one URL in the cache.
+const coordinate = Type.String({ pattern: '^\\d{1,8}$' });
+const tilesetParams = Type.Object({ tileset: Type.String() });
+const tileSchema = {
+  params: Type.Object({ tileset: Type.String(), z: coordinate, x: coordinate, y: coordinate }),
+  querystring: Type.Object({ v: Type.Optional(Type.String()) }),
+};
 
 interface Tile {
   gzip: Buffer;
@@ -41,22 +53,28 @@ function tileJson(info: TilesetInfo, base: string) {
   };
 }
 
-export function tilesetRoutes(app: FastifyInstance, { config, source, metrics }: AppContext): void {
+export function tilesetRoutes(fastify: FastifyInstance, { config, source, metrics }: AppContext): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const inflight = new Coalescer<Tile | null>(() => metrics.coalescedRequest('tile'));
-  const validators = new BoundedMap<string>(50_000);
-  // Hashing a tile costs ~10 µs per 14 KB; a tile of the same data version, coordinates and size
-  // is the same tile, so its validator is remembered (the validator only, never the bytes).
-  const withEtag = (info: TilesetInfo, tile: string, gzip: Buffer): Tile => {
-    const key = `${tile}/${info.version}/${gzip.length}`;
-    let etag = validators.get(key);
-    if (!etag) {
-      etag = strongEtag(gzip);
-      validators.set(key, etag);
+  // Hashing a tile costs ~10 µs per 14 KB; a tile of the same data version (one `info` object), coordinates
+  // and size is the same tile, so its validator is remembered (never the bytes), under a number key: hashing
+  // a fresh string key cost more than the rest of the lookup.
+  const validators = new WeakMap<TilesetInfo, Map<number, { length: number; etag: string }>>();
+  const withEtag = (info: TilesetInfo, z: number, x: number, y: number, bytes: Buffer): Tile => {
+    let known = validators.get(info);
+    if (!known || known.size >= 50_000) {
+      known = new Map();
+      validators.set(info, known);
     }
-    return { gzip, etag };
+    const key = (z * 2 ** 24 + x) * 2 ** 24 + y;
+    const hit = known.get(key);
+    if (hit?.length === bytes.length) return { gzip: bytes, etag: hit.etag };
+    const etag = strongEtag(bytes);
+    known.set(key, { length: bytes.length, etag });
+    return { gzip: bytes, etag };
   };
 
-  app.get<{ Params: { tileset: string } }>('/maps/tileset/:tileset', async (request, reply) => {
+  app.get('/maps/tileset/:tileset', { schema: { params: tilesetParams } }, async (request, reply) => {
     const info = await source.getTileset(request.params.tileset);
     const body = JSON.stringify(tileJson(info, baseUrl(request, config.PUBLIC_BASE_URL)));
     reply.header('content-type', 'application/json; charset=utf-8');
@@ -64,35 +82,33 @@ export function tilesetRoutes(app: FastifyInstance, { config, source, metrics }:
     return sendWithEtag(request, reply, body, strongEtag(body));
   });
 
-  app.get<{ Params: { tileset: string; z: string; x: string; y: string }; Querystring: { v?: string } }>(
-    '/maps/tileset/:tileset/:z/:x/:y',
-    async (request, reply) => {
-      const { tileset } = request.params;
-      const { z, x, y } = parseTileCoordinates(request.params.z, request.params.x, request.params.y);
-      // A local read answers at once (coalescing concurrent callers only matters for awaited reads).
-      const local = source.tileNow?.(tileset, z, x, y);
-      const info = local?.info ?? (await source.getTileset(tileset));
-      const key = `${tileset}/${z}/${x}/${y}`;
-      const tile =
-        local && (!local.data || isGzip(local.data))
-          ? local.data && withEtag(info, key, local.data)
-          : await inflight.run(key, async () => {
-              const data = await source.getTile(tileset, z, x, y);
-              return data && withEtag(info, key, await asGzip(data));
-            });
+  app.get('/maps/tileset/:tileset/:z/:x/:y', { schema: tileSchema }, async (request, reply) => {
+    const { tileset } = request.params;
+    const [z, x, y] = [Number(request.params.z), Number(request.params.x), Number(request.params.y)];
+    if (z > MAX_ZOOM) throw new BadRequestError(`z must be between 0 and ${MAX_ZOOM}`);
+    if (x >= 2 ** z || y >= 2 ** z) throw new BadRequestError(`x and y must be below 2^z at z=${z}`);
+    // A local read answers at once (coalescing concurrent callers only matters for awaited reads).
+    const local = source.tileNow?.(tileset, z, x, y);
+    const info = local?.info ?? (await source.getTileset(tileset));
+    const tile =
+      local && (!local.data || isGzip(local.data))
+        ? local.data && withEtag(info, z, x, y, local.data)
+        : await inflight.run(`${tileset}/${z}/${x}/${y}`, async () => {
+            const data = await source.getTile(tileset, z, x, y);
+            return data && withEtag(info, z, x, y, isGzip(data) ? data : await gzip(data));
+          });
 
-      const current = request.query.v !== undefined && request.query.v === info.version;
-      reply.header('cache-control', cacheControl(config, current ? 'immutable' : 'default'));
-      reply.header('vary', 'Accept-Encoding');
-      if (!tile) return reply.code(204).send();
+    const current = request.query.v !== undefined && request.query.v === info.version;
+    reply.header('cache-control', cacheControl(config, current ? 'immutable' : 'default'));
+    reply.header('vary', 'Accept-Encoding');
+    if (!tile) return reply.code(204).send();
 
-      reply.header('content-type', MVT);
-      if (acceptsGzip(request)) {
-        reply.header('content-encoding', 'gzip');
-        return sendWithEtag(request, reply, tile.gzip, tile.etag);
-      }
-      const identity = await gunzip(tile.gzip);
-      return sendWithEtag(request, reply, identity, tile.etag.replace(/"$/, '-identity"'));
-    },
-  );
+    reply.header('content-type', MVT);
+    if (acceptsGzip(request)) {
+      reply.header('content-encoding', 'gzip');
+      return sendWithEtag(request, reply, tile.gzip, tile.etag);
+    }
+    const identity = await gunzip(tile.gzip);
+    return sendWithEtag(request, reply, identity, tile.etag.replace(/"$/, '-identity"'));
+  });
 }

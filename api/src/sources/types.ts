@@ -1,5 +1,8 @@
 import type { FeatureCollection } from 'geojson';
 
+/** The highest zoom level any route or source serves (z/x/y with z above it are 400). */
+export const MAX_ZOOM = 24;
+
 /** TileJSON-relevant facts about one tileset, as read from its metadata. */
 export interface TilesetInfo {
   /** Fully qualified id, e.g. `carto-demo-data.demo_tilesets.osm_buildings`. */

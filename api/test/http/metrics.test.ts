@@ -5,7 +5,7 @@ describe('request and source metrics (counted in plain numbers, read at scrape t
   it('expose Prometheus counters and cumulative histogram buckets per label set', async () => {
     const metrics = new Metrics('mbtiles');
     const reply = (statusCode: number, elapsedTime: number) => ({ statusCode, elapsedTime }) as never;
-    const request = { method: 'GET', routeOptions: { url: '/maps/tileset/:tileset/:z/:x/:y' } } as never;
+    const request = { method: 'GET', routeUrl: '/maps/tileset/:tileset/:z/:x/:y' } as never;
     metrics.recordResponse(request, reply(200, 3));
     metrics.recordResponse(request, reply(200, 30));
     metrics.recordResponse(request, reply(204, 700));

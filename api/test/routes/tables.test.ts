@@ -44,9 +44,10 @@ describe('GET /maps/table/:table', () => {
   });
 
   it.each([
-    ['format=geojson', "'geomField' is required"],
-    ['geomField=geom&format=csv', "'format' must be 'geojson'"],
-    ['geomField=geom%3B%20DROP&format=geojson', 'not a column name'],
+    ['format=geojson', "required property 'geomField'"],
+    ['geomField=geom&format=csv', 'querystring/format must be equal to constant'],
+    ['geomField=geom%3B%20DROP&format=geojson', 'querystring/geomField must match pattern'],
+    ['geomField=geom&geomField=id', 'querystring/geomField must be string'],
     ['geomField=nope&format=geojson', "column 'nope' not found"],
     ...['__proto__', 'constructor', 'toString'].map((c) => [`geomField=${c}`, `column '${c}' not found`]),
     ['geomField=city&format=geojson', 'not a geography column'],
