@@ -2,11 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { find, findGenerated, render } from '@tilestack/k8s/render';
+import { scratchRepo } from '@tilestack/k8s/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { find, findGenerated } from '../deploy/k8s/src/manifest.js';
-import { render } from '../deploy/k8s/src/render.js';
-import { scratchRepo } from '../deploy/k8s/test/support.js';
 import { copies, githubValues, REPO_ROOT, readSource, stale, write } from '../scripts/environments.js';
 
 // environments.yaml is the one source of per-environment values; everything else is a copy of it or reads it.

@@ -1,6 +1,6 @@
 import type * as gcp from '@pulumi/gcp';
+import { stableDatasetPermissions } from '@tilestack/stable-copy/permissions';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { stableDatasetPermissions } from '../../tools/stable-copy/src/permissions.js';
 import { admitsWith } from './cel.js';
 import {
   argsOf,

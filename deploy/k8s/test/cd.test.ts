@@ -2,8 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { check } from '../src/check.js';
-import { containersOf, workloads } from '../src/manifest.js';
+import { check, containersOf, workloads } from '../src/check.js';
 import { environments, render, renderDir } from '../src/render.js';
 import { renderOnce, scratchRepo } from './support.js';
 
@@ -30,15 +29,15 @@ describe.each(environments)('CD on overlays/%s', (env) => {
   const scratch = scratchRepo();
   afterAll(scratch.cleanup);
 
-  it('refuses to deploy the committed placeholders', () => {
-    expect(check(renderOnce(env), { requireRealDigest: true })).toHaveLength(4);
+  it('refuses to deploy the committed placeholders', async () => {
+    expect(await check(renderOnce(env), { requireRealDigest: true })).toHaveLength(4);
   });
 
-  it('pins every container to the built digests once the images are set by name', () => {
+  it('pins every container to the built digests once the images are set by name', async () => {
     const kustomization = join(scratch.root, `deploy/k8s/overlays/${env}/kustomization.yaml`);
     for (const [name, reference] of Object.entries(built)) setImage(kustomization, name, reference);
     const objects = render(env, scratch.root);
-    expect(check(objects, { requireRealDigest: true })).toEqual([]);
+    expect(await check(objects, { requireRealDigest: true })).toEqual([]);
     const images = workloads(objects).flatMap(({ spec }) => containersOf(spec).map((c) => c.image));
     expect(images).toEqual([built['tilestack-api'], ...Array(3).fill(built['tilestack-cache'])]);
   });

@@ -3,8 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { find, findGenerated } from '../src/manifest.js';
-import { render, repoRoot } from '../src/render.js';
+import { find, findGenerated, render, repoRoot } from '../src/render.js';
 import { scratchRepo } from './support.js';
 
 // The deploy's cluster-side scripts (deploy/k8s/scripts) against a kubectl that answers from files.

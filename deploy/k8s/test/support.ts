@@ -1,8 +1,7 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { K8sObject } from '../src/manifest.js';
-import { type Environment, render, repoRoot } from '../src/render.js';
+import { type Environment, type K8sObject, render, repoRoot } from '../src/render.js';
 
 const rendered = new Map<Environment, K8sObject[]>();
 

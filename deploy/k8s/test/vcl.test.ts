@@ -3,8 +3,7 @@ import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { find, findGenerated, type K8sObject } from '../src/manifest.js';
-import { environments, render, repoRoot } from '../src/render.js';
+import { environments, find, findGenerated, type K8sObject, render, repoRoot } from '../src/render.js';
 import { renderOnce, scratchRepo } from './support.js';
 
 const policyVcl = readFileSync(join(repoRoot, 'cache/default.vcl'), 'utf8');
