@@ -11,61 +11,45 @@ import { copies, githubValues, REPO_ROOT, readSource, stale, write } from '../sc
 // environments.yaml is the one source of per-environment values; everything else is a copy of it or reads it.
 const source = readSource();
 const envs = ['dev', 'staging', 'prod'] as const;
-
-/** deploy/k8s and cache/ (what the overlays read) plus the source and every other copy, in a scratch dir. */
 const cleanups: Array<() => void> = [];
 afterAll(() => {
   for (const cleanup of cleanups) cleanup();
 });
-function scratch(): string {
+
+/** deploy/k8s and cache/ (what the overlays read), the source and every copy, with one edit. */
+function scratch(file: string, from: string, to: string): string {
   const { root, cleanup } = scratchRepo();
   cleanups.push(cleanup);
   for (const path of ['environments.yaml', ...copies(source).keys()])
     cpSync(join(REPO_ROOT, path), join(root, path));
+  writeFileSync(join(root, file), readFileSync(join(root, file), 'utf8').replace(from, to));
   return root;
 }
+const readIn = (root: string, path: string) => readFileSync(join(root, path), 'utf8');
 
 describe('environments.yaml', () => {
-  it('every committed copy is exactly what the source gives', () => {
+  it('every committed copy is exactly what the source gives, and a copy edited by hand fails the check', () => {
     expect(stale()).toEqual([]);
-  });
-
-  it('a copy edited by hand fails the check', () => {
-    const root = scratch();
-    const viewer = join(root, 'viewer/src/environments.json');
-    writeFileSync(
+    const overlay = 'deploy/k8s/overlays/dev/environment.yaml';
+    expect(stale(scratch(overlay, 'project: tilestack-dev', 'project: elsewhere'))).toEqual([overlay]);
+    const viewer = 'viewer/src/environments.json';
+    expect(stale(scratch(viewer, source.environments.prod.hostname, 'tiles.other.example'))).toEqual([
       viewer,
-      readFileSync(viewer, 'utf8').replace(source.environments.prod.hostname, 'tiles.other.example'),
-    );
-    const overlay = join(root, 'deploy/k8s/overlays/dev/environment.yaml');
-    writeFileSync(
-      overlay,
-      readFileSync(overlay, 'utf8').replace('project: tilestack-dev', 'project: elsewhere'),
-    );
-    expect(stale(root)).toEqual(['deploy/k8s/overlays/dev/environment.yaml', 'viewer/src/environments.json']);
+    ]);
   });
 
   it('a hostname changed in the source changes every consumer', () => {
-    const root = scratch();
-    const file = join(root, 'environments.yaml');
     const hostname = 'maps.changed.example.org';
-    writeFileSync(file, readFileSync(file, 'utf8').replace(source.environments.prod.hostname, hostname));
+    const root = scratch('environments.yaml', source.environments.prod.hostname, hostname);
     write(root);
-    // Kubernetes: certificate, Ingress rule, the API's absolute URLs.
     const objects = render('prod', root);
     expect(find(objects, 'ManagedCertificate', 'tilestack').spec.domains).toEqual([hostname]);
     expect(find(objects, 'Ingress', 'tilestack').spec.rules[0].host).toBe(hostname);
-    expect(findGenerated(objects, 'ConfigMap', 'tilestack-api-config').data.PUBLIC_BASE_URL).toBe(
-      `https://${hostname}`,
-    );
-    // Pulumi (uptime check), the viewer, the workflows.
-    expect(
-      parse(readFileSync(join(root, 'infra/Pulumi.prod.yaml'), 'utf8')).config['tilestack:hostname'],
-    ).toBe(hostname);
-    const viewer = JSON.parse(readFileSync(join(root, 'viewer/src/environments.json'), 'utf8'));
-    expect(viewer.environments.find((e: { id: string }) => e.id === 'prod').baseUrl).toBe(
-      `https://${hostname}`,
-    );
+    const config = findGenerated(objects, 'ConfigMap', 'tilestack-api-config').data;
+    expect(config.PUBLIC_BASE_URL).toBe(`https://${hostname}`);
+    expect(parse(readIn(root, 'infra/Pulumi.prod.yaml')).config['tilestack:hostname']).toBe(hostname);
+    const viewer = JSON.parse(readIn(root, 'viewer/src/environments.json')).environments;
+    expect(viewer.find((e: { id: string }) => e.id === 'prod').baseUrl).toBe(`https://${hostname}`);
     expect(githubValues(readSource(root), 'prod').url).toBe(`https://${hostname}`);
     expect(stale(root)).toEqual([]);
   });
@@ -81,39 +65,40 @@ describe('environments.yaml', () => {
     });
   });
 
-  it('the workflows read it (the command their step runs), never per-environment copies in variables', () => {
-    for (const env of envs) {
+  it.each(envs)(
+    '%s: the workflows read it (the command their step runs), never copies in variables',
+    (env) => {
       const run = spawnSync('npm', ['run', '--silent', 'environments', '--', '--github', env], {
         cwd: REPO_ROOT,
         encoding: 'utf8',
       });
       expect(run.status, run.stderr).toBe(0);
-      const outputs = Object.fromEntries(
-        run.stdout
-          .trim()
-          .split('\n')
-          .map((l) => l.split('=')),
-      );
-      expect(outputs).toEqual(githubValues(source, env));
-      expect(outputs.project).toBe(source.environments[env].project);
-    }
-    const workflows = join(REPO_ROOT, '.github/workflows');
-    for (const file of ['deploy.yml', 'stable-copy.yml']) {
-      const text = readFileSync(join(workflows, file), 'utf8');
-      expect(text).toMatch(
-        /npm run --silent environments -- --github "\$ENVIRONMENT" \| tee -a "\$GITHUB_OUTPUT"/,
-      );
-      expect(text).not.toMatch(/vars\.(GCP_PROJECT|GKE_CLUSTER|GKE_LOCATION|PUBLIC_URL)\b/);
-    }
-  });
+      expect(
+        Object.fromEntries(
+          run.stdout
+            .trim()
+            .split('\n')
+            .map((l) => l.split('=')),
+        ),
+      ).toEqual(githubValues(source, env));
+      expect(githubValues(source, env).project).toBe(source.environments[env].project);
+      for (const file of ['deploy.yml', 'stable-copy.yml']) {
+        const text = readIn(REPO_ROOT, `.github/workflows/${file}`);
+        expect(text).toMatch(
+          /npm run --silent environments -- --github "\$ENVIRONMENT" \| tee -a "\$GITHUB_OUTPUT"/,
+        );
+        expect(text).not.toMatch(/vars\.(GCP_PROJECT|GKE_CLUSTER|GKE_LOCATION|PUBLIC_URL)\b/);
+      }
+    },
+  );
 
   it('refuses a source that is not well formed, naming the field', () => {
     const root = mkdtempSync(join(tmpdir(), 'tilestack-environments-'));
-    const broken = readFileSync(join(REPO_ROOT, 'environments.yaml'), 'utf8').replace(
+    const text = readIn(REPO_ROOT, 'environments.yaml').replace(
       source.environments.staging.alertEmail,
       'not-an-address',
     );
-    writeFileSync(join(root, 'environments.yaml'), broken);
+    writeFileSync(join(root, 'environments.yaml'), text);
     expect(() => readSource(root)).toThrow(/alertEmail/);
   });
 });
