@@ -7,17 +7,8 @@ import { parse } from 'yaml';
 // resource the program declares is recorded with its resolved inputs.
 
 export type Inputs = Record<string, unknown>;
-export interface Registered {
-  type: string;
-  name: string;
-  inputs: Inputs;
-}
-export interface Run {
-  stack: string;
-  config: Record<string, string>;
-  resources: Registered[];
-  outputs: Record<string, unknown>;
-}
+export type Registered = { type: string; name: string; inputs: Inputs };
+export type Run = { stack: string; config: Record<string, string>; resources: Registered[]; outputs: Inputs };
 
 /** The `config:` map of a committed stack file, as the Pulumi CLI hands it to the program. */
 export function stackConfig(file: string): Record<string, string> {
@@ -121,17 +112,14 @@ export function resolve<T>(value: pulumi.Input<T>): Promise<T> {
 export async function runProgram(
   program: 'env' | 'shared',
   stack: string,
-  config: Record<string, string>,
+  config: Run['config'],
 ): Promise<Run> {
   current = [];
   const resources = current;
   await pulumi.runtime.setMocks(mocks, program === 'env' ? 'tilestack' : 'tilestack-shared', stack, false);
   pulumi.runtime.setAllConfig(config);
   vi.resetModules(); // re-evaluate the program's modules: they read config at import time
-  const outputs = (await import(program === 'env' ? '../index.ts' : '../shared/index.ts')) as Record<
-    string,
-    unknown
-  >;
+  const outputs: Inputs = await import(program === 'env' ? '../index.ts' : '../shared/index.ts');
   // Resource registrations are asynchronous; wait until the mock monitor has seen them all.
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   return { stack, config, resources, outputs };
