@@ -42,18 +42,18 @@ describe.each(environments)('overlays/%s', (env) => {
   });
 
   it('the API is private: ClusterIP, no standalone NEG, and the only public entry leads to the cache', () => {
-    expect(objects.filter((o) => o.kind === 'Service').map((s) => s.spec.type)).toEqual([
-      'ClusterIP',
-      'ClusterIP',
+    const services = objects.filter((o) => o.kind === 'Service');
+    expect(
+      services.map((s) => [s.metadata.name, s.spec.type, s.metadata.annotations?.['cloud.google.com/neg']]),
+    ).toEqual([
+      ['tilestack-api', 'ClusterIP', undefined],
+      ['tilestack-cache', 'ClusterIP', '{"ingress": true}'],
     ]);
-    expect(
-      find(objects, 'Service', 'tilestack-api').metadata.annotations?.['cloud.google.com/neg'],
-    ).toBeUndefined();
-    const ingress = find(objects, 'Ingress', 'tilestack');
-    expect(ingress.spec.defaultBackend).toBeUndefined();
-    expect(
-      ingress.spec.rules.flatMap((r: K8sObject) => r.http.paths.map((p: K8sObject) => p.backend)),
-    ).toEqual([{ service: { name: 'tilestack-cache', port: { name: 'http' } } }]);
+    const { spec } = find(objects, 'Ingress', 'tilestack');
+    expect([
+      spec.defaultBackend,
+      ...spec.rules.flatMap((r: K8sObject) => r.http.paths.map((p: K8sObject) => p.backend)),
+    ]).toEqual([undefined, { service: { name: 'tilestack-cache', port: { name: 'http' } } }]);
     expect(objects.filter((o) => /Ingress|Route|Gateway/.test(o.kind)).map((o) => o.kind)).toEqual([
       'Ingress',
     ]);
@@ -139,7 +139,7 @@ describe.each(environments)('overlays/%s', (env) => {
     }
   });
 
-  it('its configuration is accepted by the API, bills its project and uses one hostname', () => {
+  it('its configuration is accepted by the API, reads its own stable copy and uses one hostname', () => {
     const data = findGenerated(objects, 'ConfigMap', 'tilestack-api-config').data as Record<string, string>;
     const config = loadConfig(data) as Record<string, unknown>;
     expect(config.DATA_SOURCE).toBe('bigquery');
@@ -150,9 +150,6 @@ describe.each(environments)('overlays/%s', (env) => {
       'carto-demo-data.demo_tables',
       `${project}.tilestack_stable`,
     ]);
-    expect(find(objects, 'ServiceAccount', 'tilestack-api').metadata.annotations).toMatchObject({
-      'iam.gke.io/gcp-service-account': `tilestack-api@${project}.iam.gserviceaccount.com`,
-    });
     const [hostname] = find(objects, 'ManagedCertificate', 'tilestack').spec.domains;
     expect(find(objects, 'Ingress', 'tilestack').spec.rules[0].host).toBe(hostname);
     expect(data.PUBLIC_BASE_URL).toBe(`https://${hostname}`);
