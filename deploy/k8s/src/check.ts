@@ -7,8 +7,8 @@ import { type Environment, environments, type K8sObject, parseManifests, render 
 import { validateAll } from './schema.js';
 
 /**
- * The deploy-time gate, also run by the tests: schemas, container security, digests. Checks return what
- * they found wrong, so a doctored manifest proves each catches what it claims.
+ * The deploy-time gate, also run by the tests: schemas, container security, digests. Each check returns
+ * what it found wrong.
  *   node --import tsx deploy/k8s/src/check.ts prod                           # renders the overlay itself
  *   node --import tsx deploy/k8s/src/check.ts --require-real-digest out.yaml  # CD: what it will apply
  */
@@ -20,15 +20,11 @@ const pinned = /^([\w.-]+(:\d+)?\/)?[\w./-]+@sha256:[a-f0-9]{64}$/;
 
 /** Pod templates of every kind that creates pods, with the object that declares each. */
 export const workloads = (objects: K8sObject[]): { object: K8sObject; spec: IPodSpec }[] =>
-  objects.flatMap((object) => {
-    const spec =
-      object.kind === 'Pod' ? object.spec : (object.spec?.jobTemplate?.spec ?? object.spec)?.template?.spec;
-    return spec?.containers ? [{ object, spec }] : [];
+  objects.flatMap((o) => {
+    const spec = o.kind === 'Pod' ? o.spec : (o.spec?.jobTemplate?.spec ?? o.spec)?.template?.spec;
+    return spec?.containers ? [{ object: o, spec }] : [];
   });
-export const containersOf = (spec: IPodSpec): IContainer[] => [
-  ...(spec.initContainers ?? []),
-  ...spec.containers,
-];
+export const containersOf = (spec: IPodSpec) => [...(spec.initContainers ?? []), ...spec.containers];
 
 type Security = NonNullable<IContainer['securityContext'] & IPodSpec['securityContext']>;
 /** What each container must have; `s` is its security context over the pod's. */
@@ -53,18 +49,13 @@ export const checkContainers = (objects: K8sObject[]): string[] =>
     const host = spec.hostNetwork || spec.hostPID || spec.hostIPC || spec.volumes?.some((v) => v.hostPath);
     return [
       ...(host ? [`${at}: uses a host namespace or path`] : []),
-      ...containersOf(spec).flatMap((c) =>
-        Object.entries(rules)
-          .filter(
-            ([, holds]) =>
-              !holds(
-                c,
-                { ...spec.securityContext, ...c.securityContext },
-                !!spec.initContainers?.includes(c),
-              ),
-          )
-          .map(([problem]) => `${at}, container ${c.name}: ${problem}`),
-      ),
+      ...containersOf(spec).flatMap((c) => {
+        const security = { ...spec.securityContext, ...c.securityContext };
+        const init = !!spec.initContainers?.includes(c);
+        return Object.entries(rules)
+          .filter(([, holds]) => !holds(c, security, init))
+          .map(([problem]) => `${at}, container ${c.name}: ${problem}`);
+      }),
     ];
   });
 

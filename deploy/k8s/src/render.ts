@@ -17,10 +17,9 @@ export const renderCommand = (env: Environment) => ['kubectl', 'kustomize', `dep
 
 export function kubectl(args: string[], cwd = repoRoot): string {
   const run = spawnSync('kubectl', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')
-    throw new Error('kubectl is not on PATH: run `bash deploy/k8s/scripts/ensure-kubectl.sh` (.ci/run does)');
-  if (run.error || run.status !== 0)
-    throw new Error(`kubectl ${args.join(' ')} failed: ${run.error ?? run.stderr}`);
+  const missing = (run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  if (missing) throw new Error('kubectl is not on PATH: run `bash deploy/k8s/scripts/ensure-kubectl.sh`');
+  if (run.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${run.error ?? run.stderr}`);
   return run.stdout;
 }
 

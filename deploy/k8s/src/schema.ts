@@ -20,12 +20,8 @@ const ajv = new Ajv({
 // As `kubectl apply --validate=strict` does, an unknown field is an error instead of being pruned.
 function closed(schema: Record<string, unknown>): Record<string, unknown> {
   for (const value of Object.values(schema)) if (value && typeof value === 'object') closed(value as never);
-  if (
-    schema.properties &&
-    !('additionalProperties' in schema) &&
-    !schema['x-kubernetes-preserve-unknown-fields']
-  )
-    schema.additionalProperties = false;
+  const open = 'additionalProperties' in schema || schema['x-kubernetes-preserve-unknown-fields'];
+  if (schema.properties && !open) schema.additionalProperties = false;
   return schema;
 }
 
@@ -51,19 +47,16 @@ async function validatorOf({ apiVersion, kind }: K8sObject): Promise<Validator |
 }
 
 /** Validates each object; returns the problems (empty when all are valid). */
-export const validateAll = async (objects: K8sObject[]): Promise<string[]> =>
-  (
-    await Promise.all(
-      objects.map(async (object) => {
-        const id = `${object.kind} ${object.metadata?.name}`;
-        const validate = await validatorOf(object);
-        if (!validate) return [`${id}: no schema for ${object.apiVersion} ${object.kind}`];
-        try {
-          validate(object);
-          return [];
-        } catch (error) {
-          return [`${id}: ${(error as Error).message}`];
-        }
-      }),
-    )
-  ).flat();
+export async function validateAll(objects: K8sObject[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const object of objects) {
+    const validate = await validatorOf(object);
+    try {
+      if (!validate) throw new Error(`no schema for ${object.apiVersion} ${object.kind}`);
+      validate(object);
+    } catch (error) {
+      problems.push(`${object.kind} ${object.metadata?.name}: ${(error as Error).message}`);
+    }
+  }
+  return problems;
+}
