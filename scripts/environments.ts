@@ -61,12 +61,13 @@ data:
 /** Every copy: repository-relative path -> the content the source gives it. */
 export function copies(source: Source, root = REPO_ROOT): Map<string, string> {
   const { shared, github, environments } = source;
-  /** A Pulumi stack file with `values` and the secrets provider set, its comments and other settings kept. */
-  const stack = (path: string, values: Record<string, string>): [string, string] => {
+  // A stack file with the secrets provider and `values` set (project, region: gcp's; others: the program's).
+  const stack = (path: string, program: string, values: Record<string, string>): [string, string] => {
     const doc = parseDocument(read(root, path));
     const key = `projects/${shared.project}/locations/${shared.region}/keyRings/pulumi/cryptoKeys/state`;
     doc.set('secretsprovider', `gcpkms://${key}`);
-    for (const [name, value] of Object.entries(values)) doc.setIn(['config', name], value);
+    for (const [name, value] of Object.entries(values))
+      doc.setIn(['config', `${/^(project|region)$/.test(name) ? 'gcp' : program}:${name}`], value);
     return [path, doc.toString({ lineWidth: 0 })];
   };
   const viewer = [
@@ -75,19 +76,15 @@ export function copies(source: Source, root = REPO_ROOT): Map<string, string> {
   ];
   const $comment =
     'Generated from environments.yaml by scripts/environments.ts. `local` is empty: the origin that served this page. Any base can be given at run time with ?api=<base url>.';
-  // Stack settings of source fields: project and region are the gcp provider's, the rest the program's.
-  const settings = (program: string, values: Record<string, string>) =>
-    Object.fromEntries(
-      Object.entries(values).map(([k, v]) => [`${/^(project|region)$/.test(k) ? 'gcp' : program}:${k}`, v]),
-    );
-  const { owner: githubOwner, repository: githubRepository, repositoryId: githubRepositoryId } = github;
   return new Map([
-    stack(
-      'infra/shared/Pulumi.shared.yaml',
-      settings('tilestack-shared', { ...shared, githubOwner, githubRepository, githubRepositoryId }),
-    ),
+    stack('infra/shared/Pulumi.shared.yaml', 'tilestack-shared', {
+      ...shared,
+      githubOwner: github.owner,
+      githubRepository: github.repository,
+      githubRepositoryId: github.repositoryId,
+    }),
     ...Object.entries(environments).flatMap(([env, e]): [string, string][] => [
-      stack(`infra/Pulumi.${env}.yaml`, settings('tilestack', e)),
+      stack(`infra/Pulumi.${env}.yaml`, 'tilestack', e),
       [`deploy/k8s/overlays/${env}/environment.yaml`, overlayEnvironment(env, e)],
     ]),
     ['viewer/src/environments.json', `${JSON.stringify({ $comment, environments: viewer }, null, 2)}\n`],
