@@ -26,31 +26,15 @@ const Source = z.strictObject({
   environments: z.strictObject({ dev: environment, staging: environment, prod: environment }),
 });
 export type Source = z.infer<typeof Source>;
-export type EnvironmentName = keyof Source['environments'];
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const readSource = (root = REPO_ROOT): Source =>
-  Source.parse(parse(readFileSync(join(root, 'environments.yaml'), 'utf8')));
+const read = (root: string, path: string) => readFileSync(join(root, path), 'utf8');
+export const readSource = (root = REPO_ROOT): Source => Source.parse(parse(read(root, 'environments.yaml')));
 
 /** What a workflow job needs to know about one environment. */
-export function githubValues(source: Source, env: EnvironmentName): Record<string, string> {
-  const e = source.environments[env];
-  const cluster = `tilestack-${env}-gke`;
-  return {
-    project: e.project,
-    region: e.region,
-    cluster,
-    hostname: e.hostname,
-    url: `https://${e.hostname}`,
-  };
-}
-
-/** Sets `values` in a Pulumi stack file, keeping its comments and its other settings. */
-function stackFile(text: string, values: Record<string, string>, secretsProvider: string): string {
-  const doc = parseDocument(text);
-  doc.set('secretsprovider', secretsProvider);
-  for (const [key, value] of Object.entries(values)) doc.setIn(['config', key], value);
-  return doc.toString({ lineWidth: 0 });
+export function githubValues(source: Source, env: keyof Source['environments']): Record<string, string> {
+  const { project, region, hostname } = source.environments[env];
+  return { project, region, cluster: `tilestack-${env}-gke`, hostname, url: `https://${hostname}` };
 }
 
 const overlayEnvironment = (
@@ -76,42 +60,35 @@ data:
 
 /** Every copy: repository-relative path -> the content the source gives it. */
 export function copies(source: Source, root = REPO_ROOT): Map<string, string> {
-  const read = (path: string) => readFileSync(join(root, path), 'utf8');
-  const { shared, github } = source;
-  const secrets = `gcpkms://projects/${shared.project}/locations/${shared.region}/keyRings/pulumi/cryptoKeys/state`;
-  const out = new Map<string, string>();
-  out.set(
-    'infra/shared/Pulumi.shared.yaml',
-    stackFile(
-      read('infra/shared/Pulumi.shared.yaml'),
-      {
-        'gcp:project': shared.project,
-        'gcp:region': shared.region,
-        'tilestack-shared:githubOwner': github.owner,
-        'tilestack-shared:githubRepository': github.repository,
-        'tilestack-shared:githubRepositoryId': github.repositoryId,
-      },
-      secrets,
-    ),
-  );
-  const viewer: { id: string; label: string; baseUrl: string }[] = [
+  const { shared, github, environments } = source;
+  // A stack file with the secrets provider and `values` set (project, region: gcp's; others: the program's).
+  const stack = (path: string, program: string, values: Record<string, string>): [string, string] => {
+    const doc = parseDocument(read(root, path));
+    const key = `projects/${shared.project}/locations/${shared.region}/keyRings/pulumi/cryptoKeys/state`;
+    doc.set('secretsprovider', `gcpkms://${key}`);
+    for (const [name, value] of Object.entries(values))
+      doc.setIn(['config', `${/^(project|region)$/.test(name) ? 'gcp' : program}:${name}`], value);
+    return [path, doc.toString({ lineWidth: 0 })];
+  };
+  const viewer = [
     { id: 'local', label: 'local (this server)', baseUrl: '' },
+    ...Object.entries(environments).map(([id, e]) => ({ id, label: id, baseUrl: `https://${e.hostname}` })),
   ];
-  for (const [env, e] of Object.entries(source.environments)) {
-    const values = {
-      'gcp:project': e.project,
-      'gcp:region': e.region,
-      'tilestack:hostname': e.hostname,
-      'tilestack:alertEmail': e.alertEmail,
-    };
-    out.set(`infra/Pulumi.${env}.yaml`, stackFile(read(`infra/Pulumi.${env}.yaml`), values, secrets));
-    out.set(`deploy/k8s/overlays/${env}/environment.yaml`, overlayEnvironment(env, e));
-    viewer.push({ id: env, label: env, baseUrl: `https://${e.hostname}` });
-  }
   const $comment =
     'Generated from environments.yaml by scripts/environments.ts. `local` is empty: the origin that served this page. Any base can be given at run time with ?api=<base url>.';
-  out.set('viewer/src/environments.json', `${JSON.stringify({ $comment, environments: viewer }, null, 2)}\n`);
-  return out;
+  return new Map([
+    stack('infra/shared/Pulumi.shared.yaml', 'tilestack-shared', {
+      ...shared,
+      githubOwner: github.owner,
+      githubRepository: github.repository,
+      githubRepositoryId: github.repositoryId,
+    }),
+    ...Object.entries(environments).flatMap(([env, e]): [string, string][] => [
+      stack(`infra/Pulumi.${env}.yaml`, 'tilestack', e),
+      [`deploy/k8s/overlays/${env}/environment.yaml`, overlayEnvironment(env, e)],
+    ]),
+    ['viewer/src/environments.json', `${JSON.stringify({ $comment, environments: viewer }, null, 2)}\n`],
+  ]);
 }
 
 /** Copies whose committed content is not what the source gives. */
@@ -120,7 +97,6 @@ export function stale(root = REPO_ROOT): string[] {
     .filter(([path, text]) => read(root, path) !== text)
     .map(([p]) => p);
 }
-const read = (root: string, path: string) => readFileSync(join(root, path), 'utf8');
 
 export function write(root = REPO_ROOT): void {
   for (const [path, text] of copies(readSource(root), root)) writeFileSync(join(root, path), text);
@@ -129,8 +105,9 @@ export function write(root = REPO_ROOT): void {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [flag, env] = process.argv.slice(2);
   if (flag === '--github') {
-    const values = githubValues(readSource(), z.enum(['dev', 'staging', 'prod']).parse(env));
-    for (const [key, value] of Object.entries(values)) console.log(`${key}=${value}`);
+    const environment = Source.shape.environments.keyof().parse(env);
+    for (const [key, value] of Object.entries(githubValues(readSource(), environment)))
+      console.log(`${key}=${value}`);
   } else if (flag === '--check') {
     const differ = stale();
     for (const path of differ)

@@ -1,4 +1,4 @@
-import { enableApis } from '../src/enable-apis.js';
+import { enableApis } from '../src/google.js';
 import { project } from './config.js';
 
 // Google APIs of the shared project.

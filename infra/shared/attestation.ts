@@ -1,5 +1,6 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
+import { binauthzAgent } from '../src/google.js';
 import { apis } from './apis.js';
 import { labels, project, region } from './config.js';
 import { publisher } from './github.js';
@@ -89,14 +90,13 @@ new gcp.binaryauthorization.AttestorIamMember('publisher-attestor-viewer', {
 
 // The verifiers read attestations through this project's Binary Authorization service agent.
 // (Each environment grants its own agent attestorsVerifier on the attestor: infra/src/security.ts.)
-const projectNumber = gcp.organizations.getProjectOutput({ projectId: project }).apply((p) => p.number);
 new gcp.containeranalysis.NoteIamMember(
   'binauthz-agent-occurrences-viewer',
   {
     project,
     note: note.name,
     role: 'roles/containeranalysis.notes.occurrences.viewer',
-    member: pulumi.interpolate`serviceAccount:service-${projectNumber}@gcp-sa-binaryauthorization.iam.gserviceaccount.com`,
+    member: binauthzAgent(project),
   },
   { dependsOn: apis },
 );

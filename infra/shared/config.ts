@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { labelsOf } from '../src/google.js';
 
 // Settings of the shared stack, with their types and defaults (Pulumi.shared.yaml overrides).
 const cfg = new pulumi.Config();
@@ -8,8 +9,7 @@ const gcpCfg = new pulumi.Config('gcp');
 export const project = gcpCfg.require('project');
 /** Region of the registry (the clusters' region: same-region pulls are free and fast). */
 export const region = gcpCfg.get('region') ?? 'us-central1';
-/** Labels on every resource that takes labels. */
-export const labels = { app: 'tilestack', environment: pulumi.getStack(), 'managed-by': 'pulumi' };
+export const labels = labelsOf(pulumi.getStack());
 
 /** GitHub owner (user or organization) and repository name, for names and descriptions. */
 export const githubOwner = cfg.require('githubOwner');

@@ -1,5 +1,5 @@
 import { project } from './config.js';
-import { enableApis } from './enable-apis.js';
+import { enableApis } from './google.js';
 
 // Google APIs this environment's resources need. Other modules depend on this list so a new
 // project converges in one `pulumi up`.

@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { labelsOf } from './google.js';
 
 // Every setting of an environment stack, with its type and default. Stack files
 // (Pulumi.<stack>.yaml) only override what differs; nothing here is secret.
@@ -13,8 +14,7 @@ export const project = gcpCfg.require('project');
 export const region = gcpCfg.get('region') ?? 'us-central1';
 /** Prefix of every physical resource name, e.g. `tilestack-dev-gke`. */
 export const prefix = `tilestack-${environment}`;
-/** Labels on every resource that takes labels (cost reports and inventory group by them). */
-export const labels = { app: 'tilestack', environment, 'managed-by': 'pulumi' };
+export const labels = labelsOf(environment);
 
 /** The shared stack (registry, WIF pool, attestor) this environment reads outputs from. */
 export const sharedStack = cfg.get('sharedStack') ?? 'organization/tilestack-shared/shared';

@@ -1,5 +1,5 @@
 import * as gcp from '@pulumi/gcp';
-import { stableDatasetPermissions } from '../../tools/stable-copy/src/permissions.js';
+import { stableDatasetPermissions } from '@tilestack/stable-copy/permissions';
 import { apis } from './apis.js';
 import {
   deletionProtection,

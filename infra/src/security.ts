@@ -1,5 +1,4 @@
 import * as gcp from '@pulumi/gcp';
-import * as pulumi from '@pulumi/pulumi';
 import { apis } from './apis.js';
 import {
   binauthzEnforcement,
@@ -10,6 +9,7 @@ import {
   rateLimitPerMinute,
   wafPreview,
 } from './config.js';
+import { binauthzAgent } from './google.js';
 import { attestorId, attestorName, sharedProject } from './shared.js';
 
 // Edge protection, attached to the cache's backend service by name through a GKE BackendConfig
@@ -81,9 +81,7 @@ export const binauthzPolicy = new gcp.binaryauthorization.Policy(
   { dependsOn: apis },
 );
 
-// The enforcer runs as this project's Binary Authorization service agent; it must be allowed to
-// verify attestations against the attestor in the shared project.
-const projectNumber = gcp.organizations.getProjectOutput({ projectId: project }).apply((p) => p.number);
+// The enforcer (this project's Binary Authorization service agent) verifies against the shared attestor.
 
 new gcp.binaryauthorization.AttestorIamMember(
   'attestor-verifier',
@@ -91,7 +89,7 @@ new gcp.binaryauthorization.AttestorIamMember(
     project: sharedProject,
     attestor: attestorId,
     role: 'roles/binaryauthorization.attestorsVerifier',
-    member: pulumi.interpolate`serviceAccount:service-${projectNumber}@gcp-sa-binaryauthorization.iam.gserviceaccount.com`,
+    member: binauthzAgent(project),
   },
   { dependsOn: apis },
 );

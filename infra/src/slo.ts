@@ -12,7 +12,7 @@ import {
   sloWindowDays,
 } from './config.js';
 import { filters } from './metrics.js';
-import { alertDefaults } from './monitoring.js';
+import { alertPolicy } from './monitoring.js';
 
 // Service level objectives of tile requests through the cache, measured at the edge (metrics.ts),
 // and multi-window burn-rate alerts on them (Google SRE workbook, chapter "Alerting on SLOs"): a
@@ -77,19 +77,13 @@ export const burnRateAlerts = Object.fromEntries(
   ).flatMap(([sloName, slo]) =>
     Object.entries(burnRates).map(([speed, { rate, longWindow, shortWindow, severity }]) => {
       const name = `${sloName}-${speed}-burn`;
-      const policy = new gcp.monitoring.AlertPolicy(name, {
-        ...alertDefaults,
-        displayName: `tilestack ${environment}: ${sloName} SLO ${speed} burn (×${rate})`,
+      const policy = alertPolicy(name, {
+        title: `${sloName} SLO ${speed} burn (×${rate})`,
         severity,
         combiner: 'AND',
         conditions: [burnCondition(slo, longWindow, rate), burnCondition(slo, shortWindow, rate)],
-        documentation: {
-          mimeType: 'text/markdown',
-          subject: `tilestack ${environment}: ${sloName} error budget burning ${rate}× too fast`,
-          content:
-            `At this rate the ${sloWindowDays}-day ${sloName} error budget is gone in ` +
-            `${Math.round((sloWindowDays * 24) / rate)} h. Runbooks: docs/runbooks/ in the tilestack repository.`,
-        },
+        subject: `${sloName} error budget burning ${rate}× too fast`,
+        content: `At this rate the ${sloWindowDays}-day ${sloName} error budget is gone in ${Math.round((sloWindowDays * 24) / rate)} h.`,
       });
       return [name, policy] as const;
     }),

@@ -1,20 +1,9 @@
 import { evaluate } from '@marcbachmann/cel-js';
 
 /**
- * Whether Google would admit a token with these claims: the provider's attribute condition, evaluated by
- * a CEL implementation, must be `true`; an error (a missing claim) rejects the token, as Google does.
+ * A CEL expression (a provider's attribute condition or mapping) evaluated on a token's claims, as Google
+ * does; an error (a missing claim) gives undefined, and a condition that is not `true` rejects the token.
  */
-export const admitsWith =
-  (condition: string) =>
-  (claims: Record<string, string>): boolean => {
-    try {
-      return evaluate(condition, { assertion: claims }) === true;
-    } catch {
-      return false;
-    }
-  };
-
-/** An attribute mapping evaluated on a token, or undefined when it cannot be. */
 export function mapped(expression: string, claims: Record<string, string>): unknown {
   try {
     return evaluate(expression, { assertion: claims });
@@ -22,3 +11,5 @@ export function mapped(expression: string, claims: Record<string, string>): unkn
     return undefined;
   }
 }
+export const admitsWith = (condition: string) => (claims: Record<string, string>) =>
+  mapped(condition, claims) === true;

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as pulumi from '@pulumi/pulumi';
 import { vi } from 'vitest';
 import { parse } from 'yaml';
@@ -8,25 +7,14 @@ import { parse } from 'yaml';
 // resource the program declares is recorded with its resolved inputs.
 
 export type Inputs = Record<string, unknown>;
-export interface Registered {
-  type: string;
-  name: string;
-  inputs: Inputs;
-}
-export interface Run {
-  stack: string;
-  config: Record<string, string>;
-  resources: Registered[];
-  outputs: Record<string, unknown>;
-}
-
-const infra = fileURLToPath(new URL('..', import.meta.url));
+export type Registered = { type: string; name: string; inputs: Inputs };
+export type Run = { stack: string; config: Record<string, string>; resources: Registered[]; outputs: Inputs };
 
 /** The `config:` map of a committed stack file, as the Pulumi CLI hands it to the program. */
 export function stackConfig(file: string): Record<string, string> {
-  const doc = parse(readFileSync(`${infra}/${file}`, 'utf8')) as { config?: Record<string, unknown> };
+  const { config = {} } = parse(readFileSync(new URL(`../${file}`, import.meta.url), 'utf8'));
   return Object.fromEntries(
-    Object.entries(doc.config ?? {}).map(([key, value]) => [
+    Object.entries(config).map(([key, value]) => [
       key,
       typeof value === 'string' ? value : JSON.stringify(value),
     ]),
@@ -57,41 +45,29 @@ export function sharedOutputs() {
 export const projectNumber = '111111111111';
 
 // Values the real provider computes, so outputs the program reads (e-mails, names) look real.
-function computed(type: string, name: string, inputs: Inputs): Inputs {
-  const s = (key: string) => String(inputs[key] ?? '');
-  switch (type) {
-    case 'gcp:serviceaccount/account:Account': {
-      const email = `${s('accountId')}@${s('project')}.iam.gserviceaccount.com`;
-      return {
-        email,
-        member: `serviceAccount:${email}`,
-        name: `projects/${s('project')}/serviceAccounts/${email}`,
-      };
-    }
-    case 'gcp:iam/workloadIdentityPool:WorkloadIdentityPool':
-      return {
-        name: `projects/${projectNumber}/locations/global/workloadIdentityPools/${s('workloadIdentityPoolId')}`,
-      };
-    case 'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider':
-      return {
-        name: `projects/${projectNumber}/locations/global/workloadIdentityPools/${s('workloadIdentityPoolId')}/providers/${s('workloadIdentityPoolProviderId')}`,
-      };
-    case 'gcp:monitoring/slo:Slo':
-      return {
-        name: `projects/${s('project')}/services/${s('service')}/serviceLevelObjectives/${s('sloId')}`,
-      };
-    case 'gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig':
-      return { uptimeCheckId: `${name}-check-id` };
-    case 'gcp:monitoring/notificationChannel:NotificationChannel':
-      return { name: `projects/${s('project')}/notificationChannels/${name}` };
-    case 'gcp:compute/globalAddress:GlobalAddress':
-      return { address: '203.0.113.10' };
-    case 'gcp:kms/cryptoKey:CryptoKey':
-      return { id: `${s('keyRing')}/cryptoKeys/${s('name')}` };
-    default:
-      return {};
-  }
-}
+const pool = (i: Inputs) =>
+  `projects/${projectNumber}/locations/global/workloadIdentityPools/${i.workloadIdentityPoolId}`;
+const email = (i: Inputs) => `${i.accountId}@${i.project}.iam.gserviceaccount.com`;
+const computed: Record<string, (inputs: Inputs, name: string) => Inputs> = {
+  'gcp:serviceaccount/account:Account': (i) => ({
+    email: email(i),
+    member: `serviceAccount:${email(i)}`,
+    name: `projects/${i.project}/serviceAccounts/${email(i)}`,
+  }),
+  'gcp:iam/workloadIdentityPool:WorkloadIdentityPool': (i) => ({ name: pool(i) }),
+  'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider': (i) => ({
+    name: `${pool(i)}/providers/${i.workloadIdentityPoolProviderId}`,
+  }),
+  'gcp:monitoring/slo:Slo': (i) => ({
+    name: `projects/${i.project}/services/${i.service}/serviceLevelObjectives/${i.sloId}`,
+  }),
+  'gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig': (_, name) => ({ uptimeCheckId: `${name}-check-id` }),
+  'gcp:monitoring/notificationChannel:NotificationChannel': (i, name) => ({
+    name: `projects/${i.project}/notificationChannels/${name}`,
+  }),
+  'gcp:compute/globalAddress:GlobalAddress': () => ({ address: '203.0.113.10' }),
+  'gcp:kms/cryptoKey:CryptoKey': (i) => ({ id: `${i.keyRing}/cryptoKeys/${i.name}` }),
+};
 
 const mocks: pulumi.runtime.Mocks = {
   newResource(args) {
@@ -99,7 +75,7 @@ const mocks: pulumi.runtime.Mocks = {
       return { id: args.name, state: { name: args.name, outputs: sharedOutputs() } };
     }
     current.push({ type: args.type, name: args.name, inputs: args.inputs as Inputs });
-    const state = { ...args.inputs, ...computed(args.type, args.name, args.inputs as Inputs) };
+    const state = { ...args.inputs, ...computed[args.type]?.(args.inputs, args.name) };
     return { id: String(state.id ?? `${args.name}-id`), state };
   },
   call(args) {
@@ -136,76 +112,57 @@ export function resolve<T>(value: pulumi.Input<T>): Promise<T> {
 export async function runProgram(
   program: 'env' | 'shared',
   stack: string,
-  config: Record<string, string>,
+  config: Run['config'],
 ): Promise<Run> {
   current = [];
   const resources = current;
   await pulumi.runtime.setMocks(mocks, program === 'env' ? 'tilestack' : 'tilestack-shared', stack, false);
   pulumi.runtime.setAllConfig(config);
   vi.resetModules(); // re-evaluate the program's modules: they read config at import time
-  const outputs = (await import(program === 'env' ? '../index.ts' : '../shared/index.ts')) as Record<
-    string,
-    unknown
-  >;
+  const outputs: Inputs = await import(program === 'env' ? '../index.ts' : '../shared/index.ts');
   // Resource registrations are asynchronous; wait until the mock monitor has seen them all.
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   return { stack, config, resources, outputs };
 }
 
-/** All resources of one type token, e.g. `gcp:container/cluster:Cluster`. */
-export const ofType = (run: Run, type: string) => run.resources.filter((r) => r.type === type);
-
-/** The one resource of `type` named `name` (throws if missing). */
-export function named(run: Run, type: string, name: string): Registered {
-  const found = run.resources.find((r) => r.type === type && r.name === name);
-  if (!found) throw new Error(`${run.stack}: no ${type} named ${name}`);
-  return found;
+/** Every environment stack run from its committed stack file, once per test file. */
+export const stacks = ['dev', 'staging', 'prod'] as const;
+let environments: Promise<Record<string, Run>> | undefined;
+export function environmentRuns(): Promise<Record<string, Run>> {
+  environments ??= (async () => {
+    const runs: Record<string, Run> = {};
+    for (const stack of stacks) runs[stack] = await runProgram('env', stack, envConfig(stack));
+    return runs;
+  })();
+  return environments;
 }
 
-/** A resource's recorded inputs, typed with the plain (unwrapped) form of its Args interface. */
-export const argsOf = <T>(resource: Registered) => resource.inputs as pulumi.Unwrap<T>;
+/** Resources whose type token ends with `type`: `Cluster`, `serviceaccount/iAMMember:IAMMember`. */
+export const ofType = (run: Run, type: string) => run.resources.filter((r) => r.type.endsWith(type));
 
-/** Type tokens the tests refer to. */
-export const T = {
-  cluster: 'gcp:container/cluster:Cluster',
-  account: 'gcp:serviceaccount/account:Account',
-  saMember: 'gcp:serviceaccount/iAMMember:IAMMember',
-  projectMember: 'gcp:projects/iAMMember:IAMMember',
-  datasetMember: 'gcp:bigquery/datasetIamMember:DatasetIamMember',
-  dataset: 'gcp:bigquery/dataset:Dataset',
-  provider: 'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider',
-  pool: 'gcp:iam/workloadIdentityPool:WorkloadIdentityPool',
-  slo: 'gcp:monitoring/slo:Slo',
-  service: 'gcp:monitoring/customService:CustomService',
-  alert: 'gcp:monitoring/alertPolicy:AlertPolicy',
-  uptime: 'gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig',
-  channel: 'gcp:monitoring/notificationChannel:NotificationChannel',
-  dashboard: 'gcp:monitoring/dashboard:Dashboard',
-  armor: 'gcp:compute/securityPolicy:SecurityPolicy',
-  binauthzPolicy: 'gcp:binaryauthorization/policy:Policy',
-  attestor: 'gcp:binaryauthorization/attestor:Attestor',
-  address: 'gcp:compute/globalAddress:GlobalAddress',
-  repository: 'gcp:artifactregistry/repository:Repository',
-} as const;
+/** The one resource of `type` named `name`, its inputs typed with the plain form of an Args interface. */
+export function named<T = Record<string, unknown>>(run: Run, type: string, name: string): pulumi.Unwrap<T> {
+  const found = ofType(run, type).find((r) => r.name === name);
+  if (!found) throw new Error(`${run.stack}: no ${type} named ${name}`);
+  return found.inputs as pulumi.Unwrap<T>;
+}
 
 /** Every IAM grant recorded in a run, whatever the resource it is granted on. */
-export function grants(run: Run) {
-  return run.resources
+export const grants = (run: Run) =>
+  run.resources
     .filter((r) => /iam(member|binding|policy)$/i.test(r.type.split(':')[2] ?? ''))
     .map((r) => ({ ...r, role: String(r.inputs.role), member: String(r.inputs.member ?? '') }));
-}
 
-/** The e-mail-derived IAM member of the service account declared under `name`. */
+/** The IAM member of the service account declared under `name`. */
 export function memberOf(run: Run, name: string) {
-  const { accountId, project } = named(run, T.account, name).inputs;
+  const { accountId, project } = named(run, 'serviceaccount/account:Account', name);
   return `serviceAccount:${accountId}@${project}.iam.gserviceaccount.com`;
 }
 
-/** Resource types that would be long-lived secrets: none may ever be declared. */
-const credentialTypes = ['gcp:serviceaccount/key:Key', 'gcp:storage/hmacKey:HmacKey', 'gcp:apikeys/key:Key'];
-
-/** Declared keys or key-like credentials (by type, or by a private key among the inputs). */
+/** Long-lived secrets (keys, by type or by a private key among the inputs): none may ever be declared. */
 export const longLivedCredentials = (run: Run) =>
   run.resources.filter(
-    (r) => credentialTypes.includes(r.type) || /privateKey/i.test(JSON.stringify(r.inputs)),
+    (r) =>
+      /^gcp:(serviceaccount\/key|storage\/hmacKey|apikeys\/key):/.test(r.type) ||
+      /privateKey/i.test(JSON.stringify(r.inputs)),
   );

@@ -1,22 +1,21 @@
 import type * as gcp from '@pulumi/gcp';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { argsOf, envConfig, named, type Run, runProgram, sharedOutputs, T } from './harness.js';
+import { environmentRuns, named, type Run, sharedOutputs, stacks } from './harness.js';
 
 // Edge protection (Cloud Armor) and deploy-time image verification (Binary Authorization).
-const stacks = ['dev', 'staging', 'prod'] as const;
-const runs = new Map<string, Run>();
-
+let runs: Record<string, Run>;
 beforeAll(async () => {
-  for (const stack of stacks) runs.set(stack, await runProgram('env', stack, envConfig(stack)));
+  runs = await environmentRuns();
 });
 
 describe.each(stacks)('%s stack', (stack) => {
-  const run = () => runs.get(stack) as Run;
-  const policy = () => argsOf<gcp.compute.SecurityPolicyArgs>(named(run(), T.armor, 'edge'));
-  const rules = () => policy().rules ?? [];
+  const run = () => runs[stack] as Run;
+  const rules = () => named<gcp.compute.SecurityPolicyArgs>(run(), 'SecurityPolicy', 'edge').rules ?? [];
 
   test('Cloud Armor limits each client IP and bans the ones that keep going', () => {
-    expect(policy().name).toBe(`tilestack-${stack}-edge`);
+    expect(named<gcp.compute.SecurityPolicyArgs>(run(), 'SecurityPolicy', 'edge').name).toBe(
+      `tilestack-${stack}-edge`,
+    );
     const limit = rules().find((r) => r.action === 'rate_based_ban');
     expect(limit?.match.config?.srcIpRanges).toEqual(['*']);
     expect(limit?.rateLimitOptions).toMatchObject({
@@ -37,30 +36,24 @@ describe.each(stacks)('%s stack', (stack) => {
     );
     for (const rule of waf) {
       expect(rule.priority).toBeLessThan(limit?.priority ?? 0);
-      expect(rule.action).toBe('deny(403)');
-      expect(rule.preview).toBe(stack === 'dev'); // dev watches the rules before they block
+      expect([rule.action, rule.preview]).toEqual(['deny(403)', stack === 'dev']); // dev watches before blocking
     }
-    const last = rules().at(-1);
-    expect(last).toMatchObject({ priority: 2147483647, action: 'allow' });
+    expect(rules().at(-1)).toMatchObject({ priority: 2147483647, action: 'allow' });
     const priorities = rules().map((r) => r.priority);
     expect(new Set(priorities).size).toBe(priorities.length);
   });
 
   test('only images attested by CI may run on the cluster', () => {
-    const binauthz = argsOf<gcp.binaryauthorization.PolicyArgs>(named(run(), T.binauthzPolicy, 'binauthz'));
-    expect(binauthz.defaultAdmissionRule).toEqual({
+    expect(
+      named<gcp.binaryauthorization.PolicyArgs>(run(), 'Policy', 'binauthz').defaultAdmissionRule,
+    ).toEqual({
       evaluationMode: 'REQUIRE_ATTESTATION',
       enforcementMode: 'ENFORCED_BLOCK_AND_AUDIT_LOG',
       requireAttestationsBies: [sharedOutputs().attestorName],
     });
-    const cluster = argsOf<gcp.container.ClusterArgs>(named(run(), T.cluster, 'cluster'));
+    const cluster = named<gcp.container.ClusterArgs>(run(), 'Cluster', 'cluster');
     expect(cluster.binaryAuthorization?.evaluationMode).toBe('PROJECT_SINGLETON_POLICY_ENFORCE');
-    const verifier = named(
-      run(),
-      'gcp:binaryauthorization/attestorIamMember:AttestorIamMember',
-      'attestor-verifier',
-    );
-    expect(verifier.inputs).toMatchObject({
+    expect(named(run(), 'AttestorIamMember', 'attestor-verifier')).toMatchObject({
       project: sharedOutputs().project,
       attestor: 'built-by-ci',
       role: 'roles/binaryauthorization.attestorsVerifier',

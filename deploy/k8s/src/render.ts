@@ -1,66 +1,52 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import type { K8sObject } from './manifest.js';
 
 /** The repository's root: every command below runs from there, exactly as the README writes it. */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-
 export const environments = ['dev', 'staging', 'prod'] as const;
 export type Environment = (typeof environments)[number];
 
-/** Oldest kubectl whose built-in Kustomize (v5.0) handles components, replacements and local-config. */
-export const minKubectlMinor = 27;
-
-const missingKubectl =
-  'kubectl is not installed (or not on PATH): run `bash deploy/k8s/scripts/ensure-kubectl.sh` (.ci/run does)';
+// biome-ignore lint/suspicious/noExplicitAny: past apiVersion, kind and name, the fields depend on the kind.
+type Fields = Record<string, any>;
+/** Any rendered object; callers narrow the fields of its kind. */
+export type K8sObject = Fields & { apiVersion: string; kind: string; metadata: Fields & { name: string } };
 
 /** `kubectl kustomize deploy/k8s/overlays/<env>`: the README's render command, as an argv. */
-export function renderCommand(env: Environment): string[] {
-  return ['kubectl', 'kustomize', `deploy/k8s/overlays/${env}`];
-}
+export const renderCommand = (env: Environment) => ['kubectl', 'kustomize', `deploy/k8s/overlays/${env}`];
 
-function kubectl(args: string[], cwd: string): string {
+export function kubectl(args: string[], cwd = repoRoot): string {
   const run = spawnSync('kubectl', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.error) {
-    throw new Error(
-      (run.error as NodeJS.ErrnoException).code === 'ENOENT' ? missingKubectl : run.error.message,
-    );
-  }
-  if (run.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed:\n${run.stderr}`);
+  const missing = (run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  if (missing) throw new Error('kubectl is not on PATH: run `bash deploy/k8s/scripts/ensure-kubectl.sh`');
+  if (run.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${run.error ?? run.stderr}`);
   return run.stdout;
-}
-
-/** kubectl's client version, e.g. `{ major: 1, minor: 32 }`; throws a clear error when it is absent. */
-export function kubectlVersion(): { major: number; minor: number; kustomize: string } {
-  const info = JSON.parse(kubectl(['version', '--client', '-o', 'json'], repoRoot)) as {
-    clientVersion: { major: string; minor: string };
-    kustomizeVersion?: string;
-  };
-  return {
-    major: Number(info.clientVersion.major),
-    minor: Number.parseInt(info.clientVersion.minor, 10),
-    kustomize: info.kustomizeVersion ?? 'unknown',
-  };
 }
 
 /** Parses a multi-document YAML stream (kubectl kustomize's output) into objects. */
 export function parseManifests(text: string): K8sObject[] {
-  return parseAllDocuments(text)
-    .map((doc) => {
-      if (doc.errors.length > 0) throw new Error(`invalid YAML: ${doc.errors[0]?.message}`);
-      return doc.toJS() as K8sObject | null;
-    })
-    .filter((o): o is K8sObject => o !== null);
+  return parseAllDocuments(text).flatMap((doc) => {
+    if (doc.errors.length > 0) throw new Error(`invalid YAML: ${doc.errors[0]?.message}`);
+    return doc.toJS() ?? [];
+  });
 }
 
 /** Renders a kustomization directory (relative to `cwd`, the repository root by default). */
-export function renderDir(dir: string, cwd = repoRoot): K8sObject[] {
-  return parseManifests(kubectl(['kustomize', dir], cwd));
+export const renderDir = (dir: string, cwd = repoRoot) => parseManifests(kubectl(['kustomize', dir], cwd));
+export const render = (env: Environment, cwd = repoRoot) => renderDir(renderCommand(env)[2] as string, cwd);
+
+export function find(objects: K8sObject[], kind: string, name: string): K8sObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} named ${name} in the rendered output`);
+  return found;
 }
 
-/** Renders one environment exactly as the README's command does. */
-export function render(env: Environment, cwd = repoRoot): K8sObject[] {
-  const [, ...args] = renderCommand(env);
-  return parseManifests(kubectl(args, cwd));
+/** A generated object by its name before Kustomize's hash suffix (`tilestack-api-config-<hash>`). */
+export function findGenerated(objects: K8sObject[], kind: string, name: string): K8sObject {
+  const found = objects.filter(
+    (o) => o.kind === kind && new RegExp(`^${name}-[a-z0-9]{10}$`).test(o.metadata.name),
+  );
+  if (found.length !== 1)
+    throw new Error(`expected one generated ${kind} ${name}-<hash>, found ${found.length}`);
+  return found[0] as K8sObject;
 }

@@ -1,19 +1,14 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { K8sObject } from '../src/manifest.js';
-import { type Environment, render, repoRoot } from '../src/render.js';
+import { type Environment, type K8sObject, render, repoRoot } from '../src/render.js';
 
 const rendered = new Map<Environment, K8sObject[]>();
 
 /** `kubectl kustomize deploy/k8s/overlays/<env>`, once per test file and environment. */
 export function renderOnce(env: Environment): K8sObject[] {
-  let objects = rendered.get(env);
-  if (!objects) {
-    objects = render(env);
-    rendered.set(env, objects);
-  }
-  return structuredClone(objects);
+  if (!rendered.has(env)) rendered.set(env, render(env));
+  return structuredClone(rendered.get(env) as K8sObject[]);
 }
 
 /**
@@ -22,18 +17,20 @@ export function renderOnce(env: Environment): K8sObject[] {
  */
 export function scratchRepo(): { root: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'tilestack-k8s-'));
-  for (const dir of ['base', 'components', 'overlays']) {
+  for (const dir of ['base', 'components', 'overlays'])
     cpSync(join(repoRoot, 'deploy/k8s', dir), join(root, 'deploy/k8s', dir), { recursive: true });
-  }
-  for (const file of ['kustomization.yaml', 'default.vcl']) {
+  for (const file of ['kustomization.yaml', 'default.vcl'])
     cpSync(join(repoRoot, 'cache', file), join(root, 'cache', file));
-  }
   return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-/** A deep copy of one object, to doctor in negative tests. */
-export function doctor<T extends K8sObject>(object: T, change: (copy: T) => void): T {
+/** A deep copy of `object` with the value at a dotted path (`spec.endpoints.0.port`) set, or deleted. */
+export function doctor<T extends object>(object: T, path: string, value: unknown): T {
   const copy = structuredClone(object);
-  change(copy);
+  const keys = path.split('.');
+  const last = keys.pop() as string;
+  const parent = keys.reduce((o: K8sObject, key) => o[key], copy as K8sObject);
+  if (value === undefined) delete parent[last];
+  else parent[last] = value;
   return copy;
 }

@@ -3,9 +3,8 @@ import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { find, findGenerated, type K8sObject } from '../src/manifest.js';
-import { environments, render, repoRoot } from '../src/render.js';
-import { renderOnce, scratchRepo } from './support.js';
+import { environments, find, findGenerated, type K8sObject, repoRoot } from '../src/render.js';
+import { renderOnce } from './support.js';
 
 const policyVcl = readFileSync(join(repoRoot, 'cache/default.vcl'), 'utf8');
 const environmentVcl = readFileSync(join(repoRoot, 'deploy/k8s/base/cache/environment.vcl'), 'utf8');
@@ -40,23 +39,6 @@ describe.each(environments)('overlays/%s: the VCL', (env) => {
         items: [{ key: 'environment.vcl', path: 'environment.vcl' }],
       },
     ]);
-  });
-});
-
-describe('a VCL change', () => {
-  const scratch = scratchRepo();
-  afterAll(scratch.cleanup);
-
-  it('renames the VCL ConfigMap and the cache Deployment follows (so the cache rolls); the API does not', () => {
-    const before = render('prod', scratch.root);
-    writeFileSync(join(scratch.root, 'cache/default.vcl'), `${policyVcl}\n# a change\n`);
-    const after = render('prod', scratch.root);
-    const name = (objects: K8sObject[]) =>
-      findGenerated(objects, 'ConfigMap', 'tilestack-cache-vcl').metadata.name;
-    expect(name(after)).not.toBe(name(before));
-    expect(vclVolume(after).sources[0].name).toBe(name(after));
-    const apiTemplate = (objects: K8sObject[]) => find(objects, 'Deployment', 'tilestack-api').spec.template;
-    expect(apiTemplate(after)).toEqual(apiTemplate(before));
   });
 });
 
