@@ -19,20 +19,23 @@ export interface LoadResult {
   generatorCoreShare: number;
 }
 
-/** How long to load: a duration in seconds, or a number of requests. */
-export type LoadSize = number | { requests: number };
+export interface LoadOptions {
+  connections?: number;
+  threads?: number;
+  /** At most this many requests per second in all (each connection paces itself); default: flat out. */
+  rate?: number;
+}
 
 /**
- * Runs wrk (native, so the generator is not what limits a fast server) against `baseUrl`, every
- * request taking the next of `paths`; wrk.lua reports the figures and wrk's own CPU.
+ * Runs wrk (native, so the generator is not what limits a fast server) against `baseUrl` for `size`
+ * seconds or requests, every request taking the next of `paths`; wrk.lua reports the figures and its CPU.
  */
 export async function load(
   label: string,
   baseUrl: string,
   paths: string[],
-  size: LoadSize,
-  connections = 64,
-  threads = 2,
+  size: number | { requests: number },
+  { connections = 64, threads = 2, rate = 0 }: LoadOptions = {},
 ): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'tilestack-load-'));
   writeFileSync(join(dir, 'paths'), `${paths.join('\n')}\n`);
@@ -44,6 +47,7 @@ export async function load(
       BENCH_PATHS: join(dir, 'paths'),
       BENCH_THREADS: String(threads),
       BENCH_REQUESTS: typeof size === 'number' ? '0' : String(size.requests),
+      BENCH_PAUSE_MS: rate > 0 ? String(Math.round((connections * 1000) / rate)) : '0',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -52,10 +56,9 @@ export async function load(
     output += chunk.toString();
     if (output.split('thread done').length > threads) wrk.kill('SIGINT');
   });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    wrk.once('error', reject);
-    wrk.once('exit', resolve);
-  });
+  const code = await new Promise<number | null>((resolve, reject) =>
+    wrk.once('error', reject).once('exit', resolve),
+  );
   rmSync(dir, { recursive: true, force: true });
   const json = /RESULT (\{.*\})/.exec(output)?.[1];
   if (code !== 0 || !json) throw new Error(`wrk failed (exit ${code}):\n${output}`);

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePort, waitForHttp } from '@tilestack/test-support';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Containers, labels } from './containers.js';
-import { exec, freePort, ROOT, RUN_ID, run, waitFor } from './engine.js';
+import { exec, ROOT, RUN_ID, run } from './engine.js';
 
 const engine = inject('engine');
 const image = inject('images').runtime.tag;
@@ -45,7 +46,7 @@ describe('API runtime image', () => {
       image,
     );
     url = `http://127.0.0.1:${port}`;
-    await waitFor(`${url}/readyz`, 60_000);
+    await waitForHttp(`${url}/readyz`, 60_000);
   });
   afterAll(() => containers.cleanup());
 

@@ -1,6 +1,7 @@
+import { freePort, waitForHttp } from '@tilestack/test-support';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Containers, labels } from './containers.js';
-import { freePort, RUN_ID, run, waitFor } from './engine.js';
+import { RUN_ID, run } from './engine.js';
 
 const engine = inject('engine');
 const images = inject('images');
@@ -43,9 +44,9 @@ describe('cache image in front of the API container', () => {
       cache,
     );
     url = `http://127.0.0.1:${port}`;
-    await waitFor(`${url}/_cache/health`, 60_000);
+    await waitForHttp(`${url}/_cache/health`, 60_000);
     // Through the cache (not cached): 200 once Varnish's probe sees the API healthy.
-    await waitFor(`${url}/readyz`, 60_000);
+    await waitForHttp(`${url}/readyz`, 60_000);
   });
   afterAll(() => containers.cleanup());
 

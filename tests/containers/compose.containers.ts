@@ -1,5 +1,6 @@
+import { freePort, waitForHttp } from '@tilestack/test-support';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { exec, freePort, RUN_ID, run, waitFor } from './engine.js';
+import { exec, RUN_ID, run } from './engine.js';
 
 const engine = inject('engine');
 const TILE = '/maps/tileset/carto-demo-data.demo_tilesets.osm_buildings/14/8024/6177';
@@ -18,8 +19,8 @@ describe('compose stack (api + cache)', () => {
     // Named services: podman-compose 1.0.3 ignores `profiles` and would start the bigquery ones too.
     run(compose('up', '-d', '--no-build', 'api', 'cache'), { env, timeoutMs: 300_000 });
     url = `http://127.0.0.1:${env.CACHE_PORT}`;
-    await waitFor(`${url}/_cache/health`, 90_000);
-    await waitFor(`${url}/readyz`, 90_000);
+    await waitForHttp(`${url}/_cache/health`, 90_000);
+    await waitForHttp(`${url}/readyz`, 90_000);
   });
 
   afterAll(() => {

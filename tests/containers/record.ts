@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { machineDescription } from '../../bench/machine.js';
-import { writeSection } from '../../bench/report.js';
+import { machineDescription, writeSection } from '../../bench/report.js';
 import type { BuiltImage } from './build.js';
 import { type Engine, exec, ROOT } from './engine.js';
 

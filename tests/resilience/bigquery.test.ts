@@ -1,5 +1,10 @@
-import type { BigQueryStub } from '@tilestack/bigquery-stub';
-import { cartoTilesetHandler, constantSelectHandler, startBigQueryStub } from '@tilestack/bigquery-stub';
+import {
+  type BigQueryStub,
+  cartoTilesetHandler,
+  constantSelectHandler,
+  startBigQueryStub,
+} from '@tilestack/bigquery-stub';
+import { type ApiProcess, httpGet, startApi, startVarnish, type Varnish } from '@tilestack/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addTestTileset,
@@ -7,9 +12,6 @@ import {
   boxTiles,
   TILESET_DATASET,
 } from '../../api/test/support/bigquery.js';
-import { httpGet } from '../../api/test/support/http.js';
-import { type ApiProcess, startApi } from '../../cache/src/api-process.js';
-import { startVarnish, type Varnish } from '../../cache/src/varnish.js';
 import { publish, record, sleep } from './support.js';
 
 const BUDGET_MS = 1000;
@@ -38,7 +40,7 @@ beforeAll(async () => {
     RATE_LIMIT_PER_MINUTE: '0', // the test is one client
   };
   apis = [await startApi(env), await startApi(env)];
-  cache = await startVarnish({ backends: apis.map((a) => ({ host: '127.0.0.1', port: a.port })) });
+  cache = await startVarnish({ backends: apis.map((a) => a.port) });
   for (const tile of boxTiles()) await httpGet(`${cache.url}${tilePath(cachedTileset, tile)}`);
   await httpGet(`${cache.url}/maps/tileset/${coldTileset}`); // metadata warm; its tiles are not cached
   await sleep(1500); // every cached tile is now past its TTL
@@ -72,7 +74,7 @@ describe('resilience: BigQuery slow or failing', () => {
       record({
         scenario: `BigQuery 10 s slow (budget ${BUDGET_MS} ms)`,
         requests: 1 + cold.responses.length + warm.responses.length,
-        failed: warm.responses.length - staleOk,
+        errors: warm.responses.length - staleOk,
         note: `direct: ${direct.responses[0]?.status} in ${direct.ms} ms; uncached via cache: ${cold.responses.filter((r) => r.status === 504).length}/${cold.responses.length} × 504 in ${cold.ms} ms; cached: ${staleOk}/${warm.responses.length} stale in ${warm.ms} ms`,
       });
       expect(direct.responses[0]?.status).toBe(504);
@@ -106,7 +108,7 @@ describe('resilience: BigQuery slow or failing', () => {
       record({
         scenario: 'BigQuery backendError on every tile query',
         requests: cold.responses.length * 2 + warm.responses.length,
-        failed: warm.responses.length - staleOk,
+        errors: warm.responses.length - staleOk,
         note: `uncached: ${cold.responses.filter((r) => r.status >= 502).length}/${cold.responses.length} × 5xx (${[...new Set(cold.responses.map((r) => r.status))].join(',')}) in ${cold.ms} ms; cached: ${staleOk}/${warm.responses.length} served`,
       });
       expect(cold.responses.every((r) => r.status === 502 || r.status === 503)).toBe(true);
