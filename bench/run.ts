@@ -15,7 +15,7 @@ import { sqliteEngine } from '@tilestack/api/sqlite';
 import { freePort, ManagedProcess, startApi, startVarnish, waitForHttp } from '@tilestack/cache';
 import { coldView } from './cold-view.js';
 import { type LoadResult, load } from './load.js';
-import { cpuMs, rssMiB } from './process-stats.js';
+import { processStats } from './process-stats.js';
 import { machineDescription, writeSection } from './report.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -41,9 +41,10 @@ type Measured = LoadResult & { serverUsPerRequest: number };
 /** Load against one target, with the server's own CPU per request (its whole process tree). */
 async function measure(label: string, url: string, pid: number): Promise<Measured> {
   await load(label, url, paths, 1, OPTIONS); // warm-up: JIT, connections, cache
-  const before = cpuMs(pid);
+  const before = (await processStats(pid)).cpuMs;
   const result = await load(label, url, paths, SECONDS, OPTIONS);
-  const serverUsPerRequest = Math.round(((cpuMs(pid) - before) * 1000) / Math.max(1, result.requests));
+  const cpuMs = (await processStats(pid)).cpuMs - before;
+  const serverUsPerRequest = Math.round((cpuMs * 1000) / Math.max(1, result.requests));
   console.error(
     `${label}: ${result.rps} req/s, p99 ${result.p99} ms, server ${serverUsPerRequest} µs/request, wrk ${result.generatorUsPerRequest} µs/request (${Math.round(result.generatorCoreShare * 100)} % of a core per thread)`,
   );
@@ -67,7 +68,7 @@ const minimal = ManagedProcess.start('minimal', process.execPath, [
 // Production settings. The load generator is one client, so the per-client rate limit runs (and costs what
 // it costs) with a limit wrk cannot reach.
 const api = await startApi({ DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '1000000000' });
-const varnish = await startVarnish({ backends: [api.port], size: '256m' });
+const varnish = await startVarnish({ backends: [api.port] });
 const targets: [string, string, number][] = [
   [`minimal node:http + ${sqliteEngine()}`, minimalUrl, minimal.child.pid ?? 0],
   ['tilestack API direct', api.url, api.process.child.pid ?? 0],
@@ -83,7 +84,7 @@ try {
     rounds.push([]);
     for (const [label, url, pid] of targets) rounds[round]?.push(await measure(label, url, pid));
   }
-  for (const [, , pid] of targets) rss.push(rssMiB(pid));
+  for (const [, , pid] of targets) rss.push((await processStats(pid)).rssMiB);
 } finally {
   await varnish.stop();
   await api.process.stop();

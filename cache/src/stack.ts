@@ -6,7 +6,7 @@ import { freePort, ManagedProcess, waitForHttp } from './process.js';
 import { startVarnish, type Varnish } from './varnish.js';
 
 export { freePort, ManagedProcess, waitForHttp } from './process.js';
-export { environmentVcl, startVarnish, type Varnish, type VarnishOptions } from './varnish.js';
+export { startVarnish, type Varnish } from './varnish.js';
 
 /** The API server's TypeScript entry point, run through tsx. */
 export const API_SERVER = fileURLToPath(new URL('../../api/src/server.ts', import.meta.url));

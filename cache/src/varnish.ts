@@ -5,15 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { freePort, ManagedProcess, waitForHttp } from './process.js';
 
 const CACHE_DIR = fileURLToPath(new URL('../', import.meta.url));
-
-export interface VarnishOptions {
-  /** Ports of the API processes on 127.0.0.1. */
-  backends: number[];
-  port?: number;
-  /** `-s malloc` size for cached objects. */
-  size?: string;
-  purgers?: string[];
-}
+/** The image's varnishd tuning (`-p` settings), read from its entrypoint so both run the same. */
+const TUNING = /^TUNING="(.*)"$/m.exec(readFileSync(join(CACHE_DIR, 'docker-entrypoint.sh'), 'utf8'))?.[1];
 
 export interface Varnish {
   url: string;
@@ -23,12 +16,10 @@ export interface Varnish {
 }
 
 /**
- * The per-environment include of `default.vcl` for processes on this machine: one backend per API
- * process (probed on /readyz), a round-robin director `api` and the invalidation ACL. Kubernetes and
- * compose ship a static version of this file.
+ * The `environment.vcl` of processes on this machine (Kubernetes and compose ship a static one): a
+ * backend per API port on 127.0.0.1, probed on /readyz, a round-robin director `api`, localhost may invalidate.
  */
-export function environmentVcl(ports: number[], purgers = ['"127.0.0.1"', '"::1"']): string {
-  const backend = (port: number, i: number) => `backend api_${i} {
+const backend = (port: number, i: number) => `backend api_${i} {
     .host = "127.0.0.1";
     .port = "${port}";
     .probe = api_ready;
@@ -37,9 +28,10 @@ export function environmentVcl(ports: number[], purgers = ['"127.0.0.1"', '"::1"
     .between_bytes_timeout = 5s;
 }
 `;
-  return `${ports.map(backend).join('\n')}
+const environmentVcl = (ports: number[]) => `${ports.map(backend).join('\n')}
 acl purgers {
-    ${purgers.join(';\n    ')};
+    "127.0.0.1";
+    "::1";
 }
 
 sub vcl_init {
@@ -47,32 +39,23 @@ sub vcl_init {
 ${ports.map((_, i) => `    api.add_backend(api_${i});`).join('\n')}
 }
 `;
-}
-
-/** The image's varnishd tuning (`-p` settings), read from its entrypoint so both run the same. */
-const TUNING = (
-  /^TUNING="(.*)"$/m.exec(readFileSync(join(CACHE_DIR, 'docker-entrypoint.sh'), 'utf8'))?.[1] ?? ''
-)
-  .split(' ')
-  .filter(Boolean);
 
 /**
  * A real `varnishd` in the foreground with the repository's `default.vcl` and a generated
  * `environment.vcl` (first on vcl_path), memory bounded for both cached and transient objects.
  */
-export async function startVarnish(options: VarnishOptions): Promise<Varnish> {
+export async function startVarnish(options: { backends: number[]; port?: number }): Promise<Varnish> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'tilestack-varnish-'));
-  writeFileSync(join(dir, 'environment.vcl'), environmentVcl(options.backends, options.purgers));
-  const args = ['-F', '-j', 'none', '-n', join(dir, 'work'), '-a', `127.0.0.1:${port}`, '-T', 'none'];
-  args.push('-f', join(CACHE_DIR, 'default.vcl'), '-p', `vcl_path=${dir}:${CACHE_DIR}`);
-  args.push('-s', `malloc,${options.size ?? '256m'}`, '-s', 'Transient=malloc,64m', ...TUNING);
+  writeFileSync(join(dir, 'environment.vcl'), environmentVcl(options.backends));
+  const args = `-F -j none -T none -s malloc,256m -s Transient=malloc,64m ${TUNING ?? ''}`
+    .split(' ')
+    .filter(Boolean);
+  args.push('-n', join(dir, 'work'), '-a', `127.0.0.1:${port}`, '-f', join(CACHE_DIR, 'default.vcl'));
+  args.push('-p', `vcl_path=${dir}:${CACHE_DIR}`);
   const varnishd = ManagedProcess.start(`varnish:${port}`, process.env.VARNISHD ?? 'varnishd', args);
   const url = `http://127.0.0.1:${port}`;
   await varnishd.readyOrExit(waitForHttp(`${url}/_cache/health`));
-  const stop = async () => {
-    await varnishd.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const stop = () => varnishd.stop().then(() => rmSync(dir, { recursive: true, force: true }));
   return { url, port, process: varnishd, stop };
 }

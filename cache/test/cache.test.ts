@@ -46,7 +46,7 @@ beforeAll(async () => {
     t.z >= 12 ? `${t.z}/${t.x}/${t.y}` : [],
   );
   api = await startApi(env());
-  cache = await startVarnish({ backends: [api.port], purgers: ['"127.0.0.1"'] });
+  cache = await startVarnish({ backends: [api.port] });
 });
 
 afterAll(async () => {

@@ -14,13 +14,7 @@ const TILE = '/maps/tileset/carto-demo-data.demo_tilesets.osm_buildings/14/8024/
 const inImage = (script: string) =>
   run([
     engine.name,
-    'run',
-    '--rm',
-    '--no-healthcheck',
-    '--user',
-    '0',
-    '--entrypoint',
-    'node',
+    ...'run --rm --no-healthcheck --user 0 --entrypoint node'.split(' '),
     image,
     '-e',
     script,
@@ -116,16 +110,13 @@ describe('API runtime image contents', () => {
   });
 
   it('has no compiler, package manager or native build toolchain', () => {
+    const probe = 'for c in gcc cc g++ make python3 npm npx corepack yarn; do command -v $c; done; true';
     const found = exec([
       engine.name,
-      'run',
-      '--rm',
-      '--no-healthcheck',
-      '--entrypoint',
-      '/bin/sh',
+      ...'run --rm --no-healthcheck --entrypoint /bin/sh'.split(' '),
       image,
       '-c',
-      'for c in gcc cc g++ make python3 npm npx corepack yarn; do command -v $c; done; true',
+      probe,
     ]).stdout;
     expect(found.trim()).toBe('');
   });

@@ -21,19 +21,15 @@ export function recordBenchmarks(
     `| \`${i.tag}\` | ${i.dockerfile}${i.target ? ` (target \`${i.target}\`)` : ''} | ${what} | **${mb(i.bytes)}** | ${i.seconds} s |`;
   const node = exec([
     engine.name,
-    'run',
-    '--rm',
-    '--no-healthcheck',
-    '--entrypoint',
-    'node',
+    ...'run --rm --no-healthcheck --entrypoint node'.split(' '),
     images.runtime.tag,
     '--version',
-  ]).stdout.trim();
+  ]);
   // machineDescription() ends with the host's varnishd, empty when it is not installed.
   const machine = machineDescription().replace(/,\s*$/, '');
   const unpinned = [...new Set(Object.values(images).flatMap((i) => i.unpinned))];
   const body = `## Container images
-Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${engine.name} ${version}; the images run Node ${node}.
+Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${engine.name} ${version}; the images run Node ${node.stdout.trim()}.
 Command: \`${noCache ? 'CONTAINERS_NO_CACHE=1 ' : ''}RECORD_BENCHMARKS=1 npm run test:containers\`.
 Build times are ${noCache ? "**cold**: `--no-cache`, so every image is built from scratch (apt and npm downloads included, base images present) and dev does not reuse the runtime build's layers" : "with the layer cache of earlier builds (dev reuses the runtime build's dependency and build layers)"}. Sizes are uncompressed, as the engine reports them. The whole run (builds, then every check) took **${Math.round(totalSeconds)} s**.
 
