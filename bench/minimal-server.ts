@@ -2,12 +2,12 @@
  * The baseline: the least a tile server can do — node:http + SQLite (better-sqlite3 on Node 20,
  * node:sqlite where it exists, as the API) reading the same MBTiles file, with no validation,
  * caching headers, logging or metrics. The API's throughput is measured against it.
- * Usage: minimal-server.ts <file.mbtiles> <http://127.0.0.1:port>
+ * Usage: minimal-server.ts <http://127.0.0.1:port> <file.mbtiles>
  */
 import { createServer } from 'node:http';
 import { openSqlite } from '@tilestack/api/sqlite';
 
-const [file = '', url = ''] = process.argv.slice(2);
+const [url = '', file = ''] = process.argv.slice(2);
 const db = openSqlite(file, { readonly: true });
 const select = db.prepare(
   'SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?',

@@ -1,10 +1,6 @@
-/**
- * `npm run bench`: tile throughput and latency of (1) a minimal node:http + SQLite server, (2) the API
- * direct and (3) cache hits through varnishd in front of the API — same machine, same sample tileset,
- * same tile URLs, wrk as the load generator, interleaved rounds. Then the cold map view (cold-view.ts).
- * Writes both tables into docs/benchmarks.md. `npm run bench -- --serve` starts the same targets and
- * prints wrk commands for a run from outside.
- */
+// `npm run bench`: tiles/s and latency of a minimal node:http + SQLite server, the API direct and cache hits
+// through varnishd (same machine, tileset and URLs; wrk; interleaved rounds), then the cold map view
+// (cold-view.ts), into docs/benchmarks.md. `-- --serve`: the same targets, for a wrk run from outside.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,15 +52,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const dataDir = mkdtempSync(join(tmpdir(), 'tilestack-bench-'));
 generateSampleData(dataDir);
 const minimalUrl = `http://127.0.0.1:${await freePort()}`;
-const minimalServer = fileURLToPath(new URL('./minimal-server.ts', import.meta.url));
-const mbtiles = join(dataDir, `${SAMPLE_TILESET_ID}.mbtiles`);
-const minimal = ManagedProcess.start('minimal', process.execPath, [
-  '--import',
-  'tsx',
-  minimalServer,
-  mbtiles,
-  minimalUrl,
-]);
+const minimalArgs = [fileURLToPath(new URL('./minimal-server.ts', import.meta.url)), minimalUrl];
+minimalArgs.push(join(dataDir, `${SAMPLE_TILESET_ID}.mbtiles`));
+const minimal = ManagedProcess.start('minimal', process.execPath, ['--import', 'tsx', ...minimalArgs]);
 // Production settings. The load generator is one client, so the per-client rate limit runs (and costs what
 // it costs) with a limit wrk cannot reach.
 const api = await startApi({ DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '1000000000' });

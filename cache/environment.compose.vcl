@@ -1,5 +1,6 @@
 # Compose environment of the cache policy (cache/default.vcl includes it): the image's built-in
-# /etc/varnish/environment.vcl; Kubernetes mounts deploy/k8s/base/cache/environment.vcl instead.
+# /etc/varnish/environment.vcl; Kubernetes mounts deploy/k8s/base/cache/environment.vcl instead. The local
+# stack (cache/src/varnish.ts) uses this file with one copy of the backend per API process on 127.0.0.1.
 
 # The compose service `api`, resolved when the VCL compiles at start (compose starts the cache after the
 # api container, and restarts it if the name was not there yet).

@@ -16,29 +16,18 @@ export interface Varnish {
 }
 
 /**
- * The `environment.vcl` of processes on this machine (Kubernetes and compose ship a static one): a
- * backend per API port on 127.0.0.1, probed on /readyz, a round-robin director `api`, localhost may invalidate.
+ * The `environment.vcl` of processes on this machine: compose's (same backend settings and ACL), with one
+ * backend per API process on 127.0.0.1 in place of the compose service.
  */
-const backend = (port: number, i: number) => `backend api_${i} {
-    .host = "127.0.0.1";
-    .port = "${port}";
-    .probe = api_ready;
-    .connect_timeout = 1s;
-    .first_byte_timeout = 15s;
-    .between_bytes_timeout = 5s;
-}
-`;
-const environmentVcl = (ports: number[]) => `${ports.map(backend).join('\n')}
-acl purgers {
-    "127.0.0.1";
-    "::1";
-}
-
-sub vcl_init {
-    new api = directors.round_robin();
-${ports.map((_, i) => `    api.add_backend(api_${i});`).join('\n')}
-}
-`;
+const COMPOSE = readFileSync(join(CACHE_DIR, 'environment.compose.vcl'), 'utf8');
+const BACKEND = /^backend api_compose \{[^}]*\}$/m.exec(COMPOSE)?.[0] ?? '';
+const backend = (port: number, i: number) =>
+  BACKEND.replace('api_compose', `api_${i}`).replace('"api"', '"127.0.0.1"').replace('"3000"', `"${port}"`);
+const environmentVcl = (ports: number[]) =>
+  COMPOSE.replace(BACKEND, ports.map(backend).join('\n\n')).replace(
+    'api.add_backend(api_compose);',
+    ports.map((_, i) => `api.add_backend(api_${i});`).join('\n    '),
+  );
 
 /**
  * A real `varnishd` in the foreground with the repository's `default.vcl` and a generated

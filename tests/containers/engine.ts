@@ -39,6 +39,26 @@ export function run(cmd: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs
   return r.stdout;
 }
 
+/** Runs `entrypoint ...args` in a throwaway container of `image` (no health check); throws when it fails. */
+export const runOnce = (
+  engine: Engine,
+  image: string,
+  entrypoint: string,
+  args: string[],
+  options: string[] = [],
+) =>
+  run([
+    engine.name,
+    'run',
+    '--rm',
+    '--no-healthcheck',
+    ...options,
+    '--entrypoint',
+    entrypoint,
+    image,
+    ...args,
+  ]);
+
 const works = (cmd: string[]) => exec(cmd, { timeoutMs: 20_000 }).status === 0;
 
 /**

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type BigQueryStub,
   cartoTilesetHandler,
@@ -12,7 +13,7 @@ import {
   boxTiles,
   TILESET_DATASET,
 } from '../../api/test/support/bigquery.js';
-import { publish, record, sleep } from './support.js';
+import { publish, record } from './support.js';
 
 const BUDGET_MS = 1000;
 let stub: BigQueryStub;

@@ -88,6 +88,10 @@ describe('resilience: cache process replaced under load', () => {
     const note = `warm-up: ${hot.length} tiles in ${warmed.seconds.toFixed(1)} s, API ${warmRate} tile req/s (${duringWarmUp} in all, one at a time)`;
     record({ scenario, ...oldLoad, note });
     const meanwhile = `${newLoad.rps} req/s; API tile requests meanwhile: ${afterSwitch}`;
-    record({ scenario: 'new varnishd once ready (warmed)', ...newLoad, note: meanwhile });
+    record({
+      scenario: 'new varnishd once ready (warmed)',
+      ...newLoad,
+      note: meanwhile,
+    });
   });
 });

@@ -1,10 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { httpGet, type Stack, startApi, startStack, storedTiles } from '@tilestack/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { load } from '../../bench/load.js';
-import { LOAD, publish, record, sleep, uniqueMisses } from './support.js';
+import { LOAD, publish, record } from './support.js';
 
 const OSM = 'carto-demo-data.demo_tilesets.osm_buildings';
 // One load generator is one client: the per-client rate limit would (rightly) stop it.
@@ -34,9 +35,12 @@ afterAll(async () => {
   publish('mbtiles', 'three API processes on sample data behind varnishd');
 });
 
+/** `count` URLs nobody requested before: a tile with a unique, non-current data version (the cache keeps `v`). */
+const uniqueMisses = (count: number, tag: string) =>
+  Array.from({ length: count }, (_, i) => `${tilePaths[0]}?v=${tag}-${i}`);
 /** Three of four requests hit cached tiles, one in four is a never-seen URL that must reach an API. */
 function mixedPaths(total: number, tag: string): string[] {
-  const misses = uniqueMisses(tilePaths[0] ?? '', Math.floor(total / 4), tag);
+  const misses = uniqueMisses(Math.floor(total / 4), tag);
   const hits = Array.from({ length: total - misses.length }, (_, i) => tilePaths[i % tilePaths.length] ?? '');
   return [...hits, ...misses];
 }
@@ -79,7 +83,7 @@ describe('resilience: API processes behind varnishd', () => {
 
     const stale = await Promise.all(cached.map(get));
     const served = stale.filter((r) => r.status === 200 || r.status === 204).length;
-    const uncached = uniqueMisses(tilePaths[0] ?? '', 20, 'down');
+    const uncached = uniqueMisses(20, 'down');
     const started = performance.now();
     const failures = await Promise.all(uncached.map(get));
     const failFastMs = Math.round(performance.now() - started);
@@ -96,6 +100,6 @@ describe('resilience: API processes behind varnishd', () => {
 
     for (const [i, port] of ports.entries()) await restart(i, port);
     await sleep(2500);
-    expect((await get(uniqueMisses(tilePaths[0] ?? '', 1, 'back')[0] ?? '')).status).toBe(200);
+    expect((await get(uniqueMisses(1, 'back')[0] ?? '')).status).toBe(200);
   });
 });

@@ -20,11 +20,11 @@ export interface ScenarioResult {
   note: string;
 }
 
-const results: ScenarioResult[] = [];
+const results: ScenarioResult[] = []; // this file's (vitest runs each test file in its own process)
 export const record = (result: ScenarioResult) => results.push(result);
 
 /**
- * Keeps what the suite measured: always as `test-results/resilience-<name>.json`; and, with
+ * Keeps what the file measured: always as `test-results/resilience-<name>.json`; and, with
  * WRITE_DOCS=1, as a table in docs/benchmarks.md (how the published numbers were produced).
  */
 export function publish(name: string, title: string): void {
@@ -47,10 +47,3 @@ Load: wrk, ${LOAD.connections} connections capped at ${LOAD.rate} requests/s in 
 ${results.map(row).join('\n')}`,
   );
 }
-
-/** `count` URLs nobody requested before: the tile at `path` with a unique, non-current data version (the cache keeps `v`). */
-export function uniqueMisses(path: string, count: number, tag: string): string[] {
-  return Array.from({ length: count }, (_, i) => `${path}?v=${tag}-${i}`);
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
