@@ -6,18 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const SCRIPT = fileURLToPath(new URL('./wrk.lua', import.meta.url));
 
-export interface LoadResult {
-  label: string;
-  requests: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-  /** The load generator's own CPU: µs per request, and the share of a core each of its threads used. */
-  generatorUsPerRequest: number;
-  generatorCoreShare: number;
-}
+export type LoadResult = Awaited<ReturnType<typeof load>>;
 
 export interface LoadOptions {
   connections?: number;
@@ -36,7 +25,7 @@ export async function load(
   paths: string[],
   size: number | { requests: number },
   { connections = 64, threads = 2, rate = 0 }: LoadOptions = {},
-): Promise<LoadResult> {
+) {
   const dir = mkdtempSync(join(tmpdir(), 'tilestack-load-'));
   writeFileSync(join(dir, 'paths'), `${paths.join('\n')}\n`);
   const seconds = typeof size === 'number' ? size : 600;
@@ -74,6 +63,7 @@ export async function load(
     p99: Math.round(r.p99 / 100) / 10,
     non2xx: r.non2xx,
     errors: r.errors,
+    // The load generator's own CPU: µs per request, and the share of a core each of its threads used.
     generatorUsPerRequest: Math.round((r.cpuMs * 1000) / Math.max(1, r.requests)),
     generatorCoreShare: (r.cpuMs * 1000) / r.us / threads,
   };
