@@ -40,24 +40,10 @@ export function run(cmd: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs
 }
 
 /** Runs `entrypoint ...args` in a throwaway container of `image` (no health check); throws when it fails. */
-export const runOnce = (
-  engine: Engine,
-  image: string,
-  entrypoint: string,
-  args: string[],
-  options: string[] = [],
-) =>
-  run([
-    engine.name,
-    'run',
-    '--rm',
-    '--no-healthcheck',
-    ...options,
-    '--entrypoint',
-    entrypoint,
-    image,
-    ...args,
-  ]);
+export function runOnce(engine: Engine, image: string, entry: string, args: string[], flags: string[] = []) {
+  const options = ['--rm', '--no-healthcheck', ...flags, '--entrypoint', entry];
+  return run([engine.name, 'run', ...options, image, ...args]);
+}
 
 const works = (cmd: string[]) => exec(cmd, { timeoutMs: 20_000 }).status === 0;
 
