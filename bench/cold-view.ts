@@ -4,13 +4,11 @@
  * the API, with the BigQuery stub answering each tile query in 300 ms. Reports the time until every tile
  * is answered and how many queries BigQuery was asked to run.
  */
-
 import { gzipSync } from 'node:zlib';
 import { cartoPartition, type PartitionParams } from '@tilestack/bigquery';
 import { addCartoTileset, cartoTilesetHandler, startBigQueryStub } from '@tilestack/bigquery-stub';
-import { startApi } from '../cache/src/api-process.js';
-import { startVarnish } from '../cache/src/varnish.js';
-import { machineDescription } from './machine.js';
+import { startApi, startVarnish } from '@tilestack/cache';
+import { machineDescription } from './report.js';
 
 const QUERY_MS = 300;
 // A 6 × 5 block at z14: what a 1920 × 1080 window shows with 512-px tiles, one partly visible ring included.
@@ -53,7 +51,7 @@ export async function coldView(): Promise<string> {
     BIGQUERY_API_ENDPOINT: stub.url,
     RATE_LIMIT_PER_MINUTE: '0', // one client
   });
-  const cache = await startVarnish({ backends: [{ host: '127.0.0.1', port: api.port }] });
+  const cache = await startVarnish({ backends: [api.port] });
   try {
     const base = `${cache.url}/maps/tileset/carto-demo-data.demo_tilesets.cold_view`;
     stub.clearRequests();

@@ -6,34 +6,26 @@ import { fileURLToPath } from 'node:url';
 
 const SCRIPT = fileURLToPath(new URL('./wrk.lua', import.meta.url));
 
-export interface LoadResult {
-  label: string;
-  requests: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-  /** The load generator's own CPU: µs per request, and the share of a core each of its threads used. */
-  generatorUsPerRequest: number;
-  generatorCoreShare: number;
+export type LoadResult = Awaited<ReturnType<typeof load>>;
+
+export interface LoadOptions {
+  connections?: number;
+  threads?: number;
+  /** At most this many requests per second in all (each connection paces itself); default: flat out. */
+  rate?: number;
 }
 
-/** How long to load: a duration in seconds, or a number of requests. */
-export type LoadSize = number | { requests: number };
-
 /**
- * Runs wrk (native, so the generator is not what limits a fast server) against `baseUrl`, every
- * request taking the next of `paths`; wrk.lua reports the figures and wrk's own CPU.
+ * Runs wrk (native, so the generator is not what limits a fast server) against `baseUrl` for `size`
+ * seconds or requests, every request taking the next of `paths`; wrk.lua reports the figures and its CPU.
  */
 export async function load(
   label: string,
   baseUrl: string,
   paths: string[],
-  size: LoadSize,
-  connections = 64,
-  threads = 2,
-): Promise<LoadResult> {
+  size: number | { requests: number },
+  { connections = 64, threads = 2, rate = 0 }: LoadOptions = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'tilestack-load-'));
   writeFileSync(join(dir, 'paths'), `${paths.join('\n')}\n`);
   const seconds = typeof size === 'number' ? size : 600;
@@ -44,6 +36,7 @@ export async function load(
       BENCH_PATHS: join(dir, 'paths'),
       BENCH_THREADS: String(threads),
       BENCH_REQUESTS: typeof size === 'number' ? '0' : String(size.requests),
+      BENCH_PAUSE_MS: rate > 0 ? String(Math.round((connections * 1000) / rate)) : '0',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -52,10 +45,9 @@ export async function load(
     output += chunk.toString();
     if (output.split('thread done').length > threads) wrk.kill('SIGINT');
   });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    wrk.once('error', reject);
-    wrk.once('exit', resolve);
-  });
+  const code = await new Promise<number | null>((resolve, reject) =>
+    wrk.once('error', reject).once('exit', resolve),
+  );
   rmSync(dir, { recursive: true, force: true });
   const json = /RESULT (\{.*\})/.exec(output)?.[1];
   if (code !== 0 || !json) throw new Error(`wrk failed (exit ${code}):\n${output}`);
@@ -71,6 +63,7 @@ export async function load(
     p99: Math.round(r.p99 / 100) / 10,
     non2xx: r.non2xx,
     errors: r.errors,
+    // The load generator's own CPU: µs per request, and the share of a core each of its threads used.
     generatorUsPerRequest: Math.round((r.cpuMs * 1000) / Math.max(1, r.requests)),
     generatorCoreShare: (r.cpuMs * 1000) / r.us / threads,
   };

@@ -2,11 +2,12 @@
  * The baseline: the least a tile server can do — node:http + SQLite (better-sqlite3 on Node 20,
  * node:sqlite where it exists, as the API) reading the same MBTiles file, with no validation,
  * caching headers, logging or metrics. The API's throughput is measured against it.
+ * Usage: minimal-server.ts <http://127.0.0.1:port> <file.mbtiles>
  */
 import { createServer } from 'node:http';
-import { openSqlite } from '../api/src/sources/mbtiles/sqlite.js';
+import { openSqlite } from '@tilestack/api/sqlite';
 
-const [file = '', port = '0'] = process.argv.slice(2);
+const [url = '', file = ''] = process.argv.slice(2);
 const db = openSqlite(file, { readonly: true });
 const select = db.prepare(
   'SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?',
@@ -15,21 +16,12 @@ const TILE = /^\/maps\/tileset\/[^/]+\/(\d+)\/(\d+)\/(\d+)/;
 
 const server = createServer((req, res) => {
   const m = TILE.exec(req.url ?? '');
-  if (!m) {
-    res.writeHead(404).end();
-    return;
-  }
+  if (!m) return void res.writeHead(404).end();
   const z = Number(m[1]);
   const row = select.get(z, Number(m[2]), (1 << z) - 1 - Number(m[3])) as { tile_data: Buffer } | undefined;
-  if (!row) {
-    res.writeHead(204).end();
-    return;
-  }
+  if (!row) return void res.writeHead(204).end();
   res.writeHead(200, { 'content-type': 'application/vnd.mapbox-vector-tile', 'content-encoding': 'gzip' });
   res.end(row.tile_data);
 });
-server.listen(Number(port), '127.0.0.1', () => {
-  const address = server.address();
-  console.log(`LISTENING ${typeof address === 'object' && address ? address.port : port}`);
-});
+server.listen(Number(new URL(url).port), '127.0.0.1');
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,17 +1,21 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+
+/** One line describing where a benchmark ran, for the docs. */
+export function machineDescription(): string {
+  const cpu = cpus();
+  const out = spawnSync('varnishd', ['-V'], { encoding: 'utf8' }); // prints its version on stderr
+  const varnish = /varnish-[\d.]+/.exec(`${out.stdout}${out.stderr}`)?.[0] ?? 'varnishd not found';
+  const memory = Math.round(totalmem() / 2 ** 30);
+  return `${cpu.length} × ${cpu[0]?.model.trim()}, ${memory} GiB RAM, ${process.platform} ${process.arch}, Node ${process.version}, ${varnish}`;
+}
 
 /** Replaces (or appends) the block between `<!-- NAME:start -->` and `<!-- NAME:end -->` in a doc. */
 export function writeSection(path: string, name: string, body: string): void {
-  const start = `<!-- ${name}:start -->`;
-  const end = `<!-- ${name}:end -->`;
-  let doc = '';
-  try {
-    doc = readFileSync(path, 'utf8');
-  } catch {
-    doc = '# Benchmarks\n';
-  }
+  const [start, end] = [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
+  const doc = readFileSync(path, 'utf8');
   const block = `${start}\n${body.trim()}\n${end}`;
   const pattern = new RegExp(`${start}[\\s\\S]*?${end}`);
-  doc = pattern.test(doc) ? doc.replace(pattern, block) : `${doc.trimEnd()}\n\n${block}\n`;
-  writeFileSync(path, doc);
+  writeFileSync(path, pattern.test(doc) ? doc.replace(pattern, block) : `${doc.trimEnd()}\n\n${block}\n`);
 }

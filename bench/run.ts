@@ -1,26 +1,18 @@
-/**
- * `npm run bench`: tile throughput and latency of (1) a minimal node:http + SQLite server, (2) the API
- * direct and (3) cache hits through varnishd in front of the API — same machine, same sample tileset,
- * same tile URLs, wrk as the load generator, interleaved rounds. Then the cold map view (cold-view.ts).
- * Writes both tables into docs/benchmarks.md. `npm run bench -- --serve` starts the same targets and
- * prints wrk commands for a run from outside.
- */
+// `npm run bench`: tiles/s and latency of a minimal node:http + SQLite server, the API direct and cache hits
+// through varnishd (same machine, tileset and URLs; wrk; interleaved rounds), then the cold map view
+// (cold-view.ts), into docs/benchmarks.md. `-- --serve`: the same targets, for a wrk run from outside.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cityBounds } from '../api/src/sample-data/city.js';
-import { generateSampleData, SAMPLE_TILESET_ID, tileRange } from '../api/src/sample-data/generate.js';
-import { sqliteEngine } from '../api/src/sources/mbtiles/sqlite.js';
-import { startApi } from '../cache/src/api-process.js';
-import { freePort, waitForHttp } from '../cache/src/ports.js';
-import { ManagedProcess } from '../cache/src/process.js';
-import { startVarnish } from '../cache/src/varnish.js';
+import { generateSampleData, SAMPLE_TILESET_ID, tileRange } from '@tilestack/api/sample-data';
+import { cityBounds } from '@tilestack/api/sample-data/city';
+import { sqliteEngine } from '@tilestack/api/sqlite';
+import { freePort, ManagedProcess, startApi, startVarnish, waitForHttp } from '@tilestack/cache';
 import { coldView } from './cold-view.js';
 import { type LoadResult, load } from './load.js';
-import { machineDescription } from './machine.js';
-import { cpuMs, rssMiB } from './process-stats.js';
-import { writeSection } from './report.js';
+import { processStats } from './process-stats.js';
+import { machineDescription, writeSection } from './report.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 // Other work on a shared machine comes and goes: targets take turns, round after round, and each ratio
@@ -28,31 +20,27 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const THREADS = Number(process.env.BENCH_THREADS ?? 2);
+const OPTIONS = { connections: CONNECTIONS, threads: THREADS };
 // Above this share of a core per wrk thread, the generator rather than the server may set the pace.
 const GENERATOR_LIMIT = 0.6;
 const DOC = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 
-function tilePaths(minZoom: number, maxZoom: number): string[] {
-  const paths: string[] = [];
-  for (let z = minZoom; z <= maxZoom; z++) {
-    const { minX, maxX, minY, maxY } = tileRange(cityBounds(), z);
-    for (let x = minX; x <= maxX; x++) {
-      for (let y = minY; y <= maxY; y++) paths.push(`/maps/tileset/${SAMPLE_TILESET_ID}/${z}/${x}/${y}`);
-    }
-  }
-  return paths;
+const paths: string[] = [];
+for (let z = 12; z <= 16; z++) {
+  const { minX, maxX, minY, maxY } = tileRange(cityBounds(), z);
+  for (let x = minX; x <= maxX; x++)
+    for (let y = minY; y <= maxY; y++) paths.push(`/maps/tileset/${SAMPLE_TILESET_ID}/${z}/${x}/${y}`);
 }
 
-interface Measured extends LoadResult {
-  serverUsPerRequest: number;
-}
+type Measured = LoadResult & { serverUsPerRequest: number };
 
 /** Load against one target, with the server's own CPU per request (its whole process tree). */
 async function measure(label: string, url: string, pid: number): Promise<Measured> {
-  await load(label, url, paths, 1, CONNECTIONS, THREADS); // warm-up: JIT, connections, cache
-  const before = cpuMs(pid);
-  const result = await load(label, url, paths, SECONDS, CONNECTIONS, THREADS);
-  const serverUsPerRequest = Math.round(((cpuMs(pid) - before) * 1000) / Math.max(1, result.requests));
+  await load(label, url, paths, 1, OPTIONS); // warm-up: JIT, connections, cache
+  const before = (await processStats(pid)).cpuMs;
+  const result = await load(label, url, paths, SECONDS, OPTIONS);
+  const cpuMs = (await processStats(pid)).cpuMs - before;
+  const serverUsPerRequest = Math.round((cpuMs * 1000) / Math.max(1, result.requests));
   console.error(
     `${label}: ${result.rps} req/s, p99 ${result.p99} ms, server ${serverUsPerRequest} µs/request, wrk ${result.generatorUsPerRequest} µs/request (${Math.round(result.generatorCoreShare * 100)} % of a core per thread)`,
   );
@@ -63,22 +51,16 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tilestack-bench-'));
 generateSampleData(dataDir);
-const paths = tilePaths(12, 16);
-
-const minimalPort = await freePort();
-const minimal = ManagedProcess.start('minimal', process.execPath, [
-  '--import',
-  'tsx',
-  fileURLToPath(new URL('./minimal-server.ts', import.meta.url)),
-  join(dataDir, `${SAMPLE_TILESET_ID}.mbtiles`),
-  String(minimalPort),
-]);
+const minimalUrl = `http://127.0.0.1:${await freePort()}`;
+const minimalArgs = [fileURLToPath(new URL('./minimal-server.ts', import.meta.url)), minimalUrl];
+minimalArgs.push(join(dataDir, `${SAMPLE_TILESET_ID}.mbtiles`));
+const minimal = ManagedProcess.start('minimal', process.execPath, ['--import', 'tsx', ...minimalArgs]);
 // Production settings. The load generator is one client, so the per-client rate limit runs (and costs what
 // it costs) with a limit wrk cannot reach.
 const api = await startApi({ DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '1000000000' });
-const varnish = await startVarnish({ backends: [{ host: '127.0.0.1', port: api.port }], size: '256m' });
+const varnish = await startVarnish({ backends: [api.port] });
 const targets: [string, string, number][] = [
-  [`minimal node:http + ${sqliteEngine()}`, `http://127.0.0.1:${minimalPort}`, minimal.child.pid ?? 0],
+  [`minimal node:http + ${sqliteEngine()}`, minimalUrl, minimal.child.pid ?? 0],
   ['tilestack API direct', api.url, api.process.child.pid ?? 0],
   ['Varnish cache hits → API', varnish.url, varnish.process.child.pid ?? 0],
 ];
@@ -86,13 +68,13 @@ const serving = process.argv.includes('--serve');
 const rounds: Measured[][] = [];
 const rss: number[] = [];
 try {
-  await minimal.readyOrExit(waitForHttp(`http://127.0.0.1:${minimalPort}${paths[0]}`));
+  await minimal.readyOrExit(waitForHttp(`${minimalUrl}${paths[0]}`));
   if (serving) await serve();
   for (let round = 0; !serving && round < ROUNDS; round++) {
     rounds.push([]);
     for (const [label, url, pid] of targets) rounds[round]?.push(await measure(label, url, pid));
   }
-  for (const [, , pid] of targets) rss.push(rssMiB(pid));
+  for (const [, , pid] of targets) rss.push((await processStats(pid)).rssMiB);
 } finally {
   await varnish.stop();
   await api.process.stop();
@@ -110,10 +92,7 @@ async function serve(): Promise<void> {
       `# ${label}\nBENCH_PATHS=${file} BENCH_THREADS=${THREADS} wrk -t${THREADS} -c${CONNECTIONS} -d${SECONDS}s -H 'accept-encoding: gzip' -s ${script} ${url}`,
     );
   }
-  await new Promise((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await new Promise((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
 }
 
 const rows = targets.map(([label], i) => {
@@ -122,9 +101,11 @@ const rows = targets.map(([label], i) => {
   const ratio = median(rounds.map((r) => (r[i]?.rps ?? 0) / (r[0]?.rps ?? 1)));
   const share = Math.max(...rounds.flatMap((r) => [r[0], r[i]]).map((m) => m?.generatorCoreShare ?? 0));
   const errors = runs.reduce((n, m) => n + m.errors + m.non2xx, 0);
+  const verdict =
+    share > GENERATOR_LIMIT ? 'refused: the generator was the limit' : `**${ratio.toFixed(2)}×**`;
   return {
     errors,
-    row: `| ${label} | ${of((m) => m.rps)} | ${of((m) => m.p50)} | ${of((m) => m.p99)} | ${of((m) => m.serverUsPerRequest)} | ${of((m) => m.generatorUsPerRequest)} | ${Math.round(share * 100)} % | ${rss[i]} | ${errors} | ${share > GENERATOR_LIMIT ? 'refused: the generator was the limit' : `**${ratio.toFixed(2)}×**`} |`,
+    row: `| ${label} | ${of((m) => m.rps)} | ${of((m) => m.p50)} | ${of((m) => m.p99)} | ${of((m) => m.serverUsPerRequest)} | ${of((m) => m.generatorUsPerRequest)} | ${Math.round(share * 100)} % | ${rss[i]} | ${errors} | ${verdict} |`,
   };
 });
 const body = `## Tile throughput (\`npm run bench\`)

@@ -1,12 +1,14 @@
 -- wrk script for bench/load.ts. Every thread reads the paths from $BENCH_PATHS; request g of the run
 -- (g = i * threads + thread index) takes path (g * 7919) mod n, so each path comes once before any comes
 -- twice and neighbouring requests are far apart. With $BENCH_REQUESTS a thread stops after its share
--- and says so on stdout (the caller then ends wrk with SIGINT). done() prints the figures as JSON.
+-- and says so on stdout (the caller then ends wrk with SIGINT). With $BENCH_PAUSE_MS each connection waits
+-- that long before each request (a capped, steady rate). done() prints the figures as JSON.
 local paths = {}
 for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
 local threads = tonumber(os.getenv("BENCH_THREADS"))
 local limit = math.ceil(tonumber(os.getenv("BENCH_REQUESTS") or "0") / threads)
 local count = 0
+local pause = tonumber(os.getenv("BENCH_PAUSE_MS") or "0")
 
 function setup(thread)
   count = count + 1
@@ -36,6 +38,10 @@ if limit > 0 then
       wrk.thread:stop()
     end
   end
+end
+
+if pause > 0 then
+  function delay() return pause end
 end
 
 -- wrk's own CPU: user + system clock ticks (1/100 s) of all its threads, from /proc/self/stat.

@@ -1,12 +1,11 @@
 vcl 4.1;
-# tilestack cache policy. The same file runs in the tests, in compose and in Kubernetes; what differs
-# per environment (backend addresses, who may invalidate) lives in the included `environment.vcl`.
+# tilestack cache policy: the same file in the tests, compose and Kubernetes; what differs per environment
+# (backends, who may invalidate) is in the included `environment.vcl`.
 
 import std;
 import directors;
 
-# Readiness of an API backend: /readyz turns 503 as soon as an API process starts shutting down,
-# so Varnish stops sending it new requests before it closes.
+# /readyz turns 503 as soon as an API process starts shutting down: no new requests before it closes.
 probe api_ready {
     .url = "/readyz";
     .interval = 1s;
@@ -16,8 +15,7 @@ probe api_ready {
     .initial = 2;
 }
 
-# Must define: backends (using `.probe = api_ready`), `acl purgers`, and in `vcl_init` a director
-# `new api = directors.round_robin();` holding them.
+# Must define backends (`.probe = api_ready`), `acl purgers`, and in vcl_init a round-robin director `api`.
 include "environment.vcl";
 
 sub vcl_recv {
@@ -111,32 +109,20 @@ sub vcl_backend_response {
     # Kept on the object so bans can match by URL in the background (ban lurker).
     set beresp.http.x-url = bereq.url;
 
-    if (beresp.status >= 500) {
-        # A failed background refresh keeps the stale copy; a failed miss is passed on, never stored.
-        if (bereq.is_bgfetch) {
-            return (abandon);
-        }
-        set beresp.uncacheable = true;
-        set beresp.ttl = 1s;
-        return (deliver);
+    # A failed background refresh keeps the stale copy.
+    if (beresp.status >= 500 && bereq.is_bgfetch) {
+        return (abandon);
     }
-
     if (beresp.status == 404) {
         # Short negative caching: a burst for a missing tileset costs the API one request a minute.
         set beresp.ttl = 60s;
         set beresp.grace = 0s;
         return (deliver);
     }
-
-    # What the API marks uncacheable (health, readiness, metrics) is never stored. Our final
-    # return (deliver) skips the built-in VCL that would otherwise do this.
-    if (beresp.http.Cache-Control ~ "(?i)(^|[,\s])(no-store|no-cache|private)([,\s=]|$)" || beresp.http.Set-Cookie) {
-        set beresp.uncacheable = true;
-        set beresp.ttl = 1s;
-        return (deliver);
-    }
-
-    if (beresp.status != 200 && beresp.status != 204) {
+    # Never stored: statuses other than 200/204 (a failed miss is passed on) and what the API marks
+    # uncacheable (health, readiness, metrics). Our return (deliver) skips the built-in VCL that does this.
+    if ((beresp.status != 200 && beresp.status != 204) || beresp.http.Set-Cookie
+        || beresp.http.Cache-Control ~ "(?i)(^|[,\s])(no-store|no-cache|private)([,\s=]|$)") {
         set beresp.uncacheable = true;
         set beresp.ttl = 1s;
         return (deliver);

@@ -1,9 +1,9 @@
-# Compose environment of the cache policy (cache/default.vcl includes this file; its contract: backends
-# probed with `api_ready`, `acl purgers`, and a round-robin director `api`). Built into the cache image
-# as /etc/varnish/environment.vcl; Kubernetes mounts deploy/k8s/base/cache/environment.vcl instead.
+# Compose environment of the cache policy (cache/default.vcl includes it): the image's built-in
+# /etc/varnish/environment.vcl; Kubernetes mounts deploy/k8s/base/cache/environment.vcl instead. The local
+# stack (cache/src/varnish.ts) uses this file with one copy of the backend per API process on 127.0.0.1.
 
-# The compose service `api` (compose.yaml). Varnish resolves the name once, when the VCL is compiled at
-# start: compose starts the cache after the api container, and restarts it if the name was not there yet.
+# The compose service `api`, resolved when the VCL compiles at start (compose starts the cache after the
+# api container, and restarts it if the name was not there yet).
 backend api_compose {
     .host = "api";
     .port = "3000";
@@ -13,8 +13,8 @@ backend api_compose {
     .between_bytes_timeout = 5s;
 }
 
-# May PURGE/BAN: the container itself and the private ranges compose networks use (so `curl -X PURGE`
-# from the host through the published port works too: it arrives from the network's gateway).
+# May PURGE/BAN: the container itself and the private ranges of compose networks (so `curl -X PURGE`
+# through the published port works too: it arrives from the network's gateway).
 acl purgers {
     "127.0.0.1";
     "::1";

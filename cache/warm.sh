@@ -1,14 +1,13 @@
 #!/bin/bash
 # Warms a fresh varnishd before its pod turns ready (deploy/k8s/base/cache.yaml, container `warmer`): asks
-# the local cache for the hottest tiles one request at a time, so the API and BigQuery see a paced trickle
-# instead of every client's misses at once. Then writes WARM_DONE (the container's probes check it).
+# it for the hottest tiles one at a time (a paced trickle for the API and BigQuery, not every client's
+# misses at once), then writes WARM_DONE (the container's probes check it). `warm --stay` then waits for
+# SIGTERM (a container that exits would be restarted, and warm again).
 #   VARNISH_HTTP_PORT  the cache to warm, on 127.0.0.1 (default 8080)
-#   WARM_LIST          file of paths, one per line; without it: every tile of zooms 0..WARM_MAX_ZOOM
-#                      (default 3) of each tileset in WARM_TILESETS (comma-separated): every map view
-#                      starts at low zooms, so they are the hottest tiles whatever the traffic
+#   WARM_LIST          file of paths, one per line; default: zooms 0..WARM_MAX_ZOOM (3) of each tileset in
+#                      WARM_TILESETS (comma-separated): every map view starts there, whatever the traffic
 #   WARM_SECONDS       time budget (default 300): past it the cache turns ready, warm or not
 #   WARM_DONE          mark written when done (default /tmp/warm.done)
-# `warm --stay` then waits for SIGTERM (a container that exits would be restarted, and warm again).
 set -eu
 port=${VARNISH_HTTP_PORT:-8080}
 deadline=$((SECONDS + ${WARM_SECONDS:-300}))

@@ -4,129 +4,76 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
-// compose.yaml, read as Docker Compose reads it (merge keys on). `npm run test:containers` runs it;
-// this checks the contract without an engine: services, ports, health checks, the bigquery profile,
+// compose.yaml, read as Docker Compose reads it (merge keys on). `npm run test:containers` runs api + cache;
+// this checks the rest of the contract without an engine: defaults, health checks, the bigquery profile,
 // and that the cache runs the very VCL file Kubernetes ships.
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
-
 interface Service {
-  build?: { context: string; dockerfile: string; target?: string };
-  image?: string;
   profiles?: string[];
   environment?: Record<string, string>;
   volumes?: string[];
-  ports?: string[];
   healthcheck?: { test: string[] };
-  depends_on?: Record<string, { condition: string }>;
-  networks?: unknown;
 }
-const compose = parse(read('compose.yaml'), { merge: true }) as { services: Record<string, Service> };
-const { services } = compose;
-const service = (name: string): Service => {
-  const s = services[name];
-  if (!s) throw new Error(`compose.yaml has no service ${name}`);
-  return s;
-};
-/** `${VAR:-default}:container` → [default, container]. */
-const publishedPort = (port: string) => {
-  const m = /^\$\{\w+:-(\d+)\}:(\d+)$/.exec(port);
-  return m ? [Number(m[1]), Number(m[2])] : [];
-};
-const mount = (s: Service, target: string) => s.volumes?.find((v) => v.split(':')[1] === target)?.split(':');
+const { services } = parse(read('compose.yaml'), { merge: true }) as { services: Record<string, Service> };
+const mount = (name: string, target: string) =>
+  services[name]?.volumes?.find((v) => v.split(':')[1] === target)?.split(':');
+const API_BUILD = { context: '.', dockerfile: 'api/Dockerfile', target: `\${API_TARGET:-dev}` };
+const CACHE_BUILD = { context: '.', dockerfile: 'cache/Dockerfile' };
+const healthy = (name: string) => ({ [name]: { condition: 'service_healthy' } });
 
 describe('compose.yaml', () => {
-  it('runs api and cache by default (no profile), built from the repository Dockerfiles', () => {
+  it('runs api (dev target, sample data, no credentials) and cache by default; the rest only by profile', () => {
     const defaults = Object.entries(services).filter(([, s]) => !s.profiles?.length);
     expect(defaults.map(([name]) => name).sort()).toEqual(['api', 'cache']);
-    expect(service('api').build).toMatchObject({ context: '.', dockerfile: 'api/Dockerfile' });
-    expect(service('cache').build).toMatchObject({ context: '.', dockerfile: 'cache/Dockerfile' });
+    expect(services).toMatchObject({
+      api: { build: API_BUILD, ports: [`\${API_PORT:-3000}:3000`], volumes: ['./api/src:/app/api/src:ro'] },
+      cache: { build: CACHE_BUILD, ports: [`\${CACHE_PORT:-8080}:8080`], depends_on: healthy('api') },
+      'api-bigquery': {
+        build: API_BUILD,
+        profiles: ['bigquery'],
+        networks: { bigquery: { aliases: ['api'] } },
+      },
+      'cache-bigquery': { build: CACHE_BUILD, profiles: ['bigquery'], networks: ['bigquery'] },
+    });
+    expect(services['cache-bigquery']).toMatchObject({ depends_on: healthy('api-bigquery') });
+    expect(services.api?.environment?.DATA_SOURCE).toBeUndefined();
+    // the dev target watches the bind-mounted sources
+    expect(read('api/Dockerfile').split('AS dev')[1]).toMatch(
+      /WORKDIR \/app\/api[\s\S]*"--watch", "src\/server\.ts"/,
+    );
   });
 
-  it('publishes the cache on 8080 and the API on 3000 (overridable)', () => {
-    expect(publishedPort(service('cache').ports?.[0] ?? '')).toEqual([8080, 8080]);
-    expect(publishedPort(service('api').ports?.[0] ?? '')).toEqual([3000, 3000]);
-  });
-
-  it('serves the bundled sample data by default: no data source, volume or credentials', () => {
-    const api = service('api');
-    expect(api.environment?.DATA_SOURCE).toBeUndefined();
-    expect(api.volumes?.some((v) => v.includes('gcloud'))).toBe(false);
-  });
-
-  it('runs the dev target by default, with api/src bind-mounted where the watcher looks', () => {
-    const api = service('api');
-    expect(api.build?.target).toBe(`\${API_TARGET:-dev}`);
-    expect(mount(api, '/app/api/src')?.[0]).toBe('./api/src');
-    const dockerfile = read('api/Dockerfile');
-    const dev = dockerfile.slice(dockerfile.indexOf('AS dev'));
-    expect(dev).toMatch(/WORKDIR \/app\/api/);
-    expect(dev).toMatch(/"--watch", "src\/server\.ts"/);
-    expect(dockerfile).toMatch(/^FROM .* AS runtime$/m);
-  });
-
-  it('mounts cache/default.vcl, the file Kubernetes ships (cache/kustomization.yaml), in /etc/varnish', () => {
+  it('mounts cache/default.vcl, the file Kubernetes ships (cache/kustomization.yaml), read-only', () => {
     const kustomization = parse(read('cache/kustomization.yaml')) as {
       configMapGenerator: { files: string[] }[];
     };
-    const k8sFiles = kustomization.configMapGenerator
+    const shipped = kustomization.configMapGenerator
       .flatMap((g) => g.files)
-      .map((f) => resolve(root, 'cache', f.split('=').pop() ?? ''));
+      .map((f) => resolve(root, 'cache', f));
     for (const name of ['cache', 'cache-bigquery']) {
-      const [source, , mode] = mount(service(name), '/etc/varnish/default.vcl') ?? [];
-      expect(k8sFiles).toContain(resolve(root, source ?? ''));
-      expect(mode).toBe('ro');
-      expect(mount(service(name), '/etc/varnish/environment.vcl')?.[0]).toBe(
-        './cache/environment.compose.vcl',
-      );
+      const [source = '', , mode] = mount(name, '/etc/varnish/default.vcl') ?? [];
+      expect([resolve(root, source), mode]).toEqual([shipped[0], 'ro']);
+      expect(mount(name, '/etc/varnish/environment.vcl')?.[0]).toBe('./cache/environment.compose.vcl');
     }
   });
 
   it('has shell-form health checks on every server (podman-compose 1.0.3 breaks exec form)', () => {
-    for (const [name, s] of Object.entries(services).filter(([name]) => name !== 'test')) {
-      expect(s.healthcheck?.test[0], name).toBe('CMD-SHELL');
-      expect(s.healthcheck?.test).toHaveLength(2);
-    }
-    expect(service('api').healthcheck?.test[1]).toContain('/readyz');
+    for (const [name, s] of Object.entries(services).filter(([name]) => name !== 'test'))
+      expect(s.healthcheck?.test, name).toEqual(['CMD-SHELL', expect.any(String)]);
+    expect(services.api?.healthcheck?.test[1]).toContain('/readyz');
     // The cache's check is the image's script, which asks Varnish itself (never the API).
-    expect(service('cache').healthcheck?.test[1]).toBe('healthcheck');
+    expect(services.cache?.healthcheck?.test[1]).toBe('healthcheck');
     expect(read('cache/healthcheck.sh')).toContain('GET /_cache/health');
-    expect(read('cache/Dockerfile')).toContain('cache/healthcheck.sh /usr/local/bin/healthcheck');
   });
 
-  it('starts the cache once the API is healthy', () => {
-    expect(service('cache').depends_on).toEqual({ api: { condition: 'service_healthy' } });
-    expect(service('cache-bigquery').depends_on).toEqual({
-      'api-bigquery': { condition: 'service_healthy' },
-    });
-  });
-
-  describe('profile bigquery', () => {
-    const api = service('api-bigquery');
-
-    it('switches an API to BigQuery, with a cache of its own, only when the profile is asked for', () => {
-      expect(api.profiles).toEqual(['bigquery']);
-      expect(service('cache-bigquery').profiles).toEqual(['bigquery']);
-      expect(api.environment?.DATA_SOURCE).toBe('bigquery');
-      // Same image as the default API; on a network where it is the cache's `api` backend.
-      expect(api.build).toEqual(service('api').build);
-      expect(api.networks).toEqual({ bigquery: { aliases: ['api'] } });
-      expect(service('cache-bigquery').networks).toEqual(['bigquery']);
-    });
-
-    it("uses the developer's own Application Default Credentials, mounted read-only", () => {
-      const credentials = api.environment?.GOOGLE_APPLICATION_CREDENTIALS ?? '';
-      const [source, target, mode] = mount(api, credentials) ?? [];
-      expect(source).toBe(`\${HOME}/.config/gcloud/application_default_credentials.json`);
-      expect(target).toBe(credentials);
-      expect(mode).toBe('ro');
-    });
-
-    it("bills the developer's project and reads only the stable copy", () => {
-      expect(api.environment?.BIGQUERY_BILLING_PROJECT).toMatch(/^\$\{BIGQUERY_BILLING_PROJECT(:-)?\}$/);
-      expect(api.environment?.BIGQUERY_ALLOWED_DATASETS).toMatch(
-        /^\$\{STABLE_PROJECT:-[a-z0-9-]+\}\.tilestack_stable$/,
-      );
-    });
+  it("profile bigquery: the developer's own credentials read-only, their billing project, the stable copy only", () => {
+    const env = services['api-bigquery']?.environment ?? {};
+    expect(env.DATA_SOURCE).toBe('bigquery');
+    const credentials = `\${HOME}/.config/gcloud/application_default_credentials.json`;
+    const target = env.GOOGLE_APPLICATION_CREDENTIALS ?? '';
+    expect(mount('api-bigquery', target)).toEqual([credentials, target, 'ro']);
+    expect(env.BIGQUERY_BILLING_PROJECT).toMatch(/^\$\{BIGQUERY_BILLING_PROJECT(:-)?\}$/);
+    expect(env.BIGQUERY_ALLOWED_DATASETS).toMatch(/^\$\{STABLE_PROJECT:-[a-z0-9-]+\}\.tilestack_stable$/);
   });
 });

@@ -1,22 +1,39 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 
-/** A child process we own: output kept for diagnostics, stopped with a signal and awaited. */
+export { default as freePort } from 'get-port';
+
+/** Polls `url` until it answers with a status `ok` accepts (default any 2xx); throws after `timeoutMs`. */
+export async function waitForHttp(url: string, timeoutMs = 20_000, ok = (s: number) => s < 300) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (ok(res.status)) return;
+      last = `status ${res.status}`;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms (${last})`);
+}
+
+/** A child process we own: its last output kept for diagnostics, stopped with a signal and awaited. */
 export class ManagedProcess {
-  readonly output: string[] = [];
+  private readonly output: string[] = [];
   private readonly exited: Promise<number | null>;
 
   constructor(
     readonly name: string,
     readonly child: ChildProcess,
   ) {
-    const keep = (chunk: Buffer) => {
-      this.output.push(chunk.toString());
-      if (this.output.length > 500) this.output.shift();
-    };
+    const keep = (chunk: Buffer) => this.output.push(chunk.toString()) > 500 && this.output.shift();
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     this.exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => resolve(code ?? (signal ? null : 0))),
+      child.once('exit', (code, signal) => resolve(signal ? null : code)),
     );
   }
 
@@ -28,10 +45,6 @@ export class ManagedProcess {
     return new ManagedProcess(name, child);
   }
 
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
   /** Resolves with the exit code (null when killed by a signal). */
   waitForExit(): Promise<number | null> {
     return this.exited;
@@ -39,14 +52,10 @@ export class ManagedProcess {
 
   /** Sends `signal` and waits for the exit; SIGKILL after `timeoutMs`. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<number | null> {
-    if (!this.running) return this.exited;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
     this.child.kill(signal);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
-    try {
-      return await this.exited;
-    } finally {
-      clearTimeout(timer);
-    }
+    return this.exited.finally(() => clearTimeout(timer));
   }
 
   /** Waits for `ready`, failing at once (with the process output) if the process exits first. */

@@ -11,7 +11,6 @@ const { values } = parseArgs({
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
-
 if (values.help) {
   console.log(`usage: npm run stack [-- --api-port 3000 --cache-port 8080 --api-instances 1 --data-dir ./data]
 Starts the API on the sample data and varnishd (cache/default.vcl) in front of it. Ctrl-C stops both.`);
@@ -30,12 +29,8 @@ for (const api of stack.apis) console.log(`api:              ${api.url}`);
 console.log(
   `try:  curl -sI ${stack.cacheUrl}/maps/tileset/carto-demo-data.demo_tilesets.osm_buildings/14/8024/6177`,
 );
-
-let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
+  process.once(signal, async () => {
     console.log('\nstopping the cache and the API…');
     await stack.stop();
     process.exit(0);

@@ -1,18 +1,45 @@
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
-import { type ApiProcess, startApi } from './api-process.js';
-import { SAMPLE_DATA_CLI } from './paths.js';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateSampleData, SAMPLE_TILESET_ID } from '@tilestack/api/sample-data';
+import { freePort, ManagedProcess, waitForHttp } from './process.js';
 import { startVarnish, type Varnish } from './varnish.js';
 
+export { freePort, ManagedProcess, waitForHttp } from './process.js';
+export { startVarnish, type Varnish } from './varnish.js';
+
+/** The API server's TypeScript entry point, run through tsx. */
+export const API_SERVER = fileURLToPath(new URL('../../api/src/server.ts', import.meta.url));
+
+export interface ApiProcess {
+  url: string;
+  port: number;
+  process: ManagedProcess;
+}
+
+/** Starts the real API server (sources through tsx), behind one proxy, and waits until it is ready. */
+export async function startApi(env: Record<string, string>, port?: number): Promise<ApiProcess> {
+  const listen = port ?? (await freePort());
+  const api = ManagedProcess.start(`api:${listen}`, process.execPath, ['--import', 'tsx', API_SERVER], {
+    PORT: String(listen),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    TRUST_PROXY: '1', // exactly one proxy in front: the local varnishd
+    ...env,
+  });
+  const url = `http://127.0.0.1:${listen}`;
+  await api.readyOrExit(waitForHttp(`${url}/readyz`, 30_000));
+  return { url, port: listen, process: api };
+}
+
 export interface StackOptions {
-  /** Data directory of the API processes (sample data is created there when missing). */
+  /** Data directory of the API processes (sample data is written there when missing). */
   dataDir: string;
   apiPort?: number;
   cachePort?: number;
   /** How many API processes behind the cache (production runs 5). */
   apiInstances?: number;
   apiEnv?: Record<string, string>;
-  cacheSize?: string;
 }
 
 export interface Stack {
@@ -22,38 +49,26 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export function ensureSampleData(dataDir: string): void {
-  execFileSync(process.execPath, ['--import', 'tsx', SAMPLE_DATA_CLI, '--if-missing', '--dir', dataDir], {
-    stdio: 'inherit',
-  });
-}
-
 /** API process(es) on the sample data with a real varnishd in front: the production topology, locally. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const dataDir = resolve(options.dataDir);
-  ensureSampleData(dataDir);
-  const env = { DATA_DIR: dataDir, ...options.apiEnv };
+  if (!existsSync(join(dataDir, `${SAMPLE_TILESET_ID}.mbtiles`))) generateSampleData(dataDir);
   const apis: ApiProcess[] = [];
+  const stopApis = () => Promise.all(apis.map((a) => a.process.stop()));
   try {
     for (let i = 0; i < (options.apiInstances ?? 1); i++) {
-      apis.push(await startApi(env, i === 0 ? options.apiPort : undefined));
+      apis.push(
+        await startApi({ DATA_DIR: dataDir, ...options.apiEnv }, i === 0 ? options.apiPort : undefined),
+      );
     }
-    const varnish = await startVarnish({
-      backends: apis.map((a) => ({ host: '127.0.0.1', port: a.port })),
-      port: options.cachePort,
-      size: options.cacheSize,
-    });
-    return {
-      cacheUrl: varnish.url,
-      apis,
-      varnish,
-      stop: async () => {
-        await varnish.stop();
-        await Promise.all(apis.map((a) => a.process.stop()));
-      },
+    const varnish = await startVarnish({ backends: apis.map((a) => a.port), port: options.cachePort });
+    const stop = async () => {
+      await varnish.stop();
+      await stopApis();
     };
+    return { cacheUrl: varnish.url, apis, varnish, stop };
   } catch (error) {
-    await Promise.all(apis.map((a) => a.process.stop()));
+    await stopApis();
     throw error;
   }
 }

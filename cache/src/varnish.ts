@@ -1,18 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Backend, environmentVcl } from './environment-vcl.js';
-import { CACHE_DIR, POLICY_VCL } from './paths.js';
-import { freePort, waitForHttp } from './ports.js';
-import { ManagedProcess } from './process.js';
+import { fileURLToPath } from 'node:url';
+import { freePort, ManagedProcess, waitForHttp } from './process.js';
 
-export interface VarnishOptions {
-  backends: Backend[];
-  port?: number;
-  /** `-s malloc` size for cached objects. */
-  size?: string;
-  purgers?: string[];
-}
+const CACHE_DIR = fileURLToPath(new URL('../', import.meta.url));
+/** The image's varnishd tuning (`-p` settings), read from its entrypoint so both run the same. */
+const TUNING = /^TUNING="(.*)"$/m.exec(readFileSync(join(CACHE_DIR, 'docker-entrypoint.sh'), 'utf8'))?.[1];
 
 export interface Varnish {
   url: string;
@@ -21,51 +15,36 @@ export interface Varnish {
   stop(): Promise<void>;
 }
 
-/** The image's varnishd tuning (`-p` settings), read from its entrypoint so both run the same. */
-const TUNING = (
-  /^TUNING="(.*)"$/m.exec(readFileSync(join(CACHE_DIR, 'docker-entrypoint.sh'), 'utf8'))?.[1] ?? ''
-)
-  .split(' ')
-  .filter(Boolean);
+/**
+ * The `environment.vcl` of processes on this machine: compose's (same backend settings and ACL), with one
+ * backend per API process on 127.0.0.1 in place of the compose service.
+ */
+const COMPOSE = readFileSync(join(CACHE_DIR, 'environment.compose.vcl'), 'utf8');
+const BACKEND = /^backend api_compose \{[^}]*\}$/m.exec(COMPOSE)?.[0] ?? '';
+const backend = (port: number, i: number) =>
+  BACKEND.replace('api_compose', `api_${i}`).replace('"api"', '"127.0.0.1"').replace('"3000"', `"${port}"`);
+const environmentVcl = (ports: number[]) =>
+  COMPOSE.replace(BACKEND, ports.map(backend).join('\n\n')).replace(
+    'api.add_backend(api_compose);',
+    ports.map((_, i) => `api.add_backend(api_${i});`).join('\n    '),
+  );
 
 /**
- * Runs a real `varnishd` in the foreground with the repository's `default.vcl` and a generated
- * `environment.vcl` (found first on vcl_path), memory bounded for both cached and transient objects.
+ * A real `varnishd` in the foreground with the repository's `default.vcl` and a generated
+ * `environment.vcl` (first on vcl_path), memory bounded for both cached and transient objects.
  */
-export async function startVarnish(options: VarnishOptions): Promise<Varnish> {
+export async function startVarnish(options: { backends: number[]; port?: number }): Promise<Varnish> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'tilestack-varnish-'));
-  writeFileSync(join(dir, 'environment.vcl'), environmentVcl(options.backends, options.purgers));
-  const args = [
-    '-F',
-    '-j',
-    'none',
-    '-n',
-    join(dir, 'work'),
-    '-a',
-    `127.0.0.1:${port}`,
-    '-T',
-    'none',
-    '-f',
-    POLICY_VCL,
-    '-p',
-    `vcl_path=${dir}:${CACHE_DIR}`,
-    '-s',
-    `malloc,${options.size ?? '256m'}`,
-    '-s',
-    'Transient=malloc,64m',
-    ...TUNING,
-  ];
+  writeFileSync(join(dir, 'environment.vcl'), environmentVcl(options.backends));
+  const args = `-F -j none -T none -s malloc,256m -s Transient=malloc,64m ${TUNING ?? ''}`
+    .split(' ')
+    .filter(Boolean);
+  args.push('-n', join(dir, 'work'), '-a', `127.0.0.1:${port}`, '-f', join(CACHE_DIR, 'default.vcl'));
+  args.push('-p', `vcl_path=${dir}:${CACHE_DIR}`);
   const varnishd = ManagedProcess.start(`varnish:${port}`, process.env.VARNISHD ?? 'varnishd', args);
   const url = `http://127.0.0.1:${port}`;
-  await varnishd.readyOrExit(waitForHttp(`${url}/_cache/health`, 20_000));
-  return {
-    url,
-    port,
-    process: varnishd,
-    stop: async () => {
-      await varnishd.stop('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  await varnishd.readyOrExit(waitForHttp(`${url}/_cache/health`));
+  const stop = () => varnishd.stop().then(() => rmSync(dir, { recursive: true, force: true }));
+  return { url, port, process: varnishd, stop };
 }

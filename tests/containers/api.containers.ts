@@ -1,29 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePort, waitForHttp } from '@tilestack/test-support';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Containers, labels } from './containers.js';
-import { exec, freePort, ROOT, RUN_ID, run, waitFor } from './engine.js';
+import { ROOT, RUN_ID, run, runOnce } from './engine.js';
 
 const engine = inject('engine');
 const image = inject('images').runtime.tag;
 const TILE = '/maps/tileset/carto-demo-data.demo_tilesets.osm_buildings/14/8024/6177';
 
-/** Prints what a Node script writes, run in a throwaway container of the runtime image (as root: it may
- * read all). Node, because the image has no tools besides a shell. */
-const inImage = (script: string) =>
-  run([
-    engine.name,
-    'run',
-    '--rm',
-    '--no-healthcheck',
-    '--user',
-    '0',
-    '--entrypoint',
-    'node',
-    image,
-    '-e',
-    script,
-  ]);
+/** Prints what a Node script writes in a throwaway container of the runtime image (as root: it may read
+ * all). Node, because the image has no tools besides a shell. */
+const inImage = (script: string) => runOnce(engine, image, 'node', ['-e', script], ['--user', '0']);
 /** The files under `dirs` (recursively) whose path matches `pattern`, one a line. */
 const filesIn = (dirs: string[], pattern: string) =>
   inImage(
@@ -41,11 +29,11 @@ describe('API runtime image', () => {
     // the image's own user, no capabilities.
     containers.start(
       name,
-      ['--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '-p', `127.0.0.1:${port}:3000`],
+      `--read-only --tmpfs /tmp --cap-drop ALL -p 127.0.0.1:${port}:3000`.split(' '),
       image,
     );
     url = `http://127.0.0.1:${port}`;
-    await waitFor(`${url}/readyz`, 60_000);
+    await waitForHttp(`${url}/readyz`, 60_000);
   });
   afterAll(() => containers.cleanup());
 
@@ -115,17 +103,8 @@ describe('API runtime image contents', () => {
   });
 
   it('has no compiler, package manager or native build toolchain', () => {
-    const found = exec([
-      engine.name,
-      'run',
-      '--rm',
-      '--no-healthcheck',
-      '--entrypoint',
-      '/bin/sh',
-      image,
-      '-c',
-      'for c in gcc cc g++ make python3 npm npx corepack yarn; do command -v $c; done; true',
-    ]).stdout;
+    const probe = 'for c in gcc cc g++ make python3 npm npx corepack yarn; do command -v $c; done; true';
+    const found = runOnce(engine, image, '/bin/sh', ['-c', probe]);
     expect(found.trim()).toBe('');
   });
 

@@ -1,6 +1,7 @@
+import { freePort, waitForHttp } from '@tilestack/test-support';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Containers, labels } from './containers.js';
-import { freePort, RUN_ID, run, waitFor } from './engine.js';
+import { RUN_ID, run } from './engine.js';
 
 const engine = inject('engine');
 const images = inject('images');
@@ -25,45 +26,28 @@ describe('cache image in front of the API container', () => {
     const port = await freePort();
     // Kubernetes' constraints: read-only root filesystem; the working dir (compiled VCL: exec needed)
     // and /tmp writable. Podman 4.3 ignores tmpfs mode=, hence its `U` (chown to the container user).
-    const workdirOptions = engine.name === 'podman' ? 'rw,exec,U' : 'rw,exec,uid=999,gid=999,mode=0755';
-    containers.start(
-      name,
-      [
-        ...['--network', network, '-p', `127.0.0.1:${port}:8080`],
-        ...[
-          '--read-only',
-          '--tmpfs',
-          '/tmp',
-          '--tmpfs',
-          `/var/lib/varnish:${workdirOptions}`,
-          '--cap-drop',
-          'ALL',
-        ],
-      ],
-      cache,
-    );
+    const workdir = engine.name === 'podman' ? 'rw,exec,U' : 'rw,exec,uid=999,gid=999,mode=0755';
+    const hardened = `--read-only --tmpfs /tmp --tmpfs /var/lib/varnish:${workdir} --cap-drop ALL`.split(' ');
+    containers.start(name, ['--network', network, '-p', `127.0.0.1:${port}:8080`, ...hardened], cache);
     url = `http://127.0.0.1:${port}`;
-    await waitFor(`${url}/_cache/health`, 60_000);
+    await waitForHttp(`${url}/_cache/health`, 60_000);
     // Through the cache (not cached): 200 once Varnish's probe sees the API healthy.
-    await waitFor(`${url}/readyz`, 60_000);
+    await waitForHttp(`${url}/readyz`, 60_000);
   });
   afterAll(() => containers.cleanup());
 
   it('answers MISS, then HIT for the same tile', async () => {
-    const first = await fetch(`${url}${TILE}`);
-    await first.arrayBuffer();
-    expect(first.status).toBe(200);
-    expect(first.headers.get('x-cache')).toBe('MISS');
-    const second = await fetch(`${url}${TILE}`);
-    await second.arrayBuffer();
-    expect(second.status).toBe(200);
-    expect(second.headers.get('x-cache')).toBe('HIT');
-    expect(second.headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
+    const answers = [await fetch(`${url}${TILE}`), await fetch(`${url}${TILE}`)];
+    for (const r of answers) await r.arrayBuffer();
+    expect(answers.map((r) => [r.status, r.headers.get('x-cache')])).toEqual([
+      [200, 'MISS'],
+      [200, 'HIT'],
+    ]);
+    expect(answers[1]?.headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
   });
 
   it('runs as varnish 999:999 (what Kubernetes sets), healthy by its own HEALTHCHECK', () => {
-    expect(containers.exec(name, ['id', '-u']).stdout.trim()).toBe('999');
-    expect(containers.exec(name, ['id', '-g']).stdout.trim()).toBe('999');
+    expect(containers.exec(name, ['sh', '-c', 'echo $(id -u):$(id -g)']).stdout.trim()).toBe('999:999');
     expect(containers.healthcheck(name, cache)).toBe(true);
   });
 
@@ -74,13 +58,8 @@ describe('cache image in front of the API container', () => {
   });
 
   it('carries OCI labels', () => {
-    expect(Object.keys(labels(engine, cache))).toEqual(
-      expect.arrayContaining([
-        'org.opencontainers.image.source',
-        'org.opencontainers.image.revision',
-        'org.opencontainers.image.version',
-      ]),
-    );
+    const oci = ['source', 'revision', 'version'].map((k) => `org.opencontainers.image.${k}`);
+    expect(Object.keys(labels(engine, cache))).toEqual(expect.arrayContaining(oci));
   });
 
   it('stops within 10 s on SIGTERM', () => {

@@ -1,5 +1,6 @@
+import { freePort, waitForHttp } from '@tilestack/test-support';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { exec, freePort, RUN_ID, run, waitFor } from './engine.js';
+import { exec, RUN_ID, run } from './engine.js';
 
 const engine = inject('engine');
 const TILE = '/maps/tileset/carto-demo-data.demo_tilesets.osm_buildings/14/8024/6177';
@@ -18,8 +19,8 @@ describe('compose stack (api + cache)', () => {
     // Named services: podman-compose 1.0.3 ignores `profiles` and would start the bigquery ones too.
     run(compose('up', '-d', '--no-build', 'api', 'cache'), { env, timeoutMs: 300_000 });
     url = `http://127.0.0.1:${env.CACHE_PORT}`;
-    await waitFor(`${url}/_cache/health`, 90_000);
-    await waitFor(`${url}/readyz`, 90_000);
+    await waitForHttp(`${url}/_cache/health`, 90_000);
+    await waitForHttp(`${url}/readyz`, 90_000);
   });
 
   afterAll(() => {
@@ -29,13 +30,12 @@ describe('compose stack (api + cache)', () => {
   });
 
   it('serves a tile through the cache: MISS, then HIT', async () => {
-    const first = await fetch(`${url}${TILE}`);
-    await first.arrayBuffer();
-    expect(first.status).toBe(200);
-    expect(first.headers.get('x-cache')).toBe('MISS');
-    const second = await fetch(`${url}${TILE}`);
-    await second.arrayBuffer();
-    expect(second.headers.get('x-cache')).toBe('HIT');
+    const answers = [await fetch(`${url}${TILE}`), await fetch(`${url}${TILE}`)];
+    for (const r of answers) await r.arrayBuffer();
+    expect(answers.map((r) => [r.status, r.headers.get('x-cache')])).toEqual([
+      [200, 'MISS'],
+      [200, 'HIT'],
+    ]);
   });
 
   it('publishes the API on its own port too', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { exec, ROOT, RUN_ID, run } from './engine.js';
+import { exec, ROOT, RUN_ID, run, runOnce } from './engine.js';
 
 const engine = inject('engine');
 const image = inject('images').devcontainer.tag;
@@ -13,10 +13,10 @@ describe('dev image', () => {
     const dockerfile = read('.devcontainer/Dockerfile');
     const pin = (arg: string) => new RegExp(`^ARG ${arg}=(\\S+)$`, 'm').exec(dockerfile)?.[1];
     const script = read('deploy/k8s/scripts/ensure-kubectl.sh');
-    const installed = run([
-      ...[engine.name, 'run', '--rm', '--entrypoint', 'sh', image, '-c'],
-      'dpkg-query -W varnish chromium shellcheck wrk; ' +
-        'echo node=$(node -p process.versions.node); kubectl version --client | sed -n "s/^Client Version: v/kubectl=/p"',
+    const installed = runOnce(engine, image, 'sh', [
+      '-c',
+      'dpkg-query -W varnish chromium shellcheck wrk; echo node=$(node -p process.versions.node); ' +
+        'kubectl version --client | sed -n "s/^Client Version: v/kubectl=/p"',
     ]);
     const versions = Object.fromEntries(
       installed

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -40,6 +39,12 @@ export function run(cmd: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs
   return r.stdout;
 }
 
+/** Runs `entrypoint ...args` in a throwaway container of `image` (no health check); throws when it fails. */
+export function runOnce(engine: Engine, image: string, entry: string, args: string[], flags: string[] = []) {
+  const options = ['--rm', '--no-healthcheck', ...flags, '--entrypoint', entry];
+  return run([engine.name, 'run', ...options, image, ...args]);
+}
+
 const works = (cmd: string[]) => exec(cmd, { timeoutMs: 20_000 }).status === 0;
 
 /**
@@ -53,40 +58,6 @@ export function detectEngine(): Engine {
   if (!works(['podman', 'version'])) throw new Error('neither docker nor podman is usable on this machine');
   const compose = works(['podman-compose', 'version']) ? ['podman-compose'] : ['podman', 'compose'];
   return { name: 'podman', compose };
-}
-
-/** A TCP port that was free a moment ago (other suites run in parallel: never a fixed port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
-}
-
-/** Polls `url` until `accept(response)` or the deadline; returns the last response. */
-export async function waitFor(
-  url: string,
-  timeoutMs: number,
-  accept: (r: Response) => boolean = (r) => r.ok,
-): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await response.arrayBuffer();
-      if (accept(response)) return response;
-      last = `HTTP ${response.status}`;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} not ready after ${timeoutMs} ms: ${String(last)}`);
 }
 
 /** A unique, engine-safe name prefix for this run's containers and networks. */

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { machineDescription } from '../../bench/machine.js';
-import { writeSection } from '../../bench/report.js';
+import { machineDescription, writeSection } from '../../bench/report.js';
 import type { BuiltImage } from './build.js';
-import { type Engine, exec, ROOT } from './engine.js';
+import { type Engine, exec, ROOT, runOnce } from './engine.js';
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 
@@ -20,21 +19,12 @@ export function recordBenchmarks(
   };
   const row = (i: BuiltImage, what: string) =>
     `| \`${i.tag}\` | ${i.dockerfile}${i.target ? ` (target \`${i.target}\`)` : ''} | ${what} | **${mb(i.bytes)}** | ${i.seconds} s |`;
-  const node = exec([
-    engine.name,
-    'run',
-    '--rm',
-    '--no-healthcheck',
-    '--entrypoint',
-    'node',
-    images.runtime.tag,
-    '--version',
-  ]).stdout.trim();
+  const node = runOnce(engine, images.runtime.tag, 'node', ['--version']);
   // machineDescription() ends with the host's varnishd, empty when it is not installed.
   const machine = machineDescription().replace(/,\s*$/, '');
   const unpinned = [...new Set(Object.values(images).flatMap((i) => i.unpinned))];
   const body = `## Container images
-Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${engine.name} ${version}; the images run Node ${node}.
+Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${engine.name} ${version}; the images run Node ${node.trim()}.
 Command: \`${noCache ? 'CONTAINERS_NO_CACHE=1 ' : ''}RECORD_BENCHMARKS=1 npm run test:containers\`.
 Build times are ${noCache ? "**cold**: `--no-cache`, so every image is built from scratch (apt and npm downloads included, base images present) and dev does not reuse the runtime build's layers" : "with the layer cache of earlier builds (dev reuses the runtime build's dependency and build layers)"}. Sizes are uncompressed, as the engine reports them. The whole run (builds, then every check) took **${Math.round(totalSeconds)} s**.
 

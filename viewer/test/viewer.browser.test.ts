@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from '../../cache/src/stack.js';
+import { type Stack, startStack } from '@tilestack/test-support';
 import { buildViewer } from '../scripts/build.js';
 import config from '../src/environments.json' with { type: 'json' };
 

@@ -1,8 +1,6 @@
 import { cartoTilesetHandler, startBigQueryStub } from '@tilestack/bigquery-stub';
+import { API_SERVER, ManagedProcess, startApi } from '@tilestack/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startApi } from '../../../cache/src/api-process.js';
-import { API_SERVER } from '../../../cache/src/paths.js';
-import { ManagedProcess } from '../../../cache/src/process.js';
 import { addTestTileset, BILLING_PROJECT, TILESET_DATASET } from '../support/bigquery.js';
 import { httpGet } from '../support/http.js';
 

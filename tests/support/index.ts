@@ -1,0 +1,15 @@
+export {
+  API_SERVER,
+  type ApiProcess,
+  freePort,
+  ManagedProcess,
+  type Stack,
+  startApi,
+  startStack,
+  startVarnish,
+  type Varnish,
+  waitForHttp,
+} from '@tilestack/cache';
+export { httpGet, type RawResponse, rawHttp } from './http.js';
+export { decodeTile } from './mvt.js';
+export { storedTiles, type TileCoord, tileRequests } from './tiles.js';
