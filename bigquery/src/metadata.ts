@@ -1,5 +1,5 @@
 import type { TableRef } from './identifiers.js';
-import { type PartitionParams, parsePartitionParams } from './partition.js';
+import { isRecord, type PartitionParams, parseJson, parsePartitionParams } from './partition.js';
 
 export interface VectorLayer {
   id: string;
@@ -34,27 +34,14 @@ const DEFAULT_MINZOOM = 0;
 export const MAX_ZOOM = 30;
 
 /**
- * The metadata row's `data` cell (BYTES arrive base64-encoded, STRING as text) parsed as JSON.
- * Returns null when it is not a JSON object.
+ * The metadata row's `data` cell (BYTES arrive base64-encoded, STRING as text) as its partition
+ * parameters and TileJSON facts; null when it is not a JSON object.
  */
-export function decodeMetadataCell(
-  value: unknown,
-  columnType: string | undefined,
-): Record<string, unknown> | null {
-  if (typeof value !== 'string') return null;
-  const text = columnType === 'BYTES' ? Buffer.from(value, 'base64').toString('utf8') : value;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return isRecord(parsed) ? parsed : null;
-  } catch {
-    return null;
-  }
-}
-
-/** A metadata cell as its partition parameters and TileJSON facts; null when it is not a JSON object. */
 export function readTilesetMetadata(cell: unknown, columnType: string | undefined, name: string) {
-  const metadata = decodeMetadataCell(cell, columnType);
-  if (!metadata) return null;
+  const text =
+    columnType === 'BYTES' && typeof cell === 'string' ? Buffer.from(cell, 'base64').toString() : cell;
+  const metadata = typeof text === 'string' ? parseJson(text) : undefined;
+  if (!isRecord(metadata)) return null;
   const partition = parsePartitionParams(metadata);
   return { partition, description: describeTileset(metadata, name, partition) };
 }
@@ -77,13 +64,13 @@ export function describeTileset(
     parseNumbers(metadata.center) ?? [];
   return {
     name,
-    ...optionalText('description', metadata.description),
-    ...optionalText('attribution', metadata.attribution),
+    ...optional('description', text(metadata.description)),
+    ...optional('attribution', text(metadata.attribution)),
     minzoom,
     maxzoom,
     bounds,
     center: [lon, lat, Math.min(maxzoom, Math.max(minzoom, Math.round(centerZoom)))],
-    vector_layers: parseVectorLayers(metadata.vector_layers ?? jsonField(metadata.json, 'vector_layers')),
+    vector_layers: parseVectorLayers(metadata.vector_layers ?? jsonField(metadata.json)),
   };
 }
 
@@ -105,20 +92,23 @@ function parseNumbers(value: unknown): number[] | null {
 }
 
 function parseVectorLayers(value: unknown): VectorLayer[] {
-  const layers = typeof value === 'string' ? parseJson(value) : value;
+  const layers = parseJson(value);
   if (!Array.isArray(layers)) return [];
   return layers.filter(isRecord).flatMap((layer) => {
     if (typeof layer.id !== 'string' || layer.id === '') return [];
     const fields = isRecord(layer.fields)
       ? Object.fromEntries(Object.entries(layer.fields).map(([k, v]) => [k, String(v)]))
       : {};
-    const result: VectorLayer = { id: layer.id, fields };
-    const minzoom = zoom(layer.minzoom);
-    const maxzoom = zoom(layer.maxzoom);
-    if (minzoom !== undefined) result.minzoom = minzoom;
-    if (maxzoom !== undefined) result.maxzoom = maxzoom;
-    if (typeof layer.description === 'string') result.description = layer.description;
-    return [result];
+    const { minzoom, maxzoom, description } = layer;
+    return [
+      {
+        id: layer.id,
+        fields,
+        ...optional('minzoom', zoom(minzoom)),
+        ...optional('maxzoom', zoom(maxzoom)),
+        ...optional('description', typeof description === 'string' ? description : undefined),
+      },
+    ];
   });
 }
 
@@ -127,24 +117,12 @@ function zoom(value: unknown): number | undefined {
   return Number.isInteger(n) && (n as number) >= 0 && (n as number) <= MAX_ZOOM ? (n as number) : undefined;
 }
 
-function optionalText<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
-  return typeof value === 'string' && value !== '' ? ({ [key]: value } as Record<K, string>) : {};
-}
+const optional = <K extends string, V>(key: K, value: V | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** MBTiles-style metadata nests `vector_layers` in a `json` string. */
-function jsonField(value: unknown, key: string): unknown {
-  const parsed = typeof value === 'string' ? parseJson(value) : value;
-  return isRecord(parsed) ? parsed[key] : undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function jsonField(value: unknown): unknown {
+  const parsed = parseJson(value);
+  return isRecord(parsed) ? parsed.vector_layers : undefined;
 }

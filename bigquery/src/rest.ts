@@ -16,6 +16,10 @@ const tablePath = (t: TableName) => `/datasets/${enc(t.datasetId)}/tables/${enc(
 const jobPath = (job: JobId) => `/jobs/${enc(job.jobId)}`;
 /** Our own job ids: chosen before the insert, so a retry or a later run can look the job up. */
 export const newJobId = (prefix = 'tilestack') => `${prefix}_${randomUUID()}`;
+const mapped = <T>(call: Promise<T>) =>
+  call.catch((error: unknown) => {
+    throw toBigQueryError(error);
+  });
 export const tableReference = ({ projectId, datasetId, tableId }: TableName): TableName => ({
   projectId,
   datasetId,
@@ -63,21 +67,10 @@ export class BigQueryRest {
     });
   }
 
-  /** tables.list, every page; entries carry type, labels and times, not schemas. */
-  async listTables(projectId: string, datasetId: string): Promise<TableResource[]> {
-    const tables: TableResource[] = [];
-    let pageToken: string | undefined;
-    do {
-      const uri = `/datasets/${enc(datasetId)}/tables`;
-      const page = await this.request<{ tables?: TableResource[]; nextPageToken?: string }>({
-        uri,
-        projectId,
-        qs: { pageToken },
-      });
-      tables.push(...(page.tables ?? []));
-      pageToken = page.nextPageToken;
-    } while (pageToken);
-    return tables;
+  /** tables.list, every page (the client pages); entries carry type, labels and times, not schemas. */
+  listTables(projectId: string, datasetId: string): Promise<TableResource[]> {
+    const listed = this.client.dataset(datasetId, { projectId }).getTables();
+    return mapped(listed.then(([tables]) => tables.map((t) => t.metadata as TableResource)));
   }
 
   insertTable(t: TableName, body: object): Promise<TableResource> {
@@ -117,9 +110,7 @@ export class BigQueryRest {
    * (`createQueryJob`): validated and priced, never run, free; no job exists, so nothing to poll.
    */
   async dryRunJob(query: string, labels: Record<string, string>): Promise<void> {
-    await this.client.createQueryJob({ query, dryRun: true, labels }).catch((error: unknown) => {
-      throw toBigQueryError(error);
-    });
+    await mapped(this.client.createQueryJob({ query, dryRun: true, labels }));
   }
 
   /**
@@ -144,7 +135,9 @@ export class BigQueryRest {
     }
     const { errorResult: failed } = job.status;
     if (failed)
-      throw new BigQueryError(failed.message ?? 'job failed', undefined, [failed.reason ?? 'failed'], jobId);
+      throw new BigQueryError(failed.message ?? 'job failed', undefined, [failed.reason ?? 'failed'], {
+        failedJob: jobId,
+      });
     return job;
   }
 
@@ -159,10 +152,10 @@ export class BigQueryRest {
   }
 
   request<T>(options: Parameters<BigQuery['request']>[0]): Promise<T> {
-    return new Promise((resolve, reject) => {
-      this.client.request(options, (error, body) =>
-        error ? reject(toBigQueryError(error)) : resolve(body as T),
-      );
-    });
+    return mapped(
+      new Promise((resolve, reject) => {
+        this.client.request(options, (error, body) => (error ? reject(error) : resolve(body as T)));
+      }),
+    );
   }
 }

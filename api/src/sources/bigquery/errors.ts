@@ -1,17 +1,15 @@
-import { type BigQueryError, toBigQueryError } from '@tilestack/bigquery';
+import type { BigQueryError } from '@tilestack/bigquery';
 import {
-  ApiError,
+  type ApiError,
   NotFoundError,
   UnavailableError,
   UpstreamError,
   UpstreamTimeoutError,
 } from '../../errors.js';
 
-export interface ErrorContext {
+export interface Target {
   resource: 'tileset' | 'table';
   id: string;
-  maxBytesBilled: number;
-  timeoutMs: number;
 }
 
 /** BIGQUERY_MAX_BYTES_BILLED stopped a query before it ran. */
@@ -20,18 +18,17 @@ export class BytesCapError extends UnavailableError {}
 /**
  * A BigQuery failure as one of the API's errors, with messages of our own (BigQuery's own words
  * are logged, never returned), and the ERROR line operators need when the cause is ours to fix.
- * Only the request itself causes a 4xx (a missing or forbidden table looks like any unknown id);
- * whatever BigQuery or our deployment causes is a 5xx, which is never cached. The table is in
- * this folder's README.
+ * Only the request itself causes a 4xx; the table is in this folder's README.
  */
-export function mapError(error: unknown, context: ErrorContext): { apiError: ApiError; log?: string } {
-  if (error instanceof ApiError) return { apiError: error };
-  const e: BigQueryError = toBigQueryError(error);
-  const about = `${context.resource} '${context.id}'`;
-  const cap = `BIGQUERY_MAX_BYTES_BILLED=${context.maxBytesBilled}`;
+export function mapError(
+  e: BigQueryError,
+  { resource, id }: Target,
+  { maxBytesBilled, timeoutMs }: { maxBytesBilled: number; timeoutMs: number },
+): { apiError: ApiError; log?: string } {
+  const cap = `BIGQUERY_MAX_BYTES_BILLED=${maxBytesBilled}`;
   switch (e.kind) {
     case 'timeout':
-      return { apiError: new UpstreamTimeoutError(context.timeoutMs) };
+      return { apiError: new UpstreamTimeoutError(timeoutMs) };
     case 'bytesCap':
       return {
         apiError: new BytesCapError(`the query would bill more than ${cap} bytes; it was not run`),
@@ -40,14 +37,10 @@ export function mapError(error: unknown, context: ErrorContext): { apiError: Api
     case 'busy':
       return { apiError: new UnavailableError(undefined, e.retryAfter) };
     case 'resources':
-      return {
-        apiError: new UnavailableError(
-          `BigQuery cannot run this query on ${about} within its resource limits`,
-        ),
-      };
+      return { apiError: new UnavailableError(`BigQuery cannot run this query within its resource limits`) };
     case 'notFound':
     case 'accessDenied':
-      return { apiError: new NotFoundError(context.resource, context.id) };
+      return { apiError: new NotFoundError(resource, id) };
     case 'forbidden':
       return {
         apiError: new UnavailableError('the data source refuses this deployment; see the server log'),
@@ -55,7 +48,7 @@ export function mapError(error: unknown, context: ErrorContext): { apiError: Api
       };
     case 'invalid':
       return {
-        apiError: new UpstreamError(`BigQuery cannot run this query on ${about}`),
+        apiError: new UpstreamError(`BigQuery cannot run this query on ${resource} '${id}'`),
         log: 'BigQuery rejected a query we sent: a bug, a table that changed shape, or a wrong BIGQUERY_LOCATION',
       };
     default:

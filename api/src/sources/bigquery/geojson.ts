@@ -22,7 +22,7 @@ export async function readFeatureCollection(
   { geomField, maxBytes }: TableQuery,
 ): Promise<FeatureCollection> {
   if (!isColumnName(geomField)) throw new BadRequestError('geomField is not a valid column name');
-  const resource = await upstream.getTable('table', table, 'table');
+  const resource = await upstream.getTable('table', table);
   const columns = resource.schema?.fields ?? [];
   // BigQuery column names are case-insensitive.
   const geometry = columns.find((f) => f.name.toLowerCase() === geomField.toLowerCase());

@@ -36,7 +36,7 @@ const TILESET_COLUMNS = ['z', 'x', 'y', 'data', 'carto_partition'];
  */
 export async function loadTileset(table: TableRef, deps: TilesetDeps): Promise<TilesetState> {
   const { upstream, logger } = deps;
-  const resource = await upstream.getTable('tileset', table, 'tileset');
+  const resource = await upstream.getTable('tileset', table);
   const fields = resource.schema?.fields ?? [];
   if (!TILESET_COLUMNS.every((name) => fields.some((f) => f.name === name))) {
     logger.info(

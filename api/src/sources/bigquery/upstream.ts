@@ -1,15 +1,17 @@
-import type {
-  BigQueryRest,
-  JobId,
-  PageConsumer,
-  ParameterValue,
-  TableRef,
-  TableResource,
+import {
+  type BigQueryRest,
+  Deadline,
+  type JobId,
+  type PageConsumer,
+  type ParameterValue,
+  runQuery,
+  type TableRef,
+  type TableResource,
+  toBigQueryError,
 } from '@tilestack/bigquery';
-import { Deadline, runQuery, toBigQueryError } from '@tilestack/bigquery';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SourceObserver } from '../types.js';
-import { type ErrorContext, mapError } from './errors.js';
+import { mapError, type Target } from './errors.js';
 
 type CallKind = Parameters<SourceObserver['query']>[0]['kind'];
 
@@ -22,7 +24,7 @@ export interface UpstreamSettings {
 export interface QuerySpec {
   kind: CallKind;
   /** The tileset or table the query is about (for error messages and logs). */
-  target: Pick<ErrorContext, 'resource' | 'id'>;
+  target: Target;
   sql: string;
   params?: Record<string, ParameterValue>;
   /** Rows per page (`maxResults`). */
@@ -30,10 +32,9 @@ export interface QuerySpec {
 }
 
 /**
- * Every call this source makes to BigQuery goes through here, so each one gets the same
- * guarantees: the BIGQUERY_TIMEOUT_MS budget (server-side `timeoutMs`/`jobTimeoutMs` and a
- * client-side deadline), the BIGQUERY_MAX_BYTES_BILLED cap, JOB_CREATION_OPTIONAL, named
- * parameters, cost-attribution labels, an observer event, and errors mapped to our classes.
+ * Every call this source makes to BigQuery goes through here, so each one gets the guarantees
+ * listed in this folder's README: time budget, bytes cap, job mode, labels, observer event, and
+ * errors mapped to our classes.
  */
 export class BigQueryUpstream {
   constructor(
@@ -44,70 +45,54 @@ export class BigQueryUpstream {
   ) {}
 
   /** tables.get (free), mapped: a missing or forbidden table is a 404. */
-  getTable(kind: CallKind, ref: TableRef, resource: ErrorContext['resource']): Promise<TableResource> {
-    return this.observe(kind, { resource, id: ref.id }, async (deadline) => ({
-      result: await deadline.race(this.rest.getTable(ref)),
-      bytesBilled: 0,
-    }));
+  getTable(resource: Target['resource'], ref: TableRef): Promise<TableResource> {
+    const target = { resource, id: ref.id };
+    return this.observe(resource, target, (deadline) => deadline.race(this.rest.getTable(ref)));
   }
 
   /** A free dry run of `sql` (jobs.insert, as the official client sends one): nothing to poll, nothing billed. */
-  async dryRun(kind: CallKind, target: QuerySpec['target'], sql: string): Promise<void> {
-    await this.observe(kind, target, async (deadline) => ({
-      result: await deadline.race(this.rest.dryRunJob(sql, { app: 'tilestack', kind })),
-      bytesBilled: 0,
-    }));
+  async dryRun(kind: CallKind, target: Target, sql: string): Promise<void> {
+    await this.observe(kind, target, (deadline) =>
+      deadline.race(this.rest.dryRunJob(sql, { app: 'tilestack', kind })),
+    );
   }
 
   /** Runs a query and hands its pages to `consume` until it returns false or the rows run out. */
   async query(spec: QuerySpec, consume: PageConsumer): Promise<void> {
     await this.observe(spec.kind, spec.target, async (deadline, onJob) => {
-      const { bytesBilled } = await runQuery(
-        this.rest,
-        {
-          ...spec,
-          maximumBytesBilled: this.settings.maxBytesBilled,
-          jobTimeoutMs: this.settings.timeoutMs,
-          jobOptional: true,
-          labels: { app: 'tilestack', kind: spec.kind },
-          location: this.settings.location,
-          deadline,
-          onJob,
-        },
-        consume,
-      );
-      return { result: undefined, bytesBilled };
+      const { maxBytesBilled, timeoutMs, location } = this.settings;
+      const labels = { app: 'tilestack', kind: spec.kind };
+      const query = { ...spec, maximumBytesBilled: maxBytesBilled, jobTimeoutMs: timeoutMs, location };
+      const run = { ...query, jobOptional: true, labels, deadline, onJob };
+      return (await runQuery(this.rest, run, consume)).bytesBilled;
     });
   }
 
   /** Times `call`, reports it, and maps its failure (cancelling a job left running past the deadline). */
   private async observe<T>(
     kind: CallKind,
-    target: QuerySpec['target'],
-    call: (deadline: Deadline, onJob: (job?: JobId) => void) => Promise<{ result: T; bytesBilled: number }>,
+    target: Target,
+    call: (deadline: Deadline, onJob: (job?: JobId) => void) => Promise<T>,
   ): Promise<T> {
     const started = performance.now();
-    const seconds = () => (performance.now() - started) / 1000;
+    const event = (outcome: 'ok' | 'error', bytesBilled: number) =>
+      this.observer.query({ kind, outcome, seconds: (performance.now() - started) / 1000, bytesBilled });
     let running: JobId | undefined;
     try {
-      const { result, bytesBilled } = await call(new Deadline(this.settings.timeoutMs), (job) => {
+      const result = await call(new Deadline(this.settings.timeoutMs), (job) => {
         running = job;
       });
-      this.observer.query({ kind, outcome: 'ok', seconds: seconds(), bytesBilled });
+      const bytesBilled = typeof result === 'number' ? result : 0; // a query resolves to its bytes billed
+      event('ok', bytesBilled);
       this.logger.debug({ kind, [target.resource]: target.id, bytesBilled }, 'BigQuery call');
       return result;
-    } catch (error) {
-      this.observer.query({ kind, outcome: 'error', seconds: seconds(), bytesBilled: 0 });
-      const { apiError, log } = mapError(error, { ...target, ...this.settings });
-      if (apiError.statusCode === 504 && running) this.cancel(running);
-      const details = {
-        kind,
-        [target.resource]: target.id,
-        status: apiError.statusCode,
-        upstream: toBigQueryError(error).toJSON(),
-      };
-      if (log) this.logger.error(details, log);
-      else if (apiError.statusCode >= 500) this.logger.error(details, 'BigQuery call failed');
+    } catch (cause) {
+      event('error', 0);
+      const error = toBigQueryError(cause);
+      const { apiError, log } = mapError(error, target, this.settings);
+      if (error.kind === 'timeout' && running) this.cancel(running);
+      const details = { kind, [target.resource]: target.id, status: apiError.statusCode, upstream: error };
+      if (log || apiError.statusCode >= 500) this.logger.error(details, log ?? 'BigQuery call failed');
       else this.logger.info(details, 'BigQuery call rejected');
       throw apiError;
     }
@@ -115,10 +100,7 @@ export class BigQueryUpstream {
 
   private cancel(job: JobId): void {
     this.rest.cancelJob(job).catch((error: unknown) => {
-      this.logger.debug(
-        { job, upstream: toBigQueryError(error).toJSON() },
-        'could not cancel a BigQuery job',
-      );
+      this.logger.debug({ job, upstream: toBigQueryError(error) }, 'could not cancel a BigQuery job');
     });
   }
 }
