@@ -6,9 +6,6 @@ import { quoteColumn, type TableRef } from '@tilestack/bigquery';
  * (`tests/bigquery-stub`) recognises exactly these shapes, so change both together.
  */
 
-/** Rows the self-check reads: enough to catch a wrong formula, few enough to stay cheap. */
-export const SELF_CHECK_ROW_LIMIT = 100;
-
 /** One tile, reading one partition (`@partition`, `@z`, `@x`, `@y`). */
 export function partitionedTileSql(table: TableRef): string {
   return `SELECT data FROM ${table.sql} WHERE carto_partition = @partition AND z = @z AND x = @x AND y = @y LIMIT 1`;
@@ -19,9 +16,9 @@ export function scannedTileSql(table: TableRef): string {
   return `SELECT data FROM ${table.sql} WHERE z = @z AND x = @x AND y = @y LIMIT 1`;
 }
 
-/** A few rows of the partitions in `@partitions` (no `data` column: the check needs coordinates only). */
+/** Up to 100 rows of the partitions in `@partitions`: enough to catch a wrong formula; coordinates only. */
 export function selfCheckSql(table: TableRef): string {
-  return `SELECT z, x, y, carto_partition FROM ${table.sql} WHERE carto_partition IN UNNEST(@partitions) LIMIT ${SELF_CHECK_ROW_LIMIT}`;
+  return `SELECT z, x, y, carto_partition FROM ${table.sql} WHERE carto_partition IN UNNEST(@partitions) LIMIT 100`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { cartoPartition } from '@tilestack/bigquery';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { probePartitions } from '../../../src/sources/bigquery/self-check.js';
+import { probePartitions } from '../../../src/sources/bigquery/tilesets.js';
 import {
   addTestTileset,
   type StubbedBigQuery,
