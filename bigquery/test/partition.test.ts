@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gilbertCells } from '../src/gilbert.js';
 import { cartoPartition, type PartitionParams, zoomPartitionRange } from '../src/partition.js';
+import { curve } from './curve.js';
 
 const params = (overrides: Partial<PartitionParams>): PartitionParams => ({
   partitions: 4000,
@@ -114,7 +114,7 @@ describe('cartoPartition invariants', () => {
       const [w, h] = [box.xmax - box.xmin + 1, box.ymax - box.ymin + 1];
       const seen = new Set<number>();
       let previous = range.min;
-      for (const [cx, cy] of gilbertCells(w, h)) {
+      for (const [cx, cy] of curve(w, h)) {
         const partition = cartoPartition(p, z, box.xmin + cx, box.ymin + cy);
         expect(partition).toBeGreaterThanOrEqual(previous);
         expect(partition).toBeLessThanOrEqual(range.max);
