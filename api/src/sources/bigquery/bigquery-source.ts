@@ -11,11 +11,10 @@ import type { Config } from '../../config.js';
 import { NotFoundError, UnavailableError } from '../../errors.js';
 import { Coalescer, TtlMemo } from '../memo.js';
 import type { DataSource, SourceObserver, TableQuery, TilesetInfo } from '../types.js';
-import { BytesCapError } from './errors.js';
 import { readFeatureCollection } from './geojson.js';
 import { PING_SQL, partitionedTileSql, scannedTileSql } from './sql.js';
 import { loadTileset, type TilesetState } from './tilesets.js';
-import { BigQueryUpstream, type QuerySpec } from './upstream.js';
+import { BigQueryUpstream, BytesCapError, type QuerySpec } from './upstream.js';
 import { bytesValue } from './values.js';
 
 /** What a tile query of an unpruned tileset answers, logs and counts when the bytes cap refuses it. */
