@@ -72,9 +72,8 @@ class BigQuerySource implements DataSource {
       ? { sql: partitionedTileSql(table), params: { partition: cartoPartition(partition, z, x, y), z, x, y } }
       : { sql: scannedTileSql(table), params: { z, x, y } };
     let tile: Buffer | null = null;
-    const target = { resource: 'tileset', id: table.id } as const;
     await this.upstream
-      .query({ kind: 'tile', target, pageSize: 1, ...query }, ({ rows }) => {
+      .query({ kind: 'tile', table, pageSize: 1, ...query }, ({ rows }) => {
         tile = bytesValue(rows[0]?.f[0]?.v);
         return false;
       })

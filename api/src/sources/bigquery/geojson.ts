@@ -37,7 +37,7 @@ export async function readFeatureCollection(
   await upstream.query(
     {
       kind: 'table',
-      target: { resource: 'table', id: table.id },
+      table,
       sql: geoJsonSql(table, geometry.name, alias, columns.length > 1),
       pageSize: PAGE_ROWS,
     },

@@ -42,10 +42,9 @@ export async function loadTileset(table: TableRef, deps: TilesetDeps): Promise<T
     logger.info(tileset, 'table is not a CARTO tileset (missing z, x, y, data or carto_partition)');
     throw new NotFoundError('tileset', table.id);
   }
-  const target = { resource: 'tileset', id: table.id } as const;
   let cell: unknown;
   let type: string | undefined;
-  await upstream.query({ kind: 'tileset', target, sql: metadataSql(table), pageSize: 1 }, (page) => {
+  await upstream.query({ kind: 'tileset', table, sql: metadataSql(table), pageSize: 1 }, (page) => {
     [cell, type] = [page.rows[0]?.f[0]?.v, page.fields[0]?.type];
     return false;
   });
@@ -79,10 +78,9 @@ async function checkedPartition(
   if (!partition) return fallBack('the metadata has no valid carto_partition parameters');
   const partitions = probePartitions(partition);
   if (partitions.length === 0) return fallBack('the partition box yields no partition to check');
-  const target = { resource: 'tileset', id: table.id } as const;
   const rows: Record<string, unknown>[] = [];
   const sql = selfCheckSql(table);
-  await upstream.query({ kind: 'selfcheck', target, sql, params: { partitions }, pageSize: 100 }, (page) => {
+  await upstream.query({ kind: 'selfcheck', table, sql, params: { partitions }, pageSize: 100 }, (page) => {
     rows.push(...decodeRows(page.fields, page.rows));
     return false;
   });

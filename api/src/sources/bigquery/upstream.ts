@@ -35,8 +35,8 @@ export interface UpstreamSettings {
 
 export interface QuerySpec {
   kind: CallKind;
-  /** The tileset or table the query is about (for error messages and logs). */
-  target: Target;
+  /** The tileset or table the query is about. */
+  table: TableRef;
   sql: string;
   params?: Record<string, ParameterValue>;
   /** Rows per page (`maxResults`). */
@@ -71,7 +71,8 @@ export class BigQueryUpstream {
 
   /** Runs a query and hands its pages to `consume` until it returns false or the rows run out. */
   async query(spec: QuerySpec, consume: PageConsumer): Promise<void> {
-    await this.observe(spec.kind, spec.target, async (deadline, onJob) => {
+    const target: Target = { resource: spec.kind === 'table' ? 'table' : 'tileset', id: spec.table.id };
+    await this.observe(spec.kind, target, async (deadline, onJob) => {
       const { maxBytesBilled, timeoutMs, location } = this.settings;
       const labels = { app: 'tilestack', kind: spec.kind };
       const query = { ...spec, maximumBytesBilled: maxBytesBilled, jobTimeoutMs: timeoutMs, location };
