@@ -1,27 +1,7 @@
 import type { TableRef } from './identifiers.js';
 import { isRecord, type PartitionParams, parseJson, parsePartitionParams } from './partition.js';
 
-export interface VectorLayer {
-  id: string;
-  fields: Record<string, string>;
-  minzoom?: number;
-  maxzoom?: number;
-  description?: string;
-}
-
-/** The TileJSON facts of a tileset's metadata. */
-export interface TilesetDescription {
-  name: string;
-  description?: string;
-  attribution?: string;
-  minzoom: number;
-  maxzoom: number;
-  /** [west, south, east, north] in degrees. */
-  bounds: [number, number, number, number];
-  /** [lon, lat, zoom]. */
-  center: [number, number, number];
-  vector_layers: VectorLayer[];
-}
+type Bounds = [west: number, south: number, east: number, north: number];
 
 /** The metadata row: `z = -1` in the NULL partition, so BigQuery prunes to that partition. */
 export function metadataSql(table: TableRef): string {
@@ -29,7 +9,7 @@ export function metadataSql(table: TableRef): string {
 }
 
 /** TileJSON defaults for what a tileset's metadata leaves out. */
-const WORLD: TilesetDescription['bounds'] = [-180, -85.051129, 180, 85.051129];
+const WORLD: Bounds = [-180, -85.051129, 180, 85.051129];
 const DEFAULT_MINZOOM = 0;
 export const MAX_ZOOM = 30;
 
@@ -47,7 +27,8 @@ export function readTilesetMetadata(cell: unknown, columnType: string | undefine
 }
 
 /**
- * TileJSON facts from CARTO tileset metadata. CARTO writes `bounds` and `center` either as arrays
+ * TileJSON facts (name, description, attribution, zooms, bounds, [lon, lat, zoom] center, vector
+ * layers) from CARTO tileset metadata. CARTO writes `bounds` and `center` either as arrays
  * or as comma-separated strings ("-180,-85,180,85"); both are accepted. Missing or invalid values
  * fall back to the partition parameters, then to TileJSON's defaults, so a slightly odd tileset
  * still serves.
@@ -56,7 +37,7 @@ export function describeTileset(
   metadata: Record<string, unknown>,
   name: string,
   partition: PartitionParams | null,
-): TilesetDescription {
+) {
   const minzoom = zoom(metadata.minzoom) ?? partition?.zmin ?? DEFAULT_MINZOOM;
   const maxzoom = Math.max(minzoom, zoom(metadata.maxzoom) ?? partition?.zmax ?? MAX_ZOOM);
   const bounds = parseBounds(metadata.bounds) ?? WORLD;
@@ -69,12 +50,16 @@ export function describeTileset(
     minzoom,
     maxzoom,
     bounds,
-    center: [lon, lat, Math.min(maxzoom, Math.max(minzoom, Math.round(centerZoom)))],
+    center: [lon, lat, Math.min(maxzoom, Math.max(minzoom, Math.round(centerZoom)))] as [
+      number,
+      number,
+      number,
+    ],
     vector_layers: parseVectorLayers(metadata.vector_layers ?? jsonField(metadata.json)),
   };
 }
 
-function parseBounds(value: unknown): TilesetDescription['bounds'] | null {
+function parseBounds(value: unknown): Bounds | null {
   const numbers = parseNumbers(value);
   if (numbers?.length !== 4) return null;
   const [west = 0, south = 0, east = 0, north = 0] = numbers;
@@ -91,7 +76,7 @@ function parseNumbers(value: unknown): number[] | null {
   return numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) ? (numbers as number[]) : null;
 }
 
-function parseVectorLayers(value: unknown): VectorLayer[] {
+function parseVectorLayers(value: unknown) {
   const layers = parseJson(value);
   if (!Array.isArray(layers)) return [];
   return layers.filter(isRecord).flatMap((layer) => {
