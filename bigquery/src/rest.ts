@@ -13,7 +13,7 @@ export interface Progress {
 
 const enc = encodeURIComponent;
 const tablePath = (t: TableName) => `/datasets/${enc(t.datasetId)}/tables/${enc(t.tableId)}`;
-const jobPath = (job: JobId) => `/jobs/${enc(job.jobId)}`;
+const jobPath = (job: Pick<JobId, 'jobId'>) => `/jobs/${enc(job.jobId)}`;
 /** Our own job ids: chosen before the insert, so a retry or a later run can look the job up. */
 export const newJobId = (prefix = 'tilestack') => `${prefix}_${randomUUID()}`;
 const mapped = <T>(call: Promise<T>) =>
@@ -74,13 +74,11 @@ export class BigQueryRest {
   }
 
   insertTable(t: TableName, body: object): Promise<TableResource> {
-    const json = { ...body, tableReference: tableReference(t) };
-    return this.request({
-      method: 'POST',
-      uri: `/datasets/${enc(t.datasetId)}/tables`,
-      projectId: t.projectId,
-      json,
-    });
+    const [uri, json] = [
+      `/datasets/${enc(t.datasetId)}/tables`,
+      { ...body, tableReference: tableReference(t) },
+    ];
+    return this.request({ method: 'POST', uri, projectId: t.projectId, json });
   }
 
   getDataset(projectId: string, datasetId: string): Promise<DatasetResource> {
@@ -96,13 +94,8 @@ export class BigQueryRest {
     return this.request({ uri: jobPath(job), projectId: job.projectId, qs: { location: job.location } });
   }
 
-  async cancelJob(job: JobId): Promise<void> {
-    await this.request({
-      method: 'POST',
-      uri: `${jobPath(job)}/cancel`,
-      projectId: job.projectId,
-      qs: { location: job.location },
-    });
+  async cancelJob({ projectId, location, ...job }: JobId): Promise<void> {
+    await this.request({ method: 'POST', uri: `${jobPath(job)}/cancel`, projectId, qs: { location } });
   }
 
   /**
@@ -119,25 +112,21 @@ export class BigQueryRest {
    */
   async runJob(configuration: object, location?: string, jobId = newJobId()): Promise<JobResource> {
     const jobReference = { projectId: this.projectId, jobId, location };
-    let job = await this.request<JobResource>({
-      method: 'POST',
-      uri: '/jobs',
-      json: { jobReference, configuration },
-    }).catch((error: BigQueryError) => {
-      if (error.kind !== 'duplicate') throw error;
-      return this.getJob(jobReference);
-    });
+    const json = { jobReference, configuration };
+    let job = await this.request<JobResource>({ method: 'POST', uri: '/jobs', json }).catch(
+      (error: BigQueryError) => {
+        if (error.kind !== 'duplicate') throw error;
+        return this.getJob(jobReference);
+      },
+    );
     const started = Date.now();
     while (job.status?.state !== 'DONE') {
       this.progress(job, started);
       await sleep(this.pollMs);
       job = await this.getJob(job.jobReference);
     }
-    const { errorResult: failed } = job.status;
-    if (failed)
-      throw new BigQueryError(failed.message ?? 'job failed', undefined, [failed.reason ?? 'failed'], {
-        failedJob: jobId,
-      });
+    const { message = 'job failed', reason = 'failed' } = job.status.errorResult ?? {};
+    if (job.status.errorResult) throw new BigQueryError(message, undefined, [reason], { failedJob: jobId });
     return job;
   }
 
