@@ -11,7 +11,7 @@ import { NotFoundError, UnavailableError } from '../../errors.js';
 import { Coalescer, TtlMemo } from '../memo.js';
 import type { DataSource, SourceObserver } from '../types.js';
 import { readFeatureCollection } from './geojson.js';
-import { PING_SQL, partitionedTileSql, scannedTileSql } from './sql.js';
+import { partitionedTileSql, scannedTileSql } from './sql.js';
 import { loadTileset, type TilesetState } from './tilesets.js';
 import { BigQueryUpstream, BytesCapError, type QuerySpec } from './upstream.js';
 import { bytesValue } from './values.js';
@@ -88,10 +88,9 @@ export function createBigQuerySource(config: Config, deps: BigQuerySourceDeps): 
 
     getTable: async (id, query) => readFeatureCollection(upstream, resolve(id, 'table'), query),
 
-    /** A free dry run of `SELECT 1`: proves credentials, reachability and the billing project's query permission. */
     ping: () =>
       pings.run('ping', () =>
-        upstream.dryRun('ping', { resource: 'table', id: 'readiness probe' }, PING_SQL).catch(() => {
+        upstream.ping().catch(() => {
           throw new UnavailableError('BigQuery is not reachable with this service account');
         }),
       ),

@@ -2,7 +2,7 @@ import { quoteColumn, type TableRef } from '@tilestack/bigquery';
 
 // Every SQL text this source sends (the metadata query is the package's `metadataSql`). Tables and
 // columns appear only as validated, backtick-quoted identifiers; every per-request value is a named
-// parameter. The test stub (`tests/bigquery-stub`) recognises exactly these shapes.
+// parameter (readiness sends `SELECT 1`, see upstream.ts). The test stub recognises exactly these shapes.
 
 /** One tile, reading one partition. */
 export const partitionedTileSql = (table: TableRef) =>
@@ -25,6 +25,3 @@ export function geoJsonSql(table: TableRef, geometry: string, alias: string, wit
   const others = withOthers ? `, * EXCEPT (${column})` : '';
   return `SELECT ST_ASGEOJSON(${column}) AS ${quoteColumn(alias)}${others} FROM ${table.sql}`;
 }
-
-/** Readiness: a dry run proves credentials and the billing project's query permission for free. */
-export const PING_SQL = 'SELECT 1';

@@ -62,10 +62,14 @@ export class BigQueryUpstream {
     return this.observe(resource, target, (deadline) => deadline.race(this.rest.getTable(ref)));
   }
 
-  /** A free dry run of `sql` (jobs.insert, as the official client sends one): nothing to poll, nothing billed. */
-  async dryRun(kind: CallKind, target: Target, sql: string): Promise<void> {
-    await this.observe(kind, target, (deadline) =>
-      deadline.race(this.rest.dryRunJob(sql, { app: 'tilestack', kind })),
+  /**
+   * Readiness: a free dry run of `SELECT 1` (jobs.insert, as the official client sends one) proves
+   * credentials, reachability and the billing project's query permission; nothing to poll.
+   */
+  async ping(): Promise<void> {
+    const labels = { app: 'tilestack', kind: 'ping' };
+    await this.observe('ping', { resource: 'table', id: 'readiness probe' }, (deadline) =>
+      deadline.race(this.rest.dryRunJob('SELECT 1', labels)),
     );
   }
 
@@ -103,18 +107,17 @@ export class BigQueryUpstream {
       event('error', 0);
       const error = toBigQueryError(cause);
       const { apiError, log } = mapError(error, target, this.settings);
-      if (error.kind === 'timeout' && running) this.cancel(running);
+      if (error.kind === 'timeout' && running) {
+        const job = running;
+        this.rest.cancelJob(job).catch((e: unknown) => {
+          this.logger.debug({ job, upstream: toBigQueryError(e) }, 'could not cancel a BigQuery job');
+        });
+      }
       const details = { kind, [target.resource]: target.id, status: apiError.statusCode, upstream: error };
       if (log || apiError.statusCode >= 500) this.logger.error(details, log ?? 'BigQuery call failed');
       else this.logger.info(details, 'BigQuery call rejected');
       throw apiError;
     }
-  }
-
-  private cancel(job: JobId): void {
-    this.rest.cancelJob(job).catch((error: unknown) => {
-      this.logger.debug({ job, upstream: toBigQueryError(error) }, 'could not cancel a BigQuery job');
-    });
   }
 }
 
