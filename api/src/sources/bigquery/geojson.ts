@@ -42,8 +42,9 @@ export async function readFeatureCollection(
       pageSize: PAGE_ROWS,
     },
     ({ fields, rows }) => {
-      for (const record of decodeRows(fields, rows)) {
-        const feature = toFeature(record, alias);
+      for (const { [alias]: geojson, ...properties } of decodeRows(fields, rows)) {
+        const geometry = typeof geojson === 'string' ? (JSON.parse(geojson) as Geometry) : null;
+        const feature: Feature<Geometry | null> = { type: 'Feature', geometry, properties };
         size += Buffer.byteLength(JSON.stringify(feature)) + (features.length > 0 ? 1 : 0);
         if (size > maxBytes) {
           tooLarge = true;
@@ -57,12 +58,6 @@ export async function readFeatureCollection(
   if (tooLarge) throw new ResponseTooLargeError(maxBytes);
   // RFC 7946 allows a null geometry (a row whose GEOGRAPHY is NULL); @types/geojson's default does not.
   return { type: 'FeatureCollection', features } as FeatureCollection;
-}
-
-function toFeature(record: Record<string, unknown>, alias: string): Feature<Geometry | null> {
-  const { [alias]: geojson, ...properties } = record;
-  const geometry = typeof geojson === 'string' ? (JSON.parse(geojson) as Geometry) : null;
-  return { type: 'Feature', geometry, properties };
 }
 
 /** A result column name for the GeoJSON text that no table column uses. */
