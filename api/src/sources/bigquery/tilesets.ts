@@ -5,9 +5,9 @@ import {
   readTilesetMetadata,
   type TableRef,
 } from '@tilestack/bigquery';
-import type { FastifyBaseLogger } from 'fastify';
 import { NotFoundError, UpstreamError } from '../../errors.js';
-import type { SourceObserver, TilesetInfo } from '../types.js';
+import type { TilesetInfo } from '../types.js';
+import type { BigQuerySourceDeps } from './bigquery-source.js';
 import { selfCheckSql } from './sql.js';
 import type { BigQueryUpstream } from './upstream.js';
 import { decodeRows } from './values.js';
@@ -20,11 +20,7 @@ export interface TilesetState {
   partition: PartitionParams | null;
 }
 
-interface TilesetDeps {
-  upstream: BigQueryUpstream;
-  observer: SourceObserver;
-  logger: FastifyBaseLogger;
-}
+type TilesetDeps = BigQuerySourceDeps & { upstream: BigQueryUpstream };
 
 /** Columns of a CARTO tileset table; a table without them is answered as not found. */
 const TILESET_COLUMNS = ['z', 'x', 'y', 'data', 'carto_partition'];
