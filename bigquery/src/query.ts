@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Deadline } from './deadline.js';
 import { BigQueryError } from './errors.js';
-import { type ParameterValue, toQueryParameters } from './parameters.js';
 import type { BigQueryRest } from './rest.js';
 import type { FieldSchema, JobId, QueryResultsPage, WireRow } from './types.js';
+
+/** A named query parameter value: INT64 (safe integers), STRING, or an ARRAY of INT64. */
+export type ParameterValue = number | string | readonly number[];
 
 export interface Query {
   sql: string;
@@ -97,4 +99,28 @@ function body(q: Query, timeoutMs: number) {
 function requireJob({ jobReference: job }: QueryResultsPage): JobId {
   if (job?.jobId) return { ...job, jobId: job.jobId };
   throw new BigQueryError('BigQuery left a query unfinished without a job to follow');
+}
+
+/**
+ * Named parameters for the REST API. Every value that varies per request goes into SQL this way
+ * (`@z`, `@partition`, …), never as text; anything else is a programming error.
+ */
+export function toQueryParameters(params: Record<string, ParameterValue>) {
+  return Object.entries(params).map(([name, value]) => {
+    if (typeof value === 'string')
+      return { name, parameterType: { type: 'STRING' }, parameterValue: { value } };
+    if (typeof value === 'number')
+      return { name, parameterType: { type: 'INT64' }, parameterValue: { value: integer(name, value) } };
+    return {
+      name,
+      parameterType: { type: 'ARRAY', arrayType: { type: 'INT64' } },
+      parameterValue: { arrayValues: value.map((item) => ({ value: integer(name, item) })) },
+    };
+  });
+}
+
+function integer(name: string, value: number): string {
+  if (!Number.isSafeInteger(value))
+    throw new TypeError(`query parameter ${name} is not an integer: ${value}`);
+  return String(value);
 }
