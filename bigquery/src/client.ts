@@ -18,21 +18,15 @@ export const isPlainHttp = (endpoint: string | undefined) =>
   endpoint !== undefined && new URL(endpoint).protocol === 'http:';
 
 /**
- * The official client, with Application Default Credentials (Workload Identity, `gcloud auth
- * application-default login`). Over plain `http:` (emulator, test stub) it sends no credentials
- * at all (`PassThroughClient`): none are needed and no real token travels unencrypted. An
- * `https:` override (e.g. Private Service Connect) keeps ADC.
+ * The official client, with Application Default Credentials. Over plain `http:` (emulator, test
+ * stub) it sends no credentials at all (`PassThroughClient`): none are needed and no real token
+ * travels unencrypted. An `https:` override (e.g. Private Service Connect) keeps ADC.
  */
-export function createClient(options: ClientOptions): BigQuery {
+export function createClient({ apiEndpoint, timeoutMs, retry = true, ...options }: ClientOptions): BigQuery {
   // `timeout` is read by the client's HTTP layer (@google-cloud/common) but missing from its type.
-  const settings: BigQueryOptions & { timeout?: number } = {
-    projectId: options.projectId,
-    location: options.location,
-    timeout: options.timeoutMs,
-    retryOptions: { autoRetry: options.retry ?? true },
-    userAgent: options.userAgent,
-  };
-  if (options.apiEndpoint) settings.apiEndpoint = options.apiEndpoint;
-  if (isPlainHttp(options.apiEndpoint)) settings.authClient = new PassThroughClient();
+  const settings: BigQueryOptions & { timeout?: number } = { ...options, timeout: timeoutMs };
+  settings.retryOptions = { autoRetry: retry };
+  if (apiEndpoint) settings.apiEndpoint = apiEndpoint;
+  if (isPlainHttp(apiEndpoint)) settings.authClient = new PassThroughClient();
   return new BigQuery(settings);
 }

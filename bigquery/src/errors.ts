@@ -16,7 +16,7 @@ export type BigQueryErrorKind =
 
 const BUSY = ['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded', 'backendError'];
 const RESOURCES = ['resourcesExceeded', 'billingTierLimitExceeded', 'responseTooLarge'];
-const TIMEOUT_CODES = ['ETIMEDOUT', 'ESOCKETTIMEDOUT', 408, 504];
+const TIMEOUT_CODES: unknown[] = ['ETIMEDOUT', 'ESOCKETTIMEDOUT', 408, 504];
 /** Seconds a client should wait after BigQuery said it is busy. */
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -27,17 +27,18 @@ export class BigQueryError extends Error {
   /** `reasons[0]`, or what the HTTP status stands for. */
   readonly reason: string;
   readonly retryAfter?: number;
+  /** Set when a job finished with `status.errorResult`: it certainly did not change anything. */
+  readonly failedJob?: string;
 
   constructor(
     message: string,
-    readonly status: number | undefined,
-    readonly reasons: string[],
-    /** Set when a job finished with `status.errorResult`: it certainly did not change anything. */
-    readonly failedJob?: string,
-    timedOut = false,
+    readonly status?: number,
+    readonly reasons: string[] = [],
+    extra: { failedJob?: string; timedOut?: boolean } = {},
   ) {
     super(message);
-    this.kind = timedOut ? 'timeout' : classify(status, reasons, message);
+    this.failedJob = extra.failedJob;
+    this.kind = extra.timedOut ? 'timeout' : classify(status, reasons, message);
     this.reason =
       reasons[0] ?? { 404: 'notFound', 403: 'accessDenied', 409: 'duplicate' }[status ?? 0] ?? this.kind;
     if (this.kind === 'busy') this.retryAfter = RETRY_AFTER_SECONDS;
@@ -71,13 +72,9 @@ export function toBigQueryError(error: unknown): BigQueryError {
     ? e.errors.map((x) => String(x?.reason ?? '')).filter(Boolean)
     : [];
   const timedOut =
-    TIMEOUT_CODES.includes(e?.code as string) || e?.type === 'request-timeout' || e?.name === 'AbortError';
-  const message = error instanceof Error ? error.message : String(error);
-  return new BigQueryError(
-    message,
-    typeof e?.code === 'number' ? e.code : undefined,
-    reasons,
-    undefined,
+    TIMEOUT_CODES.includes(e?.code) || e?.type === 'request-timeout' || e?.name === 'AbortError';
+  const status = typeof e?.code === 'number' ? e.code : undefined;
+  return new BigQueryError(error instanceof Error ? error.message : String(error), status, reasons, {
     timedOut,
-  );
+  });
 }

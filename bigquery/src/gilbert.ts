@@ -1,5 +1,4 @@
 // Generalized Hilbert curve ("gilbert2d", Jakub Červený) over a w×h rectangle of cells.
-// The generator and the index share one subdivision, so a cell's index is its position in the generated order.
 
 /** A rectangle the curve fills from cell (x, y) along the major vector a, then the minor vector b. */
 interface Block {
@@ -10,8 +9,6 @@ interface Block {
   bx: number;
   by: number;
 }
-
-type Cell = [x: number, y: number];
 
 // Exactly one component of a and of b is non-zero, so |ax + ay| is the length of a.
 const majorLength = (b: Block): number => Math.abs(b.ax + b.ay);
@@ -73,36 +70,11 @@ function contains(block: Block, x: number, y: number): boolean {
   );
 }
 
-function* blockCells(block: Block): Generator<Cell> {
-  const parts = subdivide(block);
-  if (parts) {
-    for (const part of parts) yield* blockCells(part);
-    return;
-  }
-  // A single row runs along a, a single column along b (a 1×1 block does either).
-  const rowLike = minorLength(block) === 1;
-  const [dx, dy] = rowLike
-    ? [Math.sign(block.ax), Math.sign(block.ay)]
-    : [Math.sign(block.bx), Math.sign(block.by)];
-  const length = rowLike ? majorLength(block) : minorLength(block);
-  for (let i = 0; i < length; i++) yield [block.x + i * dx, block.y + i * dy];
-}
-
-function assertSize(w: number, h: number): void {
+/** The position (0 ≤ p < w·h) of cell (x, y) along the w×h curve, by descent in O(log(w·h)) steps. */
+export function gilbertIndex(w: number, h: number, x: number, y: number): number {
   if (!Number.isSafeInteger(w) || !Number.isSafeInteger(h) || w < 1 || h < 1) {
     throw new RangeError(`Invalid gilbert rectangle ${w}×${h}`);
   }
-}
-
-/** Yields every cell [x, y] of the w×h rectangle in curve order, starting at (0, 0). */
-export function* gilbertCells(w: number, h: number): Generator<Cell> {
-  assertSize(w, h);
-  yield* blockCells(rootBlock(w, h));
-}
-
-/** The position (0 ≤ p < w·h) of cell (x, y) along the w×h curve, by descent in O(log(w·h)) steps. */
-export function gilbertIndex(w: number, h: number, x: number, y: number): number {
-  assertSize(w, h);
   if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || x >= w || y < 0 || y >= h) {
     throw new RangeError(`Cell (${x}, ${y}) is outside the ${w}×${h} rectangle`);
   }

@@ -1,23 +1,19 @@
 /**
- * BigQuery identifiers that may reach SQL. Every id from a URL passes through `resolveTableId`
- * before any request: a strict ASCII pattern, then the dataset allow-list, then backtick quoting.
- * The patterns leave nothing that needs escaping inside backticks (no backtick, backslash,
- * whitespace, dot inside a part, or non-ASCII look-alike), so quoting cannot be broken out of.
+ * BigQuery identifiers that may reach SQL. Every id from a URL passes `resolveTableId` before any
+ * request: a strict ASCII pattern, then the dataset allow-list, then backtick quoting. The patterns
+ * leave nothing to escape inside backticks (no backtick, backslash, whitespace, inner dot or
+ * non-ASCII look-alike), so quoting cannot be broken out of.
  */
 
 /** Google Cloud project ids: 6–30 chars, lowercase letters, digits, hyphens; starts with a letter. */
 const PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-/** Dataset ids: letters, digits, underscores; at most 1024 chars (BigQuery's limit). */
 const DATASET = /^[A-Za-z0-9_]{1,1024}$/;
 /**
- * Table ids: letters, digits, underscores, and single hyphens between them (never `--`, which
- * reads as a comment to humans and log scanners); at most 1024 chars. Decorators (`@`, `$`),
- * wildcards (`*`) and BigQuery's meta-tables (`INFORMATION_SCHEMA`, `__TABLES__`) are excluded.
+ * Table ids: letters, digits, underscores, single hyphens between them (never `--`, a comment to
+ * humans and log scanners); at most 1024 chars; no decorators (`@`, `$`), wildcards (`*`) or
+ * meta-tables (`INFORMATION_SCHEMA`, `__TABLES__`).
  */
-const TABLE = /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*$/;
-const TABLE_MAX_LENGTH = 1024;
-const META_TABLE = /^(?:INFORMATION_SCHEMA$|__)/i;
-/** Column names: a letter or underscore, then letters, digits, underscores; at most 300 chars. */
+const TABLE = /^(?!INFORMATION_SCHEMA$|__)(?=.{1,1024}$)[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*$/i;
 const COLUMN = /^[A-Za-z_][A-Za-z0-9_]{0,299}$/;
 
 export interface TableRef {
@@ -32,12 +28,10 @@ export interface TableRef {
 
 /** `project.dataset.table` split and checked against the patterns above, or null. */
 export function parseTableId(id: unknown): TableRef | null {
-  if (typeof id !== 'string' || id.length > 30 + 1024 + TABLE_MAX_LENGTH + 2) return null;
-  const parts = id.split('.');
-  if (parts.length !== 3) return null;
-  const [projectId = '', datasetId = '', tableId = ''] = parts;
-  if (!PROJECT.test(projectId) || !DATASET.test(datasetId)) return null;
-  if (tableId.length > TABLE_MAX_LENGTH || !TABLE.test(tableId) || META_TABLE.test(tableId)) return null;
+  if (typeof id !== 'string' || id.length > 30 + 1024 + 1024 + 2) return null;
+  const [projectId = '', datasetId = '', tableId = '', ...rest] = id.split('.');
+  if (rest.length > 0 || !PROJECT.test(projectId) || !DATASET.test(datasetId) || !TABLE.test(tableId))
+    return null;
   return { projectId, datasetId, tableId, id, sql: `\`${id}\`` };
 }
 
@@ -54,10 +48,6 @@ export class DatasetAllowList {
       }
     }
     this.allowed = new Set(entries);
-  }
-
-  get entries(): string[] {
-    return [...this.allowed];
   }
 
   allows(ref: Pick<TableRef, 'projectId' | 'datasetId'>): boolean {

@@ -1,27 +1,7 @@
 import type { TableRef } from './identifiers.js';
-import { type PartitionParams, parsePartitionParams } from './partition.js';
+import { isRecord, type PartitionParams, parseJson, parsePartitionParams } from './partition.js';
 
-export interface VectorLayer {
-  id: string;
-  fields: Record<string, string>;
-  minzoom?: number;
-  maxzoom?: number;
-  description?: string;
-}
-
-/** The TileJSON facts of a tileset's metadata. */
-export interface TilesetDescription {
-  name: string;
-  description?: string;
-  attribution?: string;
-  minzoom: number;
-  maxzoom: number;
-  /** [west, south, east, north] in degrees. */
-  bounds: [number, number, number, number];
-  /** [lon, lat, zoom]. */
-  center: [number, number, number];
-  vector_layers: VectorLayer[];
-}
+type Bounds = [west: number, south: number, east: number, north: number];
 
 /** The metadata row: `z = -1` in the NULL partition, so BigQuery prunes to that partition. */
 export function metadataSql(table: TableRef): string {
@@ -29,38 +9,26 @@ export function metadataSql(table: TableRef): string {
 }
 
 /** TileJSON defaults for what a tileset's metadata leaves out. */
-const WORLD: TilesetDescription['bounds'] = [-180, -85.051129, 180, 85.051129];
+const WORLD: Bounds = [-180, -85.051129, 180, 85.051129];
 const DEFAULT_MINZOOM = 0;
 export const MAX_ZOOM = 30;
 
 /**
- * The metadata row's `data` cell (BYTES arrive base64-encoded, STRING as text) parsed as JSON.
- * Returns null when it is not a JSON object.
+ * The metadata row's `data` cell (BYTES arrive base64-encoded, STRING as text) as its partition
+ * parameters and TileJSON facts; null when it is not a JSON object.
  */
-export function decodeMetadataCell(
-  value: unknown,
-  columnType: string | undefined,
-): Record<string, unknown> | null {
-  if (typeof value !== 'string') return null;
-  const text = columnType === 'BYTES' ? Buffer.from(value, 'base64').toString('utf8') : value;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return isRecord(parsed) ? parsed : null;
-  } catch {
-    return null;
-  }
-}
-
-/** A metadata cell as its partition parameters and TileJSON facts; null when it is not a JSON object. */
 export function readTilesetMetadata(cell: unknown, columnType: string | undefined, name: string) {
-  const metadata = decodeMetadataCell(cell, columnType);
-  if (!metadata) return null;
+  const text =
+    columnType === 'BYTES' && typeof cell === 'string' ? Buffer.from(cell, 'base64').toString() : cell;
+  const metadata = typeof text === 'string' ? parseJson(text) : undefined;
+  if (!isRecord(metadata)) return null;
   const partition = parsePartitionParams(metadata);
   return { partition, description: describeTileset(metadata, name, partition) };
 }
 
 /**
- * TileJSON facts from CARTO tileset metadata. CARTO writes `bounds` and `center` either as arrays
+ * TileJSON facts (name, description, attribution, zooms, bounds, [lon, lat, zoom] center, vector
+ * layers) from CARTO tileset metadata. CARTO writes `bounds` and `center` either as arrays
  * or as comma-separated strings ("-180,-85,180,85"); both are accepted. Missing or invalid values
  * fall back to the partition parameters, then to TileJSON's defaults, so a slightly odd tileset
  * still serves.
@@ -69,7 +37,7 @@ export function describeTileset(
   metadata: Record<string, unknown>,
   name: string,
   partition: PartitionParams | null,
-): TilesetDescription {
+) {
   const minzoom = zoom(metadata.minzoom) ?? partition?.zmin ?? DEFAULT_MINZOOM;
   const maxzoom = Math.max(minzoom, zoom(metadata.maxzoom) ?? partition?.zmax ?? MAX_ZOOM);
   const bounds = parseBounds(metadata.bounds) ?? WORLD;
@@ -77,17 +45,21 @@ export function describeTileset(
     parseNumbers(metadata.center) ?? [];
   return {
     name,
-    ...optionalText('description', metadata.description),
-    ...optionalText('attribution', metadata.attribution),
+    ...optional('description', text(metadata.description)),
+    ...optional('attribution', text(metadata.attribution)),
     minzoom,
     maxzoom,
     bounds,
-    center: [lon, lat, Math.min(maxzoom, Math.max(minzoom, Math.round(centerZoom)))],
-    vector_layers: parseVectorLayers(metadata.vector_layers ?? jsonField(metadata.json, 'vector_layers')),
+    center: [lon, lat, Math.min(maxzoom, Math.max(minzoom, Math.round(centerZoom)))] as [
+      number,
+      number,
+      number,
+    ],
+    vector_layers: parseVectorLayers(metadata.vector_layers ?? jsonField(metadata.json)),
   };
 }
 
-function parseBounds(value: unknown): TilesetDescription['bounds'] | null {
+function parseBounds(value: unknown): Bounds | null {
   const numbers = parseNumbers(value);
   if (numbers?.length !== 4) return null;
   const [west = 0, south = 0, east = 0, north = 0] = numbers;
@@ -104,21 +76,24 @@ function parseNumbers(value: unknown): number[] | null {
   return numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) ? (numbers as number[]) : null;
 }
 
-function parseVectorLayers(value: unknown): VectorLayer[] {
-  const layers = typeof value === 'string' ? parseJson(value) : value;
+function parseVectorLayers(value: unknown) {
+  const layers = parseJson(value);
   if (!Array.isArray(layers)) return [];
   return layers.filter(isRecord).flatMap((layer) => {
     if (typeof layer.id !== 'string' || layer.id === '') return [];
     const fields = isRecord(layer.fields)
       ? Object.fromEntries(Object.entries(layer.fields).map(([k, v]) => [k, String(v)]))
       : {};
-    const result: VectorLayer = { id: layer.id, fields };
-    const minzoom = zoom(layer.minzoom);
-    const maxzoom = zoom(layer.maxzoom);
-    if (minzoom !== undefined) result.minzoom = minzoom;
-    if (maxzoom !== undefined) result.maxzoom = maxzoom;
-    if (typeof layer.description === 'string') result.description = layer.description;
-    return [result];
+    const { minzoom, maxzoom, description } = layer;
+    return [
+      {
+        id: layer.id,
+        fields,
+        ...optional('minzoom', zoom(minzoom)),
+        ...optional('maxzoom', zoom(maxzoom)),
+        ...optional('description', typeof description === 'string' ? description : undefined),
+      },
+    ];
   });
 }
 
@@ -127,24 +102,12 @@ function zoom(value: unknown): number | undefined {
   return Number.isInteger(n) && (n as number) >= 0 && (n as number) <= MAX_ZOOM ? (n as number) : undefined;
 }
 
-function optionalText<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
-  return typeof value === 'string' && value !== '' ? ({ [key]: value } as Record<K, string>) : {};
-}
+const optional = <K extends string, V>(key: K, value: V | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** MBTiles-style metadata nests `vector_layers` in a `json` string. */
-function jsonField(value: unknown, key: string): unknown {
-  const parsed = typeof value === 'string' ? parseJson(value) : value;
-  return isRecord(parsed) ? parsed[key] : undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function jsonField(value: unknown): unknown {
+  const parsed = parseJson(value);
+  return isRecord(parsed) ? parsed.vector_layers : undefined;
 }

@@ -19,8 +19,18 @@ const MAX_PARTITIONS = 4000;
 // and tile coordinates fit the 32-bit `>>` the spec uses.
 const MAX_ZOOM = 26;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A string parsed as JSON (undefined when it is not JSON); anything else as it is. */
+export function parseJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
 
 const isIntegerIn = (value: unknown, min: number, max: number): value is number =>
   Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max;
@@ -31,16 +41,11 @@ const UNDERSCORE_KEYS = ['zmin', 'zmax', 'xmin', 'xmax', 'ymin', 'ymax', 'partit
 
 /** carto_partition in any form CARTO writes or reads: an object, its JSON text, or the underscore string. */
 function readObject(value: unknown): Record<string, unknown> | null {
-  if (typeof value !== 'string') return isRecord(value) ? value : null;
-  const parts = value.split('_');
+  const parts = typeof value === 'string' ? value.split('_') : [];
   if (parts.length >= 7 && parts.length <= 8)
     return Object.fromEntries(parts.map((v, i) => [UNDERSCORE_KEYS[i], v]));
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return isRecord(parsed) ? parsed : null;
-  } catch {
-    return null;
-  }
+  const parsed = parseJson(value);
+  return isRecord(parsed) ? parsed : null;
 }
 
 /** Numbers may come as numeric strings (MBTiles-derived metadata, the underscore form); nothing else converts. */

@@ -13,9 +13,13 @@ export interface Progress {
 
 const enc = encodeURIComponent;
 const tablePath = (t: TableName) => `/datasets/${enc(t.datasetId)}/tables/${enc(t.tableId)}`;
-const jobPath = (job: JobId) => `/jobs/${enc(job.jobId)}`;
+const jobPath = (job: Pick<JobId, 'jobId'>) => `/jobs/${enc(job.jobId)}`;
 /** Our own job ids: chosen before the insert, so a retry or a later run can look the job up. */
 export const newJobId = (prefix = 'tilestack') => `${prefix}_${randomUUID()}`;
+const mapped = <T>(call: Promise<T>) =>
+  call.catch((error: unknown) => {
+    throw toBigQueryError(error);
+  });
 export const tableReference = ({ projectId, datasetId, tableId }: TableName): TableName => ({
   projectId,
   datasetId,
@@ -63,31 +67,18 @@ export class BigQueryRest {
     });
   }
 
-  /** tables.list, every page; entries carry type, labels and times, not schemas. */
-  async listTables(projectId: string, datasetId: string): Promise<TableResource[]> {
-    const tables: TableResource[] = [];
-    let pageToken: string | undefined;
-    do {
-      const uri = `/datasets/${enc(datasetId)}/tables`;
-      const page = await this.request<{ tables?: TableResource[]; nextPageToken?: string }>({
-        uri,
-        projectId,
-        qs: { pageToken },
-      });
-      tables.push(...(page.tables ?? []));
-      pageToken = page.nextPageToken;
-    } while (pageToken);
-    return tables;
+  /** tables.list, every page (the client pages); entries carry type, labels and times, not schemas. */
+  listTables(projectId: string, datasetId: string): Promise<TableResource[]> {
+    const listed = this.client.dataset(datasetId, { projectId }).getTables();
+    return mapped(listed.then(([tables]) => tables.map((t) => t.metadata as TableResource)));
   }
 
   insertTable(t: TableName, body: object): Promise<TableResource> {
-    const json = { ...body, tableReference: tableReference(t) };
-    return this.request({
-      method: 'POST',
-      uri: `/datasets/${enc(t.datasetId)}/tables`,
-      projectId: t.projectId,
-      json,
-    });
+    const [uri, json] = [
+      `/datasets/${enc(t.datasetId)}/tables`,
+      { ...body, tableReference: tableReference(t) },
+    ];
+    return this.request({ method: 'POST', uri, projectId: t.projectId, json });
   }
 
   getDataset(projectId: string, datasetId: string): Promise<DatasetResource> {
@@ -103,13 +94,8 @@ export class BigQueryRest {
     return this.request({ uri: jobPath(job), projectId: job.projectId, qs: { location: job.location } });
   }
 
-  async cancelJob(job: JobId): Promise<void> {
-    await this.request({
-      method: 'POST',
-      uri: `${jobPath(job)}/cancel`,
-      projectId: job.projectId,
-      qs: { location: job.location },
-    });
+  async cancelJob({ projectId, location, ...job }: JobId): Promise<void> {
+    await this.request({ method: 'POST', uri: `${jobPath(job)}/cancel`, projectId, qs: { location } });
   }
 
   /**
@@ -117,9 +103,7 @@ export class BigQueryRest {
    * (`createQueryJob`): validated and priced, never run, free; no job exists, so nothing to poll.
    */
   async dryRunJob(query: string, labels: Record<string, string>): Promise<void> {
-    await this.client.createQueryJob({ query, dryRun: true, labels }).catch((error: unknown) => {
-      throw toBigQueryError(error);
-    });
+    await mapped(this.client.createQueryJob({ query, dryRun: true, labels }));
   }
 
   /**
@@ -128,23 +112,21 @@ export class BigQueryRest {
    */
   async runJob(configuration: object, location?: string, jobId = newJobId()): Promise<JobResource> {
     const jobReference = { projectId: this.projectId, jobId, location };
-    let job = await this.request<JobResource>({
-      method: 'POST',
-      uri: '/jobs',
-      json: { jobReference, configuration },
-    }).catch((error: BigQueryError) => {
-      if (error.kind !== 'duplicate') throw error;
-      return this.getJob(jobReference);
-    });
+    const json = { jobReference, configuration };
+    let job = await this.request<JobResource>({ method: 'POST', uri: '/jobs', json }).catch(
+      (error: BigQueryError) => {
+        if (error.kind !== 'duplicate') throw error;
+        return this.getJob(jobReference);
+      },
+    );
     const started = Date.now();
     while (job.status?.state !== 'DONE') {
       this.progress(job, started);
       await sleep(this.pollMs);
       job = await this.getJob(job.jobReference);
     }
-    const { errorResult: failed } = job.status;
-    if (failed)
-      throw new BigQueryError(failed.message ?? 'job failed', undefined, [failed.reason ?? 'failed'], jobId);
+    const { message = 'job failed', reason = 'failed' } = job.status.errorResult ?? {};
+    if (job.status.errorResult) throw new BigQueryError(message, undefined, [reason], { failedJob: jobId });
     return job;
   }
 
@@ -159,10 +141,10 @@ export class BigQueryRest {
   }
 
   request<T>(options: Parameters<BigQuery['request']>[0]): Promise<T> {
-    return new Promise((resolve, reject) => {
-      this.client.request(options, (error, body) =>
-        error ? reject(toBigQueryError(error)) : resolve(body as T),
-      );
-    });
+    return mapped(
+      new Promise((resolve, reject) => {
+        this.client.request(options, (error, body) => (error ? reject(error) : resolve(body as T)));
+      }),
+    );
   }
 }

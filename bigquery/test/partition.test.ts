@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gilbertCells } from '../src/gilbert.js';
 import { cartoPartition, type PartitionParams, zoomPartitionRange } from '../src/partition.js';
+import { curve } from './curve.js';
 
 const params = (overrides: Partial<PartitionParams>): PartitionParams => ({
   partitions: 4000,
@@ -25,78 +25,30 @@ const boxAt = (p: PartitionParams, z: number) => {
   return { xmin: p.xmin >> shift, xmax: p.xmax >> shift, ymin: p.ymin >> shift, ymax: p.ymax >> shift };
 };
 
-describe('hand-worked cases', () => {
-  it('N=4, zmin=0, zmax=1, box 0..1 × 0..1', () => {
-    const p = params({ partitions: 4 });
-    // Z = 1. Level 0: start 0, size 4·4/4^2 = 1 → min = round(0)+1 = 1, max = min(4, max(floor(1), 0)+1) = 2.
-    expect(zoomPartitionRange(p, 0)).toEqual({ min: 1, max: 2 });
-    // Level 1: start 4/4^1 = 1, size 3·4/4 = 3, end 4 → min = 2, max = min(4, 4+1) = 4.
-    expect(zoomPartitionRange(p, 1)).toEqual({ min: 2, max: 4 });
-    // z0 box is 1×1, p = 0 → 1 + floor(2·0/1) = 1.
-    expect(cartoPartition(p, 0, 0, 0)).toBe(1);
-    // z1 box is 2×2 (a tie → main axis y), curve order (0,0) (1,0) (1,1) (0,1); usable 3 → 2 + floor(3p/4).
-    expect(cartoPartition(p, 1, 0, 0)).toBe(2); // p0: 2 + 0
-    expect(cartoPartition(p, 1, 1, 0)).toBe(2); // p1: 2 + floor(0.75)
-    expect(cartoPartition(p, 1, 1, 1)).toBe(3); // p2: 2 + floor(1.5)
-    expect(cartoPartition(p, 1, 0, 1)).toBe(4); // p3: 2 + floor(2.25)
-  });
+it('hand-worked: N=100, zmin=0, zmax=2, box x 1..3 × y 2..3', () => {
+  const p = params({ partitions: 100, zmax: 2, xmin: 1, xmax: 3, ymin: 2, ymax: 3 });
+  // Z = 2. Level 0: [0, 4·100/64 = 6.25) → min 1, max floor(6.25)+1 = 7.
+  expect(zoomPartitionRange(p, 0)).toEqual({ min: 1, max: 7 });
+  // Level 1: start 100/16 = 6.25, size 300/16 = 18.75, end 25 → min round(6.25)+1 = 7, max 26.
+  expect(zoomPartitionRange(p, 1)).toEqual({ min: 7, max: 26 });
+  // Level 2: start 100/4 = 25, size 75, end 100 → min 26, max min(100, 101) = 100.
+  expect(zoomPartitionRange(p, 2)).toEqual({ min: 26, max: 100 });
 
-  it('N=100, zmin=0, zmax=2, box x 1..3 × y 2..3', () => {
-    const p = params({ partitions: 100, zmax: 2, xmin: 1, xmax: 3, ymin: 2, ymax: 3 });
-    // Z = 2. Level 0: [0, 4·100/64 = 6.25) → min 1, max floor(6.25)+1 = 7.
-    expect(zoomPartitionRange(p, 0)).toEqual({ min: 1, max: 7 });
-    // Level 1: start 100/16 = 6.25, size 300/16 = 18.75, end 25 → min round(6.25)+1 = 7, max 26.
-    expect(zoomPartitionRange(p, 1)).toEqual({ min: 7, max: 26 });
-    // Level 2: start 100/4 = 25, size 75, end 100 → min 26, max min(100, 101) = 100.
-    expect(zoomPartitionRange(p, 2)).toEqual({ min: 26, max: 100 });
-
-    // z0: box 0..0 × 0..0 → the single tile takes the level's first partition.
-    expect(cartoPartition(p, 0, 0, 0)).toBe(1);
-    // z1: box (1>>1..3>>1) × (2>>1..3>>1) = 0..1 × 1..1, a 2×1 row; usable 20 → 7 + floor(20p/2).
-    expect(cartoPartition(p, 1, 0, 1)).toBe(7); // p0
-    expect(cartoPartition(p, 1, 1, 1)).toBe(17); // p1: 7 + 10
-    expect(cartoPartition(p, 1, 0, 0)).toBe(0); // y 0 is outside the box
-    // z2: the 3×2 box (main axis x) runs (0,0) (0,1) (1,1) (2,1) (2,0) (1,0); usable 75 → 26 + floor(75p/6).
-    expect(cartoPartition(p, 2, 1, 2)).toBe(26); // p0
-    expect(cartoPartition(p, 2, 1, 3)).toBe(38); // p1: 26 + floor(12.5)
-    expect(cartoPartition(p, 2, 2, 3)).toBe(51); // p2: 26 + 25
-    expect(cartoPartition(p, 2, 3, 3)).toBe(63); // p3: 26 + floor(37.5)
-    expect(cartoPartition(p, 2, 3, 2)).toBe(76); // p4: 26 + 50
-    expect(cartoPartition(p, 2, 2, 2)).toBe(88); // p5: 26 + floor(62.5)
-    expect(cartoPartition(p, 2, 0, 2)).toBe(0); // x 0 is outside the box
-    expect(cartoPartition(p, 3, 2, 4)).toBe(0); // above zmax
-  });
-
-  it('rounds a start of exactly .5 up (N=2, Z=1)', () => {
-    const p = params({ partitions: 2 });
-    // Level 0: [0, 8/16 = 0.5) → min 1, max min(2, max(floor(0.5), 0)+1) = 1.
-    expect(zoomPartitionRange(p, 0)).toEqual({ min: 1, max: 1 });
-    // Level 1: start 2/4 = 0.5 → Math.round gives 1 (half-even would give 0), min 2; end 2 → max 2.
-    expect(zoomPartitionRange(p, 1)).toEqual({ min: 2, max: 2 });
-  });
-
-  it('gives grid levels the space of the skipped levels below them (N=64, zmin=3, zmax=8, zstep=2)', () => {
-    const p = params({ partitions: 64, zmin: 3, zmax: 8, zstep: 2, xmax: 255, ymax: 255 });
-    // Shifted span 5 rounds down to the grid: Z = 4, grid levels 0, 2, 4 (zooms 3, 5, 7); zoom 8 is off the grid.
-    // Level 0: [0, 4·64/4^5 = 0.25) → min 1, max max(0, 0)+1 = 1.
-    expect(zoomPartitionRange(p, 3)).toEqual({ min: 1, max: 1 });
-    // Level 2 owns skipped level 1 too: start 64/4^4 = 0.25, size 3·64/4^4 + 3·64/4^3 = 0.75 + 3, end 4 → [1, 5].
-    expect(zoomPartitionRange(p, 5)).toEqual({ min: 1, max: 5 });
-    // Level 4 owns level 3 too: start 64/4^2 = 4, size 3·64/16 + 3·64/4 = 12 + 48, end 64 → [5, 64].
-    expect(zoomPartitionRange(p, 7)).toEqual({ min: 5, max: 64 });
-    for (const z of [2, 4, 6, 8, 9]) expect(zoomPartitionRange(p, z)).toBeNull();
-    expect(cartoPartition(p, 8, 0, 0)).toBe(0);
-    expect(cartoPartition(p, 3, 0, 0)).toBe(1);
-  });
-
-  it('gives a single level every partition', () => {
-    expect(zoomPartitionRange(params({ partitions: 10, zmin: 5, zmax: 5 }), 5)).toEqual({ min: 1, max: 10 });
-    // zmax - zmin = 1 rounds down to 0 on a zstep-2 grid.
-    expect(zoomPartitionRange(params({ partitions: 10, zmin: 5, zmax: 6, zstep: 2 }), 5)).toEqual({
-      min: 1,
-      max: 10,
-    });
-  });
+  // z0: box 0..0 × 0..0 → the single tile takes the level's first partition.
+  expect(cartoPartition(p, 0, 0, 0)).toBe(1);
+  // z1: box (1>>1..3>>1) × (2>>1..3>>1) = 0..1 × 1..1, a 2×1 row; usable 20 → 7 + floor(20p/2).
+  expect(cartoPartition(p, 1, 0, 1)).toBe(7); // p0
+  expect(cartoPartition(p, 1, 1, 1)).toBe(17); // p1: 7 + 10
+  expect(cartoPartition(p, 1, 0, 0)).toBe(0); // y 0 is outside the box
+  // z2: the 3×2 box (main axis x) runs (0,0) (0,1) (1,1) (2,1) (2,0) (1,0); usable 75 → 26 + floor(75p/6).
+  expect(cartoPartition(p, 2, 1, 2)).toBe(26); // p0
+  expect(cartoPartition(p, 2, 1, 3)).toBe(38); // p1: 26 + floor(12.5)
+  expect(cartoPartition(p, 2, 2, 3)).toBe(51); // p2: 26 + 25
+  expect(cartoPartition(p, 2, 3, 3)).toBe(63); // p3: 26 + floor(37.5)
+  expect(cartoPartition(p, 2, 3, 2)).toBe(76); // p4: 26 + 50
+  expect(cartoPartition(p, 2, 2, 2)).toBe(88); // p5: 26 + floor(62.5)
+  expect(cartoPartition(p, 2, 0, 2)).toBe(0); // x 0 is outside the box
+  expect(cartoPartition(p, 3, 2, 4)).toBe(0); // above zmax
 });
 
 /** The level range in exact rational arithmetic: level l ends at N/4^(Z-l) and starts where level l-zstep ends. */
@@ -162,7 +114,7 @@ describe('cartoPartition invariants', () => {
       const [w, h] = [box.xmax - box.xmin + 1, box.ymax - box.ymin + 1];
       const seen = new Set<number>();
       let previous = range.min;
-      for (const [cx, cy] of gilbertCells(w, h)) {
+      for (const [cx, cy] of curve(w, h)) {
         const partition = cartoPartition(p, z, box.xmin + cx, box.ymin + cy);
         expect(partition).toBeGreaterThanOrEqual(previous);
         expect(partition).toBeLessThanOrEqual(range.max);

@@ -3,21 +3,17 @@ import {
   cartoPartition,
   createClient,
   DatasetAllowList,
-  MAX_ZOOM,
   resolveTableId,
-  type TableRef,
 } from '@tilestack/bigquery';
 import type { FastifyBaseLogger } from 'fastify';
-import type { FeatureCollection } from 'geojson';
 import type { Config } from '../../config.js';
-import { BadRequestError, NotFoundError, UnavailableError } from '../../errors.js';
+import { NotFoundError, UnavailableError } from '../../errors.js';
 import { Coalescer, TtlMemo } from '../memo.js';
-import type { DataSource, SourceObserver, TableQuery, TilesetInfo } from '../types.js';
-import { BytesCapError } from './errors.js';
+import type { DataSource, SourceObserver } from '../types.js';
 import { readFeatureCollection } from './geojson.js';
-import { PING_SQL, partitionedTileSql, scannedTileSql } from './sql.js';
+import { partitionedTileSql, scannedTileSql } from './sql.js';
 import { loadTileset, type TilesetState } from './tilesets.js';
-import { BigQueryUpstream, type QuerySpec } from './upstream.js';
+import { BigQueryUpstream, BytesCapError, type QuerySpec } from './upstream.js';
 import { bytesValue } from './values.js';
 
 /** What a tile query of an unpruned tileset answers, logs and counts when the bytes cap refuses it. */
@@ -33,112 +29,72 @@ export interface BigQuerySourceDeps {
 /** The production data source: CARTO tilesets and GeoJSON tables read from BigQuery. */
 export function createBigQuerySource(config: Config, deps: BigQuerySourceDeps): DataSource {
   const { BIGQUERY_MAX_BYTES_BILLED: maxBytesBilled, BIGQUERY_TIMEOUT_MS: timeoutMs } = config;
-  const location = config.BIGQUERY_LOCATION;
+  const { BIGQUERY_LOCATION: location, BIGQUERY_API_ENDPOINT: apiEndpoint } = config;
   const projectId = config.BIGQUERY_BILLING_PROJECT ?? ''; // loadConfig requires it for DATA_SOURCE=bigquery
-  // Each HTTP call is bounded too, so an abandoned call cannot hold a socket forever. No retries inside
-  // a request's budget: the cache serves stale-if-error and map clients retry tiles; retrying here
-  // would multiply load on BigQuery during an incident.
-  const client = createClient({
-    projectId,
-    location,
-    apiEndpoint: config.BIGQUERY_API_ENDPOINT,
-    timeoutMs,
-    retry: false,
-  });
-  const rest = new BigQueryRest(client, projectId);
+  // Each HTTP call is bounded too. No retries inside a request's budget: the cache serves
+  // stale-if-error and map clients retry tiles; retrying here would multiply load during an incident.
+  const client = createClient({ projectId, location, apiEndpoint, timeoutMs, retry: false });
+  const settings = { maxBytesBilled, timeoutMs, location };
   const upstream = new BigQueryUpstream(
-    rest,
-    { maxBytesBilled, timeoutMs, location },
+    new BigQueryRest(client, projectId),
+    settings,
     deps.observer,
     deps.logger,
   );
   const allowList = new DatasetAllowList(config.BIGQUERY_ALLOWED_DATASETS);
-  return new BigQuerySource(upstream, allowList, {
-    metadataTtlMs: config.METADATA_TTL_SECONDS * 1000,
-    maxBytesBilled,
-    ...deps,
-  });
-}
-
-export class BigQuerySource implements DataSource {
-  readonly kind = 'bigquery';
-  private readonly tilesets: TtlMemo<TilesetState>;
-  private readonly pings = new Coalescer<void>();
-
-  constructor(
-    private readonly upstream: BigQueryUpstream,
-    private readonly allowList: DatasetAllowList,
-    private readonly deps: BigQuerySourceDeps & { metadataTtlMs: number; maxBytesBilled: number },
-  ) {
-    this.tilesets = new TtlMemo(deps.metadataTtlMs, Math.min(deps.metadataTtlMs, NEGATIVE_TTL_MS));
-  }
-
-  async getTileset(id: string): Promise<TilesetInfo> {
-    return (await this.tileset(id)).info;
-  }
-
-  async getTile(id: string, z: number, x: number, y: number): Promise<Buffer | null> {
-    if (!isTile(z, x, y)) throw new BadRequestError('tile coordinates are out of range');
-    const { table, info, partition } = await this.tileset(id);
-    // Zooms the tileset does not have cannot hold tiles: no query, no cost.
-    if (z < info.minzoom || z > info.maxzoom) return null;
-    const target = { resource: 'tileset', id: table.id } as const;
-    const query: Pick<QuerySpec, 'sql' | 'params'> = partition
-      ? { sql: partitionedTileSql(table), params: { partition: cartoPartition(partition, z, x, y), z, x, y } }
-      : { sql: scannedTileSql(table), params: { z, x, y } };
-    let tile: Buffer | null = null;
-    await this.upstream
-      .query({ kind: 'tile', target, pageSize: 1, ...query }, ({ rows }) => {
-        tile = bytesValue(rows[0]?.f[0]?.v);
-        return false;
-      })
-      .catch((error: unknown) => {
-        // Without pruning, a tile query is priced as a scan of the table's z, x, y and data columns.
-        if (partition || !(error instanceof BytesCapError)) throw error;
-        this.deps.logger.error(
-          { tileset: table.id, maxBytesBilled: this.deps.maxBytesBilled },
-          FALLBACK_REFUSED,
-        );
-        this.deps.observer.fallbackRefused(table.id);
-        throw new UnavailableError(FALLBACK_REFUSED);
-      });
-    return tile;
-  }
-
-  async getTable(id: string, query: TableQuery): Promise<FeatureCollection> {
-    return readFeatureCollection(this.upstream, this.resolve(id, 'table'), query);
-  }
-
-  /** A free dry run of `SELECT 1`: proves credentials, reachability and the billing project's query permission. */
-  ping(): Promise<void> {
-    return this.pings.run('ping', async () => {
-      try {
-        await this.upstream.dryRun('ping', { resource: 'table', id: 'readiness probe' }, PING_SQL);
-      } catch {
-        throw new UnavailableError('BigQuery is not reachable with this service account');
-      }
-    });
-  }
-
-  async close(): Promise<void> {
-    this.tilesets.clear();
-  }
-
-  private tileset(id: string): Promise<TilesetState> {
-    const table = this.resolve(id, 'tileset');
-    return this.tilesets.get(table.id, () => loadTileset(table, { upstream: this.upstream, ...this.deps }));
-  }
-
+  const ttlMs = config.METADATA_TTL_SECONDS * 1000;
+  const tilesets = new TtlMemo<TilesetState>(ttlMs, Math.min(ttlMs, NEGATIVE_TTL_MS));
+  const pings = new Coalescer<void>();
   /** The checks that run before any request: pattern, then allow-list. Both fail as a plain 404. */
-  private resolve(id: string, kind: 'tileset' | 'table'): TableRef {
-    const table = resolveTableId(id, this.allowList);
+  const resolve = (id: string, kind: 'tileset' | 'table') => {
+    const table = resolveTableId(id, allowList);
     if (!table) throw new NotFoundError(kind, id);
     return table;
-  }
-}
+  };
+  const tileset = (id: string) => {
+    const table = resolve(id, 'tileset');
+    return tilesets.get(table.id, () => loadTileset(table, { upstream, ...deps }));
+  };
 
-function isTile(z: number, x: number, y: number): boolean {
-  if (![z, x, y].every(Number.isSafeInteger) || z < 0 || z > MAX_ZOOM) return false;
-  const size = 2 ** z;
-  return x >= 0 && x < size && y >= 0 && y < size;
+  return {
+    kind: 'bigquery',
+    getTileset: async (id) => (await tileset(id)).info,
+
+    async getTile(id, z, x, y) {
+      const { table, info, partition } = await tileset(id);
+      // Zooms the tileset does not have cannot hold tiles: no query, no cost.
+      if (z < info.minzoom || z > info.maxzoom) return null;
+      const query: Pick<QuerySpec, 'sql' | 'params'> = partition
+        ? {
+            sql: partitionedTileSql(table),
+            params: { partition: cartoPartition(partition, z, x, y), z, x, y },
+          }
+        : { sql: scannedTileSql(table), params: { z, x, y } };
+      let tile: Buffer | null = null;
+      await upstream
+        .query({ kind: 'tile', table, pageSize: 1, ...query }, ({ rows }) => {
+          tile = bytesValue(rows[0]?.f[0]?.v);
+          return false;
+        })
+        .catch((error: unknown) => {
+          // Without pruning, a tile query is priced as a scan of the table's z, x, y and data columns.
+          if (partition || !(error instanceof BytesCapError)) throw error;
+          deps.logger.error({ tileset: table.id }, FALLBACK_REFUSED);
+          deps.observer.fallbackRefused(table.id);
+          throw new UnavailableError(FALLBACK_REFUSED);
+        });
+      return tile;
+    },
+
+    getTable: async (id, query) => readFeatureCollection(upstream, resolve(id, 'table'), query),
+
+    ping: () =>
+      pings.run('ping', () =>
+        upstream.ping().catch(() => {
+          throw new UnavailableError('BigQuery is not reachable with this service account');
+        }),
+      ),
+
+    close: async () => tilesets.clear(),
+  };
 }

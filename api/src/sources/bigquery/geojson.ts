@@ -22,7 +22,7 @@ export async function readFeatureCollection(
   { geomField, maxBytes }: TableQuery,
 ): Promise<FeatureCollection> {
   if (!isColumnName(geomField)) throw new BadRequestError('geomField is not a valid column name');
-  const resource = await upstream.getTable('table', table, 'table');
+  const resource = await upstream.getTable('table', table);
   const columns = resource.schema?.fields ?? [];
   // BigQuery column names are case-insensitive.
   const geometry = columns.find((f) => f.name.toLowerCase() === geomField.toLowerCase());
@@ -37,13 +37,14 @@ export async function readFeatureCollection(
   await upstream.query(
     {
       kind: 'table',
-      target: { resource: 'table', id: table.id },
+      table,
       sql: geoJsonSql(table, geometry.name, alias, columns.length > 1),
       pageSize: PAGE_ROWS,
     },
     ({ fields, rows }) => {
-      for (const record of decodeRows(fields, rows)) {
-        const feature = toFeature(record, alias);
+      for (const { [alias]: geojson, ...properties } of decodeRows(fields, rows)) {
+        const geometry = typeof geojson === 'string' ? (JSON.parse(geojson) as Geometry) : null;
+        const feature: Feature<Geometry | null> = { type: 'Feature', geometry, properties };
         size += Buffer.byteLength(JSON.stringify(feature)) + (features.length > 0 ? 1 : 0);
         if (size > maxBytes) {
           tooLarge = true;
@@ -57,12 +58,6 @@ export async function readFeatureCollection(
   if (tooLarge) throw new ResponseTooLargeError(maxBytes);
   // RFC 7946 allows a null geometry (a row whose GEOGRAPHY is NULL); @types/geojson's default does not.
   return { type: 'FeatureCollection', features } as FeatureCollection;
-}
-
-function toFeature(record: Record<string, unknown>, alias: string): Feature<Geometry | null> {
-  const { [alias]: geojson, ...properties } = record;
-  const geometry = typeof geojson === 'string' ? (JSON.parse(geojson) as Geometry) : null;
-  return { type: 'Feature', geometry, properties };
 }
 
 /** A result column name for the GeoJSON text that no table column uses. */

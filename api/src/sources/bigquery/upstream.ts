@@ -1,17 +1,31 @@
-import type {
-  BigQueryRest,
-  JobId,
-  PageConsumer,
-  ParameterValue,
-  TableRef,
-  TableResource,
+import {
+  type BigQueryError,
+  type BigQueryRest,
+  Deadline,
+  type JobId,
+  type PageConsumer,
+  type ParameterValue,
+  runQuery,
+  type TableRef,
+  type TableResource,
+  toBigQueryError,
 } from '@tilestack/bigquery';
-import { Deadline, runQuery, toBigQueryError } from '@tilestack/bigquery';
 import type { FastifyBaseLogger } from 'fastify';
+import {
+  type ApiError,
+  NotFoundError,
+  UnavailableError,
+  UpstreamError,
+  UpstreamTimeoutError,
+} from '../../errors.js';
 import type { SourceObserver } from '../types.js';
-import { type ErrorContext, mapError } from './errors.js';
 
 type CallKind = Parameters<SourceObserver['query']>[0]['kind'];
+
+export interface Target {
+  resource: 'tileset' | 'table';
+  id: string;
+}
 
 export interface UpstreamSettings {
   maxBytesBilled: number;
@@ -21,8 +35,8 @@ export interface UpstreamSettings {
 
 export interface QuerySpec {
   kind: CallKind;
-  /** The tileset or table the query is about (for error messages and logs). */
-  target: Pick<ErrorContext, 'resource' | 'id'>;
+  /** The tileset or table the query is about. */
+  table: TableRef;
   sql: string;
   params?: Record<string, ParameterValue>;
   /** Rows per page (`maxResults`). */
@@ -30,10 +44,9 @@ export interface QuerySpec {
 }
 
 /**
- * Every call this source makes to BigQuery goes through here, so each one gets the same
- * guarantees: the BIGQUERY_TIMEOUT_MS budget (server-side `timeoutMs`/`jobTimeoutMs` and a
- * client-side deadline), the BIGQUERY_MAX_BYTES_BILLED cap, JOB_CREATION_OPTIONAL, named
- * parameters, cost-attribution labels, an observer event, and errors mapped to our classes.
+ * Every call this source makes to BigQuery goes through here, so each one gets the guarantees
+ * listed in this folder's README: time budget, bytes cap, job mode, labels, observer event, and
+ * errors mapped to our classes.
  */
 export class BigQueryUpstream {
   constructor(
@@ -44,81 +57,110 @@ export class BigQueryUpstream {
   ) {}
 
   /** tables.get (free), mapped: a missing or forbidden table is a 404. */
-  getTable(kind: CallKind, ref: TableRef, resource: ErrorContext['resource']): Promise<TableResource> {
-    return this.observe(kind, { resource, id: ref.id }, async (deadline) => ({
-      result: await deadline.race(this.rest.getTable(ref)),
-      bytesBilled: 0,
-    }));
+  getTable(resource: Target['resource'], ref: TableRef): Promise<TableResource> {
+    const target = { resource, id: ref.id };
+    return this.observe(resource, target, (deadline) => deadline.race(this.rest.getTable(ref)));
   }
 
-  /** A free dry run of `sql` (jobs.insert, as the official client sends one): nothing to poll, nothing billed. */
-  async dryRun(kind: CallKind, target: QuerySpec['target'], sql: string): Promise<void> {
-    await this.observe(kind, target, async (deadline) => ({
-      result: await deadline.race(this.rest.dryRunJob(sql, { app: 'tilestack', kind })),
-      bytesBilled: 0,
-    }));
+  /**
+   * Readiness: a free dry run of `SELECT 1` (jobs.insert, as the official client sends one) proves
+   * credentials, reachability and the billing project's query permission; nothing to poll.
+   */
+  async ping(): Promise<void> {
+    const labels = { app: 'tilestack', kind: 'ping' };
+    await this.observe('ping', { resource: 'table', id: 'readiness probe' }, (deadline) =>
+      deadline.race(this.rest.dryRunJob('SELECT 1', labels)),
+    );
   }
 
   /** Runs a query and hands its pages to `consume` until it returns false or the rows run out. */
   async query(spec: QuerySpec, consume: PageConsumer): Promise<void> {
-    await this.observe(spec.kind, spec.target, async (deadline, onJob) => {
-      const { bytesBilled } = await runQuery(
-        this.rest,
-        {
-          ...spec,
-          maximumBytesBilled: this.settings.maxBytesBilled,
-          jobTimeoutMs: this.settings.timeoutMs,
-          jobOptional: true,
-          labels: { app: 'tilestack', kind: spec.kind },
-          location: this.settings.location,
-          deadline,
-          onJob,
-        },
-        consume,
-      );
-      return { result: undefined, bytesBilled };
+    const target: Target = { resource: spec.kind === 'table' ? 'table' : 'tileset', id: spec.table.id };
+    await this.observe(spec.kind, target, async (deadline, onJob) => {
+      const { maxBytesBilled, timeoutMs, location } = this.settings;
+      const labels = { app: 'tilestack', kind: spec.kind };
+      const query = { ...spec, maximumBytesBilled: maxBytesBilled, jobTimeoutMs: timeoutMs, location };
+      const run = { ...query, jobOptional: true, labels, deadline, onJob };
+      return (await runQuery(this.rest, run, consume)).bytesBilled;
     });
   }
 
   /** Times `call`, reports it, and maps its failure (cancelling a job left running past the deadline). */
   private async observe<T>(
     kind: CallKind,
-    target: QuerySpec['target'],
-    call: (deadline: Deadline, onJob: (job?: JobId) => void) => Promise<{ result: T; bytesBilled: number }>,
+    target: Target,
+    call: (deadline: Deadline, onJob: (job?: JobId) => void) => Promise<T>,
   ): Promise<T> {
     const started = performance.now();
-    const seconds = () => (performance.now() - started) / 1000;
+    const event = (outcome: 'ok' | 'error', bytesBilled: number) =>
+      this.observer.query({ kind, outcome, seconds: (performance.now() - started) / 1000, bytesBilled });
     let running: JobId | undefined;
     try {
-      const { result, bytesBilled } = await call(new Deadline(this.settings.timeoutMs), (job) => {
+      const result = await call(new Deadline(this.settings.timeoutMs), (job) => {
         running = job;
       });
-      this.observer.query({ kind, outcome: 'ok', seconds: seconds(), bytesBilled });
+      const bytesBilled = typeof result === 'number' ? result : 0; // a query resolves to its bytes billed
+      event('ok', bytesBilled);
       this.logger.debug({ kind, [target.resource]: target.id, bytesBilled }, 'BigQuery call');
       return result;
-    } catch (error) {
-      this.observer.query({ kind, outcome: 'error', seconds: seconds(), bytesBilled: 0 });
-      const { apiError, log } = mapError(error, { ...target, ...this.settings });
-      if (apiError.statusCode === 504 && running) this.cancel(running);
-      const details = {
-        kind,
-        [target.resource]: target.id,
-        status: apiError.statusCode,
-        upstream: toBigQueryError(error).toJSON(),
-      };
-      if (log) this.logger.error(details, log);
-      else if (apiError.statusCode >= 500) this.logger.error(details, 'BigQuery call failed');
+    } catch (cause) {
+      event('error', 0);
+      const error = toBigQueryError(cause);
+      const { apiError, log } = mapError(error, target, this.settings);
+      if (error.kind === 'timeout' && running) {
+        const job = running;
+        this.rest.cancelJob(job).catch((e: unknown) => {
+          this.logger.debug({ job, upstream: toBigQueryError(e) }, 'could not cancel a BigQuery job');
+        });
+      }
+      const details = { kind, [target.resource]: target.id, status: apiError.statusCode, upstream: error };
+      if (log || apiError.statusCode >= 500) this.logger.error(details, log ?? 'BigQuery call failed');
       else this.logger.info(details, 'BigQuery call rejected');
       throw apiError;
     }
   }
+}
 
-  private cancel(job: JobId): void {
-    this.rest.cancelJob(job).catch((error: unknown) => {
-      this.logger.debug(
-        { job, upstream: toBigQueryError(error).toJSON() },
-        'could not cancel a BigQuery job',
-      );
-    });
+/** BIGQUERY_MAX_BYTES_BILLED stopped a query before it ran. */
+export class BytesCapError extends UnavailableError {}
+
+/**
+ * A BigQuery failure as one of the API's errors, with messages of our own (BigQuery's own words
+ * are logged, never returned), and the ERROR line operators need when the cause is ours to fix.
+ * Only the request itself causes a 4xx; the table is in this folder's README.
+ */
+function mapError(
+  e: BigQueryError,
+  { resource, id }: Target,
+  { maxBytesBilled, timeoutMs }: UpstreamSettings,
+): { apiError: ApiError; log?: string } {
+  const cap = `BIGQUERY_MAX_BYTES_BILLED=${maxBytesBilled}`;
+  switch (e.kind) {
+    case 'timeout':
+      return { apiError: new UpstreamTimeoutError(timeoutMs) };
+    case 'bytesCap':
+      return {
+        apiError: new BytesCapError(`the query would bill more than ${cap} bytes; it was not run`),
+        log: `BigQuery query stopped by ${cap}`,
+      };
+    case 'busy':
+      return { apiError: new UnavailableError(undefined, e.retryAfter) };
+    case 'resources':
+      return { apiError: new UnavailableError(`BigQuery cannot run this query within its resource limits`) };
+    case 'notFound':
+    case 'accessDenied':
+      return { apiError: new NotFoundError(resource, id) };
+    case 'forbidden':
+      return {
+        apiError: new UnavailableError('the data source refuses this deployment; see the server log'),
+        log: `BigQuery refuses our service account or billing project (${e.reasons.join(', ') || e.status}): check BIGQUERY_BILLING_PROJECT, its billing and the service account's roles`,
+      };
+    case 'invalid':
+      return {
+        apiError: new UpstreamError(`BigQuery cannot run this query on ${resource} '${id}'`),
+        log: 'BigQuery rejected a query we sent: a bug, a table that changed shape, or a wrong BIGQUERY_LOCATION',
+      };
+    default:
+      return { apiError: new UpstreamError() };
   }
 }

@@ -6,54 +6,39 @@ import type { FieldSchema, WireRow } from '@tilestack/bigquery';
  * Queries must ask for `formatOptions.useInt64Timestamp` so TIMESTAMPs arrive as microseconds.
  */
 export function decodeRows(fields: FieldSchema[], rows: WireRow[]): Record<string, unknown>[] {
-  return rows.map((row) => decodeRecord(fields, row));
-}
-
-function decodeRecord(fields: FieldSchema[], row: WireRow): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
-  fields.forEach((field, i) => {
-    record[field.name] = decodeCell(field, row.f[i]?.v);
-  });
-  return record;
+  return rows.map((row) =>
+    Object.fromEntries(fields.map((field, i) => [field.name, decodeCell(field, row.f[i]?.v)])),
+  );
 }
 
 function decodeCell(field: FieldSchema, value: unknown): unknown {
-  if (value === null || value === undefined) return field.mode === 'REPEATED' ? [] : null;
-  if (field.mode === 'REPEATED') {
-    return (value as { v: unknown }[]).map((item) => decodeScalar(field, item.v));
-  }
-  return decodeScalar(field, value);
+  if (field.mode !== 'REPEATED') return decodeScalar(field, value);
+  return ((value ?? []) as { v: unknown }[]).map((item) => decodeScalar(field, item.v));
 }
 
 function decodeScalar(field: FieldSchema, value: unknown): unknown {
   if (value === null || value === undefined) return null;
+  const text = String(value);
   switch (field.type) {
     case 'RECORD':
     case 'STRUCT':
-      return decodeRecord(field.fields ?? [], value as WireRow);
+      return decodeRows(field.fields ?? [], [value as WireRow])[0];
     case 'INTEGER':
     case 'INT64':
-      return decodeInteger(String(value));
+      return Number.isSafeInteger(Number(text)) ? Number(text) : text;
     case 'FLOAT':
-    case 'FLOAT64': {
-      const number = Number(value);
-      return Number.isFinite(number) ? number : String(value);
-    }
+    case 'FLOAT64':
+      return Number.isFinite(Number(text)) ? Number(text) : text;
     case 'BOOLEAN':
     case 'BOOL':
-      return String(value).toLowerCase() === 'true';
+      return text.toLowerCase() === 'true';
     case 'TIMESTAMP':
-      return microsToIso(String(value));
+      return microsToIso(text);
     case 'JSON':
-      return JSON.parse(String(value));
+      return JSON.parse(text);
     default:
-      return String(value);
+      return text;
   }
-}
-
-function decodeInteger(text: string): number | string {
-  const number = Number(text);
-  return Number.isSafeInteger(number) ? number : text;
 }
 
 /** Integer microseconds since the epoch → ISO 8601 with all six fractional digits kept. */
@@ -61,8 +46,7 @@ export function microsToIso(micros: string): string {
   const value = BigInt(micros);
   const millis = value / 1000n - (value % 1000n < 0n ? 1n : 0n);
   const subMillis = Number(value - millis * 1000n);
-  const iso = new Date(Number(millis)).toISOString();
-  return `${iso.slice(0, -1)}${String(subMillis).padStart(3, '0')}Z`;
+  return `${new Date(Number(millis)).toISOString().slice(0, -1)}${String(subMillis).padStart(3, '0')}Z`;
 }
 
 /** A BYTES cell as bytes (the wire carries base64). */

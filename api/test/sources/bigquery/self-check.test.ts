@@ -1,6 +1,6 @@
 import { cartoPartition } from '@tilestack/bigquery';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { probePartitions } from '../../../src/sources/bigquery/self-check.js';
+import { probePartitions } from '../../../src/sources/bigquery/tilesets.js';
 import {
   addTestTileset,
   type StubbedBigQuery,
@@ -33,20 +33,26 @@ describe('BigQuery source: partition self-check', () => {
     expect(probePartitions(TEST_PARTITIONS)).toEqual([...new Set(centres)]);
   });
 
-  it('passes on a consistent tileset and keeps the partition filter', async () => {
-    const id = addTestTileset(bq.stub, { tableId: 'consistent' });
+  it.each([
+    ['as an object', TEST_PARTITIONS],
+    ['in the underscore form', '0_6_10_20_20_28_40_1'],
+  ])(
+    'passes on a consistent tileset with its parameters %s and keeps the partition filter',
+    async (_, form) => {
+      const id = addTestTileset(bq.stub, { tableId: 'consistent', metadata: { carto_partition: form } });
 
-    expect(await bq.source.getTile(id, 6, 15, 24)).toEqual(tileBytes(6, 15, 24));
+      expect(await bq.source.getTile(id, 6, 15, 24)).toEqual(tileBytes(6, 15, 24));
 
-    const [check] = bodies('selfcheck');
-    expect(check.query).toBe(
-      'SELECT z, x, y, carto_partition FROM `carto-demo-data.demo_tilesets.consistent` WHERE carto_partition IN UNNEST(@partitions) LIMIT 100',
-    );
-    expect(check.queryParameters[0].parameterType).toEqual({ type: 'ARRAY', arrayType: { type: 'INT64' } });
-    expect(bodies('tile')[0].query).toContain('carto_partition = @partition');
-    expect(bq.observer.fallbacks).toEqual([]);
-    expect(fallbackLogs()).toEqual([]);
-  });
+      const [check] = bodies('selfcheck');
+      expect(check.query).toBe(
+        'SELECT z, x, y, carto_partition FROM `carto-demo-data.demo_tilesets.consistent` WHERE carto_partition IN UNNEST(@partitions) LIMIT 100',
+      );
+      expect(check.queryParameters[0].parameterType).toEqual({ type: 'ARRAY', arrayType: { type: 'INT64' } });
+      expect(bodies('tile')[0].query).toContain('carto_partition = @partition');
+      expect(bq.observer.fallbacks).toEqual([]);
+      expect(fallbackLogs()).toEqual([]);
+    },
+  );
 
   it('falls back to unpruned tile queries when stored partitions contradict the formula', async () => {
     // Rows of the top zoom stored one partition off, as a different formula would place them.
@@ -67,29 +73,18 @@ describe('BigQuery source: partition self-check', () => {
     expect(fallbackLogs()).toHaveLength(1);
   });
 
-  it('falls back without a self-check when the metadata has no partition parameters', async () => {
-    const id = addTestTileset(bq.stub, { tableId: 'no_params', metadata: { carto_partition: undefined } });
+  it.each([
+    ['no', undefined],
+    ['invalid', { ...TEST_PARTITIONS, partitions: 'many' }],
+  ])('falls back without a self-check when the metadata has %s partition parameters', async (_, form) => {
+    const id = addTestTileset(bq.stub, { tableId: 'no_params', metadata: { carto_partition: form } });
 
     expect(await bq.source.getTile(id, 6, 15, 24)).toEqual(tileBytes(6, 15, 24));
 
     expect(bodies('selfcheck')).toEqual([]);
     expect(bodies('tile')[0].query).not.toContain('carto_partition');
-    expect(bq.observer.fallbacks).toEqual([
-      { tilesetId: id, reason: 'the metadata has no valid carto_partition parameters' },
-    ]);
+    expect(bq.observer.fallbacks).toEqual([{ tilesetId: id, reason: expect.any(String) }]);
     expect(fallbackLogs()).toHaveLength(1);
-  });
-
-  it('treats invalid partition parameters like missing ones', async () => {
-    const id = addTestTileset(bq.stub, {
-      tableId: 'bad_params',
-      metadata: { carto_partition: { ...TEST_PARTITIONS, partitions: 'many' } },
-    });
-
-    await bq.source.getTile(id, 6, 15, 24);
-
-    expect(bq.observer.fallbacks).toHaveLength(1);
-    expect(bodies('tile')[0].query).not.toContain('carto_partition');
   });
 
   it('keeps pruning, with a warning, when the probed partitions hold no rows', async () => {
@@ -108,16 +103,6 @@ describe('BigQuery source: partition self-check', () => {
     expect(bodies('tile')[0].query).toContain('carto_partition = @partition');
     expect(bq.observer.fallbacks).toEqual([]);
     expect(bq.logs.lines.some((l) => l.level === 40 && String(l.msg).includes('found no rows'))).toBe(true);
-  });
-
-  it('prunes with partition metadata in the underscore form', async () => {
-    const id = addTestTileset(bq.stub, {
-      tableId: 'forms',
-      metadata: { carto_partition: '0_6_10_20_20_28_40_1' },
-    });
-    expect(await bq.source.getTile(id, 6, 15, 24)).toEqual(tileBytes(6, 15, 24));
-    expect(bodies('tile')[0].query).toContain('carto_partition = @partition');
-    expect(bq.observer.fallbacks).toEqual([]);
   });
 
   it('fallback: TileJSON still works; a tile the cap refuses is a 503 whose log and metric say what to do', async () => {

@@ -24,55 +24,41 @@ const queries = () => bq.stub.requestsTo('jobs.query').map((r) => r.body);
 const tileQueries = () => queries().filter((b) => b.labels?.kind === 'tile');
 
 describe('BigQuery source: tiles', () => {
-  it('returns the tile bytes, reading only the partition the formula computes', async () => {
-    const tile = await bq.source.getTile(tileset, 6, 15, 24);
+  it('reads only the computed partition, the SQL the same for every tile, capped, labelled, once loaded', async () => {
+    const tiles: [number, number, number][] = [
+      [6, 15, 24],
+      [0, 0, 0],
+      [3, 1, 3],
+      [6, 11, 27],
+    ];
+    for (const [z, x, y] of tiles)
+      expect(await bq.source.getTile(tileset, z, x, y)).toEqual(tileBytes(z, x, y));
+    expect(await bq.source.getTile(tileset, 6, 40, 40)).toBeNull(); // no row in its partition
+    await bq.source.getTileset(tileset);
 
-    expect(tile).toEqual(tileBytes(6, 15, 24));
-    const [query] = tileQueries();
-    expect(query.query).toBe(
-      'SELECT data FROM `carto-demo-data.demo_tilesets.buildings` WHERE carto_partition = @partition AND z = @z AND x = @x AND y = @y LIMIT 1',
+    expect(bq.stub.requestsTo('tables.get')).toHaveLength(1);
+    expect(queries().map((q) => q.labels.kind)).toEqual([
+      'tileset',
+      'selfcheck',
+      ...tiles.map(() => 'tile'),
+      'tile',
+    ]);
+    const [first] = tileQueries();
+    expect(new Set(tileQueries().map((q) => q.query))).toEqual(
+      new Set([
+        'SELECT data FROM `carto-demo-data.demo_tilesets.buildings` WHERE carto_partition = @partition AND z = @z AND x = @x AND y = @y LIMIT 1',
+      ]),
     );
-    expect(bq.stub.requestsTo('jobs.query').at(-1)?.path).toBe(
-      `/bigquery/v2/projects/${BILLING_PROJECT}/queries`,
-    );
-    expect(query.parameterMode).toBe('NAMED');
-    expect(query.queryParameters).toEqual([
+    expect(first.parameterMode).toBe('NAMED');
+    expect(first.queryParameters).toEqual([
       param('partition', cartoPartition(TEST_PARTITIONS, 6, 15, 24)),
       param('z', 6),
       param('x', 15),
       param('y', 24),
     ]);
-  });
-
-  it('answers null for a tile without a row, after querying its partition', async () => {
-    expect(await bq.source.getTile(tileset, 6, 40, 40)).toBeNull();
-    expect(tileQueries()).toHaveLength(1);
-  });
-
-  it('sends the same SQL text for every tile: coordinates only ever travel as parameters', async () => {
-    const tiles: [number, number, number][] = [
-      [0, 0, 0],
-      [3, 1, 3],
-      [6, 11, 27],
-      [5, 31, 31],
-    ];
-    for (const [z, x, y] of tiles) await bq.source.getTile(tileset, z, x, y);
-
-    const sql = new Set(tileQueries().map((q) => q.query));
-    expect(sql.size).toBe(1);
-    const [text = ''] = sql;
-    // Besides the quoted table id, the only number is the constant LIMIT 1.
-    expect(text.replace(/`[^`]*`/g, '').replace(/ LIMIT 1$/, '')).not.toMatch(/\d/);
-  });
-
-  it('puts the cost cap, timeouts, job mode and labels on every query', async () => {
-    await bq.source.getTileset(tileset);
-    await bq.source.getTile(tileset, 6, 15, 24);
-
-    const all = queries();
-    expect(all.map((q) => q.labels.kind).sort()).toEqual(['selfcheck', 'tile', 'tileset']);
-    for (const query of all) {
-      expect(query).toMatchObject({
+    for (const request of bq.stub.requestsTo('jobs.query')) {
+      expect(request.path).toBe(`/bigquery/v2/projects/${BILLING_PROJECT}/queries`);
+      expect(request.body).toMatchObject({
         useLegacySql: false,
         maximumBytesBilled: String(MAX_BYTES_BILLED),
         jobTimeoutMs: '2000',
@@ -80,18 +66,10 @@ describe('BigQuery source: tiles', () => {
         labels: { app: 'tilestack' },
         formatOptions: { useInt64Timestamp: true },
       });
-      expect(query.timeoutMs).toBeGreaterThan(0);
-      expect(query.timeoutMs).toBeLessThanOrEqual(2000);
+      expect(request.body.timeoutMs).toBeGreaterThan(0);
+      expect(request.body.timeoutMs).toBeLessThanOrEqual(2000);
+      expect(request.headers.authorization).toBeUndefined(); // plain http: no credentials
     }
-  });
-
-  it('loads metadata and self-checks once per tileset, then only tile queries follow', async () => {
-    await bq.source.getTile(tileset, 6, 15, 24);
-    await bq.source.getTile(tileset, 5, 7, 12);
-    await bq.source.getTileset(tileset);
-
-    expect(bq.stub.requestsTo('tables.get')).toHaveLength(1);
-    expect(queries().map((q) => q.labels.kind)).toEqual(['tileset', 'selfcheck', 'tile', 'tile']);
   });
 
   it('skips the query for zooms outside the tileset', async () => {
@@ -144,12 +122,6 @@ describe('BigQuery source: tiles', () => {
     expect(queries.map((r) => [r.path, r.body.location])).toEqual(
       queries.map(() => ['/bigquery/v2/projects/other-billing-1/queries', 'EU']),
     );
-  });
-
-  it('sends no credentials to a plain-http endpoint', async () => {
-    await bq.source.getTile(tileset, 6, 15, 24);
-
-    for (const request of bq.stub.requests) expect(request.headers.authorization).toBeUndefined();
   });
 });
 

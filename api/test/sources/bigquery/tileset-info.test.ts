@@ -30,13 +30,7 @@ describe('BigQuery source: tileset info', () => {
       ],
       version: String(table('buildings')?.lastModifiedTime),
     });
-  });
-
-  it('reads the metadata row with a query that prunes to the NULL partition', async () => {
-    const id = addTestTileset(bq.stub, { tableId: 'buildings' });
-
-    await bq.source.getTileset(id);
-
+    // The metadata row, read with a query that prunes to the NULL partition.
     const [metadataQuery] = bq.stub.requestsTo('jobs.query');
     expect(metadataQuery?.body).toMatchObject({
       query:
