@@ -7,3 +7,4 @@ export * from './partition.js';
 export { type PageConsumer, type ParameterValue, type Query, type ResultPage, runQuery } from './query.js';
 export { BigQueryRest, newJobId, type Progress, tableReference } from './rest.js';
 export * from './types.js';
+export { MAX_ZOOM } from './zoom.js';

@@ -1,5 +1,6 @@
 import type { TableRef } from './identifiers.js';
 import { isRecord, type PartitionParams, parseJson, parsePartitionParams } from './partition.js';
+import { MAX_ZOOM } from './zoom.js';
 
 type Bounds = [west: number, south: number, east: number, north: number];
 
@@ -11,7 +12,6 @@ export function metadataSql(table: TableRef): string {
 /** TileJSON defaults for what a tileset's metadata leaves out. */
 const WORLD: Bounds = [-180, -85.051129, 180, 85.051129];
 const DEFAULT_MINZOOM = 0;
-export const MAX_ZOOM = 30;
 
 /**
  * The metadata row's `data` cell (BYTES arrive base64-encoded, STRING as text) as its partition

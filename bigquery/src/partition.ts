@@ -1,6 +1,9 @@
 // The `carto_partition` of a tile in a CARTO BigQuery tileset, computed the way CARTO's tiler assigns it,
 // so a tile query can prune to the one partition that holds the tile.
 import { gilbertIndex } from './gilbert.js';
+// MAX_ZOOM ≤ 26 keeps every box within 2^26 × 2^26 tiles, so curve positions (< w·h ≤ 2^52) are exact
+// doubles and tile coordinates fit the 32-bit `>>` the spec uses.
+import { MAX_ZOOM } from './zoom.js';
 
 /** metadata.carto_partition: N partitions over zooms zmin..zmax (every zstep), box in tile coordinates at zmax. */
 export interface PartitionParams {
@@ -15,9 +18,6 @@ export interface PartitionParams {
 }
 
 const MAX_PARTITIONS = 4000;
-// Keeps every box within 2^26 × 2^26 tiles, so curve positions (< w·h ≤ 2^52) are exact doubles
-// and tile coordinates fit the 32-bit `>>` the spec uses.
-const MAX_ZOOM = 26;
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeTileset } from '../src/metadata.js';
+import { MAX_ZOOM } from '../src/zoom.js';
 
 const partition = { partitions: 40, zmin: 0, zmax: 6, xmin: 10, xmax: 20, ymin: 20, ymax: 28 };
 const world = [-180, -85.051129, 180, 85.051129];
@@ -31,7 +32,7 @@ it.each<[string, Record<string, unknown>, typeof partition | null, Record<string
     {
       name: 'osm',
       minzoom: 0,
-      maxzoom: 30,
+      maxzoom: MAX_ZOOM,
       bounds: world,
       center: [0, 0, 0],
       vector_layers: [{ id: 'ok', fields: { a: 'Number' } }],
