@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bigQueryError, duplicate, notFound, StubError } from './errors.js';
+import { bigQueryError, notFound, StubError } from './errors.js';
 import type { StubField, StubModel, StubRow } from './model.js';
 import { type ParsedSelect, parseSelect, selects } from './sql.js';
 import { billedBytes, decodeQueryParameters } from './wire.js';
@@ -11,16 +11,16 @@ export interface QueryResult {
   bytesProcessed?: number;
   /** Simulated execution time: the job is RUNNING until it has passed. Default 0. */
   runMs?: number;
+  /** The statement's effect on the model (DDL), applied only when it runs: not for a dry run or over the cap. */
+  apply?(): void;
 }
 
 export interface QueryRequest {
   query: string;
   /** The statement as the GoogleSQL grammar parsed it; undefined for anything but a simple SELECT. */
   select?: ParsedSelect;
-  /** Named parameters decoded (INT64 → number, or bigint beyond 2^53; ARRAY → array). */
+  /** Named parameters decoded (INT64 → number, ARRAY → array). */
   params: Record<string, unknown>;
-  // biome-ignore lint/suspicious/noExplicitAny: the raw JSON body
-  body: any;
   model: StubModel;
 }
 
@@ -48,7 +48,6 @@ export interface StubJob {
   cancelled: boolean;
   dryRun: boolean;
   errorResult?: { reason: string; message: string; status?: number };
-  copied?: { rows: number; bytes: number };
 }
 
 export type JobStart = Pick<StubJob, 'projectId' | 'configuration'> & { jobId?: string; location?: string };
@@ -68,7 +67,6 @@ export interface QuerySpec extends JobStart {
   // biome-ignore lint/suspicious/noExplicitAny: as sent
   query: any;
   dryRun: boolean;
-  body: unknown;
 }
 
 export class QueryEngine {
@@ -78,58 +76,45 @@ export class QueryEngine {
   constructor(private readonly model: StubModel) {}
 
   /**
-   * jobs.insert: as on BigQuery, a query that cannot run (syntax, missing table, bytes cap) does not fail
-   * the insert; the job is DONE with `status.errorResult`. Only a request without a query is refused.
+   * Runs `spec` through the handlers (tests' first, then `SELECT 1`) and throws what BigQuery refuses; with
+   * `failInJob` (jobs.insert) a query that cannot run (syntax, missing table, bytes cap) gives a DONE job
+   * with `status.errorResult` instead, as on BigQuery.
    */
-  start(spec: QuerySpec): StubJob {
+  run(spec: QuerySpec, failInJob = false): StubJob {
+    const job = this.add(newJob(spec, this.model.defaultLocation, 'QUERY'));
     try {
-      return this.run(spec);
+      return Object.assign(job, this.execute(spec));
     } catch (error) {
-      if (!(error instanceof StubError) || error.reason === 'invalid') throw error;
-      const failed = newJob(spec, this.model.defaultLocation, 'QUERY');
-      failed.errorResult = { reason: error.reason, message: error.message, status: error.status };
-      return failed;
+      if (!failInJob || !(error instanceof StubError)) throw error;
+      job.errorResult = { reason: error.reason, message: error.message, status: error.status };
+      return job;
     }
   }
 
-  /** Runs `spec` through the handlers (tests' first, then `SELECT 1`); throws what BigQuery refuses. */
-  run(spec: QuerySpec): StubJob {
-    const { query, useLegacySql, queryParameters, maximumBytesBilled } = spec.query ?? {};
-    if (typeof query !== 'string' || query.trim() === '')
-      throw bigQueryError('invalid', 'Required parameter is missing: query');
+  private execute({
+    query: { query, useLegacySql, queryParameters, maximumBytesBilled },
+    dryRun,
+  }: QuerySpec) {
     // The REST default is legacy SQL; a client that forgets `useLegacySql: false` is a bug.
     if (useLegacySql !== false)
       throw bigQueryError('invalidQuery', 'Invalid table name: legacy SQL is not supported by the stub');
-    const select = parseSelect(query);
-    const request = { query, select, params: decodeQueryParameters(queryParameters), body: spec.body };
+    const request = { query, select: parseSelect(query), params: decodeQueryParameters(queryParameters) };
     let result: QueryResult | undefined;
     for (const handler of [...this.handlers, constantSelectHandler])
       result ??= handler({ ...request, model: this.model });
     if (!result) throw bigQueryError('invalidQuery', `stub: no query handler recognises this SQL: ${query}`);
     const { schema, rows, bytesProcessed = 0, runMs = 0 } = result;
-    const bytesBilled = spec.dryRun ? 0 : billedBytes(bytesProcessed);
-    const cap = maximumBytesBilled === undefined ? undefined : Number(maximumBytesBilled);
-    if (!spec.dryRun && cap !== undefined && bytesBilled > cap) {
-      const message = `Query exceeded limit for bytes billed: ${cap}. ${bytesBilled} or higher required.`;
+    const bytesBilled = dryRun ? 0 : billedBytes(bytesProcessed);
+    if (bytesBilled > Number(maximumBytesBilled ?? Number.POSITIVE_INFINITY)) {
+      const message = `Query exceeded limit for bytes billed: ${maximumBytesBilled}. ${bytesBilled} or higher required.`;
       throw bigQueryError('bytesBilledLimitExceeded', message);
     }
-    const job = newJob(spec, this.model.defaultLocation, 'QUERY');
-    const completesAt = job.createdAt + runMs;
-    return Object.assign(job, {
-      schema,
-      rows,
-      bytesProcessed,
-      bytesBilled,
-      dryRun: spec.dryRun,
-      completesAt,
-    });
+    if (!dryRun) result.apply?.();
+    return { schema, rows, bytesProcessed, bytesBilled, dryRun, completesAt: Date.now() + runMs };
   }
 
-  claim(projectId: string, jobId: string | undefined): void {
-    if (jobId && this.jobs.has(`${projectId}:${jobId}`)) throw duplicate('Job', `${projectId}:${jobId}`);
-  }
-
-  register(job: StubJob): StubJob {
+  /** Keeps `job` for jobs.get, jobs.getQueryResults and jobs.cancel. */
+  add(job: StubJob): StubJob {
     this.jobs.set(`${job.projectId}:${job.jobId}`, job);
     return job;
   }

@@ -103,12 +103,6 @@ export class BigQueryStub {
     this.faults = [];
   }
 
-  /** Forgets recorded requests and faults; the model and the query handlers stay. */
-  reset(): void {
-    this.clearRequests();
-    this.clearFaults();
-  }
-
   /** Stops at once: pending delays end and sockets are dropped. */
   async close(): Promise<void> {
     this.closing.abort();
@@ -116,13 +110,12 @@ export class BigQueryStub {
     await new Promise((resolve) => this.server.close(resolve));
   }
 
-  private sleep(ms: number): Promise<void> {
-    return wait(ms, undefined, { signal: this.closing.signal }).catch(() => undefined);
-  }
+  private readonly sleep = (ms: number): Promise<void> =>
+    wait(ms, undefined, { signal: this.closing.signal }).catch(() => undefined);
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://stub');
-    const method = req.method ?? 'GET';
+    const url = new URL(req.url as string, 'http://stub');
+    const method = req.method as string;
     const match = patterns.find((p) => p.method === method && p.pattern.test(url.pathname));
     const groups = match?.pattern.exec(url.pathname)?.groups ?? {};
     const text = await streamText(req);
@@ -133,7 +126,7 @@ export class BigQueryStub {
       pathParams: Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, decodeURIComponent(v)])),
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
-      body: text ? parseJson(text) : undefined,
+      body: text ? JSON.parse(text) : undefined,
       receivedAt: Date.now(),
     };
     this.requests.push(request);
@@ -148,8 +141,7 @@ export class BigQueryStub {
       const dataset = `${projectId}.${datasetId}`;
       const ids = { projectId, datasetId, tableId, jobId, dataset, table: `${dataset}.${tableId}` };
       const { model, engine, maxPageRows } = this;
-      const sleep = (ms: number) => this.sleep(ms);
-      const context = { request, body: request.body, ids, model, engine, maxPageRows, sleep };
+      const context = { request, body: request.body, ids, model, engine, maxPageRows, sleep: this.sleep };
       for (const [resource, permission] of match.route.needs?.(context) ?? []) {
         if (!model.hasPermission(resource, permission))
           throw bigQueryError('accessDenied', `Access Denied: ${resource}: Permission ${permission} denied`);
@@ -178,11 +170,3 @@ export class BigQueryStub {
 }
 
 export const startBigQueryStub = (options?: StubOptions) => BigQueryStub.start(options);
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}

@@ -1,4 +1,3 @@
-import { bigQueryError } from '../errors.js';
 import type { QueryHandler, QueryResult } from '../jobs.js';
 import type { StubField, StubModel, StubRow, StubTable, TableReference } from '../model.js';
 import { tableBytes } from '../model.js';
@@ -37,7 +36,7 @@ export function addCartoTileset(model: StubModel, tileset: NewCartoTileset): Stu
   const schema = cartoTilesetSchema.map((f) => (f.name === 'data' ? { ...f, type: metadataAs } : f));
   const rows: StubRow[] = tiles.map((tile) => ({ ...tile }));
   if (metadata !== undefined) {
-    const text = typeof metadata === 'string' ? metadata : JSON.stringify(metadata);
+    const text = JSON.stringify(metadata);
     const data = metadataAs === 'BYTES' ? Buffer.from(text) : text;
     rows.unshift({ z: -1, x: null, y: null, carto_partition: null, data });
   }
@@ -72,7 +71,7 @@ const inRange = (p: Params) => (r: StubRow) =>
 export const cartoTilesetHandler: QueryHandler = ({ select, params, model }) => {
   if (!select?.table) return undefined;
   const data = ['data'];
-  const table = () => tilesetTable(model, select.table ?? '');
+  const table = () => model.requireTable(select.table ?? '');
   if (selects(select, { columns: data, where: ['z = -1', 'carto_partition IS NULL'], limit: 1 })) {
     const scanned = table().rows.filter((r) => r.carto_partition === null);
     return result(table(), data, scanned.filter((r) => r.z === -1).slice(0, 1), scanned);
@@ -103,15 +102,6 @@ export const cartoExtractHandler: QueryHandler = ({ select, params, model }) => 
   const read = partitioned ? table.rows.filter((r) => wanted.has(r.carto_partition as number)) : table.rows;
   return result(table, tiles, read.filter(inRange(params)), partitioned ? read : 'all');
 };
-
-function tilesetTable(model: StubModel, id: string): StubTable {
-  const table = model.requireTable(id);
-  for (const column of columns) {
-    if (!table.schema.some((f) => f.name === column))
-      throw bigQueryError('invalidQuery', `Unrecognized name: ${column}`);
-  }
-  return table;
-}
 
 function result(
   table: StubTable,
