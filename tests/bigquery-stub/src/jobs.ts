@@ -37,7 +37,9 @@ export interface StubJob {
   projectId: string;
   jobId: string;
   location: string;
-  configuration: Record<string, unknown>;
+  /** JobConfiguration as sent (jobs.query's request becomes `{ query, dryRun }`). */
+  // biome-ignore lint/suspicious/noExplicitAny: as sent
+  configuration: { query?: any; copy?: any; dryRun?: boolean };
   jobType: 'QUERY' | 'COPY';
   schema: StubField[];
   rows: StubRow[];
@@ -53,21 +55,14 @@ export interface StubJob {
 export type JobStart = Pick<StubJob, 'projectId' | 'configuration'> & { jobId?: string; location?: string };
 
 export function newJob(start: JobStart, defaultLocation: string, jobType: StubJob['jobType']): StubJob {
+  const { projectId, jobId = `job_${randomUUID().replaceAll('-', '_')}`, location, configuration } = start;
   const now = Date.now();
-  const { projectId, jobId = `job_${randomUUID().replaceAll('-', '_')}`, configuration } = start;
-  const location = start.location ?? defaultLocation;
-  const empty = { schema: [], rows: [], bytesProcessed: 0, bytesBilled: 0, cancelled: false, dryRun: false };
-  return { projectId, jobId, location, configuration, jobType, ...empty, createdAt: now, completesAt: now };
+  const empty = { schema: [], rows: [], bytesProcessed: 0, bytesBilled: 0, createdAt: now, completesAt: now };
+  const state = { ...empty, cancelled: false, dryRun: configuration.dryRun === true };
+  return { projectId, jobId, location: location ?? defaultLocation, configuration, jobType, ...state };
 }
 
 export const isComplete = (job: StubJob, now = Date.now()) => job.cancelled || now >= job.completesAt;
-
-/** A query, whichever route it came by: `query` is the QueryRequest or JobConfigurationQuery sent. */
-export interface QuerySpec extends JobStart {
-  // biome-ignore lint/suspicious/noExplicitAny: as sent
-  query: any;
-  dryRun: boolean;
-}
 
 export class QueryEngine {
   handlers: QueryHandler[] = [];
@@ -76,14 +71,14 @@ export class QueryEngine {
   constructor(private readonly model: StubModel) {}
 
   /**
-   * Runs `spec` through the handlers (tests' first, then `SELECT 1`) and throws what BigQuery refuses; with
+   * Runs `configuration.query` through the handlers (tests' first, then `SELECT 1`) and throws what BigQuery refuses; with
    * `failInJob` (jobs.insert) a query that cannot run (syntax, missing table, bytes cap) gives a DONE job
    * with `status.errorResult` instead, as on BigQuery.
    */
-  run(spec: QuerySpec, failInJob = false): StubJob {
-    const job = this.add(newJob(spec, this.model.defaultLocation, 'QUERY'));
+  run(start: JobStart, failInJob = false): StubJob {
+    const job = this.add(newJob(start, this.model.defaultLocation, 'QUERY'));
     try {
-      return Object.assign(job, this.execute(spec));
+      return Object.assign(job, this.execute(job));
     } catch (error) {
       if (!failInJob || !(error instanceof StubError)) throw error;
       job.errorResult = { reason: error.reason, message: error.message, status: error.status };
@@ -91,10 +86,8 @@ export class QueryEngine {
     }
   }
 
-  private execute({
-    query: { query, useLegacySql, queryParameters, maximumBytesBilled },
-    dryRun,
-  }: QuerySpec) {
+  private execute({ configuration, dryRun }: StubJob) {
+    const { query, useLegacySql, queryParameters, maximumBytesBilled } = configuration.query;
     // The REST default is legacy SQL; a client that forgets `useLegacySql: false` is a bug.
     if (useLegacySql !== false)
       throw bigQueryError('invalidQuery', 'Invalid table name: legacy SQL is not supported by the stub');
@@ -110,7 +103,7 @@ export class QueryEngine {
       throw bigQueryError('bytesBilledLimitExceeded', message);
     }
     if (!dryRun) result.apply?.();
-    return { schema, rows, bytesProcessed, bytesBilled, dryRun, completesAt: Date.now() + runMs };
+    return { schema, rows, bytesProcessed, bytesBilled, completesAt: Date.now() + runMs };
   }
 
   /** Keeps `job` for jobs.get, jobs.getQueryResults and jobs.cancel. */

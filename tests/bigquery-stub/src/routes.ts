@@ -22,24 +22,25 @@ export interface Route {
   name: string;
   /** Method and path under `/bigquery/v2/projects/:projectId`; `:name` segments are captured. */
   at: `${'GET' | 'POST' | 'PATCH' | 'DELETE'} /${string}`;
-  /** IAM permissions the call needs (the reference's "Required permissions"), checked after `grantOnly`. */
-  needs?(context: RouteContext): [resource: string, permission: string][];
+  /**
+   * IAM permissions the call needs (the reference's "Required permissions"), checked after `grantOnly`:
+   * one on the path's dataset or table (`bigquery.` left out), or a list worked out from the request.
+   */
+  needs?:
+    | ['dataset' | 'table', string]
+    | ((context: RouteContext) => [resource: string, permission: string][]);
   handle(context: RouteContext): unknown;
 }
 
 const requireDataset = ({ model, ids }: RouteContext) => model.requireDataset(ids.projectId, ids.datasetId);
 const requireTable = ({ model, ids }: RouteContext) => model.requireTable(ids.table);
-const on =
-  (scope: 'dataset' | 'table', permission: string) =>
-  ({ ids }: RouteContext) =>
-    [[ids[scope], `bigquery.${permission}`]] as [string, string][];
 
 // One entry per REST method; each answers the resource its reference page describes (see resources.ts).
 export const routes: Route[] = [
   {
     name: 'datasets.get',
     at: 'GET /datasets/:datasetId',
-    needs: on('dataset', 'datasets.get'),
+    needs: ['dataset', 'datasets.get'],
     handle: (context) => resource.dataset(requireDataset(context)),
   },
   {
@@ -56,13 +57,13 @@ export const routes: Route[] = [
   {
     name: 'tables.get',
     at: 'GET /datasets/:datasetId/tables/:tableId',
-    needs: on('table', 'tables.get'),
+    needs: ['table', 'tables.get'],
     handle: (context) => resource.table(requireTable(context)),
   },
   {
     name: 'tables.list',
     at: 'GET /datasets/:datasetId/tables',
-    needs: on('dataset', 'tables.list'),
+    needs: ['dataset', 'tables.list'],
     handle(context) {
       const { projectId, datasetId } = requireDataset(context);
       const tables = context.model.listTables(projectId, datasetId).map(resource.tableEntry);
@@ -74,7 +75,7 @@ export const routes: Route[] = [
     // duplicate, which makes tables.insert usable as a lock.
     name: 'tables.insert',
     at: 'POST /datasets/:datasetId/tables',
-    needs: on('dataset', 'tables.create'),
+    needs: ['dataset', 'tables.create'],
     handle(context) {
       const { model, body } = context;
       const { projectId, datasetId } = requireDataset(context);
@@ -93,7 +94,7 @@ export const routes: Route[] = [
   {
     name: 'tables.patch',
     at: 'PATCH /datasets/:datasetId/tables/:tableId',
-    needs: on('table', 'tables.update'),
+    needs: ['table', 'tables.update'],
     handle(context) {
       const table = requireTable(context);
       const { labels, description, expirationTime } = context.body;
@@ -110,7 +111,7 @@ export const routes: Route[] = [
   {
     name: 'tables.delete',
     at: 'DELETE /datasets/:datasetId/tables/:tableId',
-    needs: on('table', 'tables.delete'),
+    needs: ['table', 'tables.delete'],
     handle(context) {
       context.model.deleteTable(requireTable(context));
     },
@@ -131,13 +132,11 @@ export const routes: Route[] = [
     at: 'POST /queries',
     async handle(context) {
       const { engine, body } = context;
-      const { projectId } = context.ids;
+      const { location, dryRun, timeoutMs, maxResults } = body;
       const job = engine.run({
-        projectId,
-        location: body.location,
-        query: body,
-        dryRun: body.dryRun === true,
-        configuration: { query: body },
+        projectId: context.ids.projectId,
+        location,
+        configuration: { query: body, dryRun },
       });
       const kind = 'bigquery#queryResponse';
       const jobReference = resource.jobReference(job);
@@ -147,10 +146,9 @@ export const routes: Route[] = [
       }
       const optional = body.jobCreationMode === 'JOB_CREATION_OPTIONAL';
       const reason = (code: string) => (optional ? { jobCreationReason: { code } } : {});
-      await waitForJob(context, job, body.timeoutMs);
-      if (!isComplete(job)) return { kind, jobReference, jobComplete: false, ...reason('LONG_RUNNING') };
       const int64Timestamps = body.formatOptions?.useInt64Timestamp === true;
-      const page = resource.page(job, 0, pageSize(context, body.maxResults), int64Timestamps);
+      const page = await results(context, job, { timeoutMs, maxResults, offset: 0, int64Timestamps });
+      if (!page) return { kind, jobReference, jobComplete: false, ...reason('LONG_RUNNING') };
       const billed = { ...page, totalBytesBilled: String(job.bytesBilled) };
       // JOB_CREATION_OPTIONAL answers statelessly (queryId, no jobReference) when one page holds the result.
       if (optional && page.pageToken === undefined) return { kind, queryId: job.jobId, ...billed };
@@ -163,22 +161,16 @@ export const routes: Route[] = [
     at: 'GET /queries/:jobId',
     async handle(context) {
       const { request, engine, ids } = context;
+      const { timeoutMs, pageToken, startIndex, maxResults } = request.query;
       const job = engine.find(ids.projectId, ids.jobId);
-      await waitForJob(context, job, request.query.timeoutMs);
+      const int64Timestamps = request.query['formatOptions.useInt64Timestamp'] === 'true';
+      const offset = Number(pageToken ?? startIndex ?? 0);
+      const page = await results(context, job, { timeoutMs, maxResults, offset, int64Timestamps });
       if (job.cancelled) throw bigQueryError('stopped');
       const failure = job.errorResult;
       if (failure) throw new StubError(failure.status ?? 400, failure.reason, failure.message);
       const kind = 'bigquery#getQueryResultsResponse';
-      const jobReference = resource.jobReference(job);
-      if (!isComplete(job)) return { kind, jobReference, jobComplete: false };
-      const { pageToken, startIndex, maxResults } = request.query;
-      const offset = Number(pageToken ?? startIndex ?? 0);
-      const int64Timestamps = request.query['formatOptions.useInt64Timestamp'] === 'true';
-      return {
-        kind,
-        jobReference,
-        ...resource.page(job, offset, pageSize(context, maxResults), int64Timestamps),
-      };
+      return { kind, jobReference: resource.jobReference(job), ...(page ?? { jobComplete: false }) };
     },
   },
   {
@@ -189,16 +181,10 @@ export const routes: Route[] = [
     at: 'POST /jobs',
     needs: ({ body }) => copyPermissions(body.configuration.copy),
     handle({ engine, model, ids, body }) {
-      const { configuration, jobReference } = body;
-      const { query, copy, dryRun = false } = configuration;
-      const start = {
-        projectId: ids.projectId,
-        jobId: jobReference?.jobId,
-        location: jobReference?.location,
-        configuration,
-      };
-      if (copy) return resource.job(engine.add(runCopyJob(model, start, copy)));
-      return resource.job(engine.run({ ...start, query, dryRun }, !dryRun));
+      const { configuration, jobReference: ref } = body;
+      const start = { projectId: ids.projectId, jobId: ref?.jobId, location: ref?.location, configuration };
+      if (configuration.copy) return resource.job(engine.add(runCopyJob(model, start, configuration.copy)));
+      return resource.job(engine.run(start, configuration.dryRun !== true));
     },
   },
   {
@@ -217,12 +203,18 @@ export const routes: Route[] = [
   },
 ];
 
-/** Waits, like BigQuery, up to `timeoutMs` (default 10 s) for the job to finish. */
-async function waitForJob(context: RouteContext, job: StubJob, timeoutMs: unknown): Promise<void> {
+/**
+ * Waits, like BigQuery, up to `timeoutMs` (default 10 s) for the job to finish, then answers the page at
+ * `offset` of at most `maxResults` rows (and `maxPageRows`); undefined while it runs.
+ */
+async function results(context: RouteContext, job: StubJob, options: Record<string, unknown>) {
   const remaining = job.completesAt - Date.now();
-  if (remaining > 0 && !job.cancelled) await context.sleep(Math.min(remaining, Number(timeoutMs ?? 10_000)));
-}
-
-function pageSize(context: RouteContext, maxResults: unknown): number {
-  return Math.max(1, Math.min(Number(maxResults ?? Number.POSITIVE_INFINITY), context.maxPageRows));
+  const wait = Math.min(remaining, Number(options.timeoutMs ?? 10_000));
+  if (remaining > 0 && !job.cancelled) await context.sleep(wait);
+  if (!isComplete(job)) return undefined;
+  const size = Math.max(
+    1,
+    Math.min(Number(options.maxResults ?? Number.POSITIVE_INFINITY), context.maxPageRows),
+  );
+  return resource.page(job, Number(options.offset), size, options.int64Timestamps === true);
 }

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { text as streamText } from 'node:stream/consumers';
@@ -50,6 +51,7 @@ export class BigQueryStub {
   readonly model: StubModel;
   /** Every request received, in order (including those answered with an injected fault). */
   readonly requests: RecordedRequest[] = [];
+  /** Largest page returned, whatever `maxResults` asks (lower it to force paging). */
   maxPageRows: number;
   private readonly engine: QueryEngine;
   private faults: { fault: Fault; remaining: number }[] = [];
@@ -64,9 +66,7 @@ export class BigQueryStub {
 
   static async start(options: StubOptions = {}): Promise<BigQueryStub> {
     const stub = new BigQueryStub(options);
-    await new Promise<void>((resolve, reject) => {
-      stub.server.once('error', reject).listen(0, '127.0.0.1', resolve);
-    });
+    await once(stub.server.listen(0, '127.0.0.1'), 'listening');
     return stub;
   }
 
@@ -142,7 +142,9 @@ export class BigQueryStub {
       const ids = { projectId, datasetId, tableId, jobId, dataset, table: `${dataset}.${tableId}` };
       const { model, engine, maxPageRows } = this;
       const context = { request, body: request.body, ids, model, engine, maxPageRows, sleep: this.sleep };
-      for (const [resource, permission] of match.route.needs?.(context) ?? []) {
+      const { needs = () => [] } = match.route;
+      const needed = typeof needs === 'function' ? needs(context) : [[ids[needs[0]], `bigquery.${needs[1]}`]];
+      for (const [resource, permission] of needed as [string, string][]) {
         if (!model.hasPermission(resource, permission))
           throw bigQueryError('accessDenied', `Access Denied: ${resource}: Permission ${permission} denied`);
       }
@@ -154,9 +156,8 @@ export class BigQueryStub {
       body = stubError.toBody();
     }
     if (res.destroyed || this.closing.signal.aborted) return;
-    if (status === 204) res.writeHead(204).end();
-    else
-      res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(body));
+    const json = { 'content-type': 'application/json; charset=UTF-8' };
+    res.writeHead(status, status === 204 ? {} : json).end(status === 204 ? undefined : JSON.stringify(body));
   }
 
   private takeFault(request: RecordedRequest): Fault | undefined {
