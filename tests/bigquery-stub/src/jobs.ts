@@ -33,36 +33,28 @@ export const constantSelectHandler: QueryHandler = ({ select }) =>
     ? { schema: [{ name: 'f0_', type: 'INTEGER', mode: 'NULLABLE' }], rows: [{ f0_: 1 }] }
     : undefined;
 
-export interface StubJob {
+export interface JobStart {
   projectId: string;
-  jobId: string;
-  location: string;
+  jobId?: string;
+  location?: string;
   /** JobConfiguration as sent (jobs.query's request becomes `{ query, dryRun }`). */
   // biome-ignore lint/suspicious/noExplicitAny: as sent
   configuration: { query?: any; copy?: any; dryRun?: boolean };
-  jobType: 'QUERY' | 'COPY';
-  schema: StubField[];
-  rows: StubRow[];
-  bytesProcessed: number;
-  bytesBilled: number;
-  createdAt: number;
-  completesAt: number;
-  cancelled: boolean;
-  dryRun: boolean;
-  errorResult?: { reason: string; message: string; status?: number };
 }
 
-export type JobStart = Pick<StubJob, 'projectId' | 'configuration'> & { jobId?: string; location?: string };
+export type StubJob = ReturnType<typeof newJob>;
 
-export function newJob(start: JobStart, defaultLocation: string, jobType: StubJob['jobType']): StubJob {
-  const { projectId, jobId = `job_${randomUUID().replaceAll('-', '_')}`, location, configuration } = start;
+export function newJob(start: JobStart, defaultLocation: string, jobType: 'QUERY' | 'COPY') {
+  const { projectId, jobId = `job_${randomUUID().replaceAll('-', '_')}`, configuration } = start;
   const now = Date.now();
-  const empty = { schema: [], rows: [], bytesProcessed: 0, bytesBilled: 0, createdAt: now, completesAt: now };
-  const state = { ...empty, cancelled: false, dryRun: configuration.dryRun === true };
-  return { projectId, jobId, location: location ?? defaultLocation, configuration, jobType, ...state };
+  const job = { projectId, jobId, location: start.location ?? defaultLocation, configuration, jobType };
+  const result = { schema: [] as StubField[], rows: [] as StubRow[], bytesProcessed: 0, bytesBilled: 0 };
+  const state = { createdAt: now, completesAt: now, cancelled: false, dryRun: configuration.dryRun === true };
+  const errorResult = undefined as { reason: string; message: string; status?: number } | undefined;
+  return { ...job, ...result, ...state, errorResult };
 }
 
-export const isComplete = (job: StubJob, now = Date.now()) => job.cancelled || now >= job.completesAt;
+export const isComplete = (job: StubJob) => job.cancelled || Date.now() >= job.completesAt;
 
 export class QueryEngine {
   handlers: QueryHandler[] = [];
@@ -71,8 +63,8 @@ export class QueryEngine {
   constructor(private readonly model: StubModel) {}
 
   /**
-   * Runs `configuration.query` through the handlers (tests' first, then `SELECT 1`) and throws what BigQuery refuses; with
-   * `failInJob` (jobs.insert) a query that cannot run (syntax, missing table, bytes cap) gives a DONE job
+   * Runs `configuration.query` through the handlers (tests' first, then `SELECT 1`) and throws what BigQuery
+   * refuses; with `failInJob` (jobs.insert) a query that cannot run (syntax, missing table, bytes cap) gives a DONE job
    * with `status.errorResult` instead, as on BigQuery.
    */
   run(start: JobStart, failInJob = false): StubJob {

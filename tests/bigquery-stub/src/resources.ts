@@ -57,8 +57,8 @@ const stopped = { reason: 'stopped', message: 'Job execution was cancelled: User
  * https://cloud.google.com/bigquery/docs/reference/rest/v2/Job: `statistics.query.totalBytesBilled` once
  * the job is DONE (JobStatistics2), never for a dry run, which bills nothing.
  */
-export function job(job: StubJob, now = Date.now()) {
-  const done = isComplete(job, now);
+export function job(job: StubJob) {
+  const done = isComplete(job);
   const errorResult = job.cancelled ? stopped : job.errorResult;
   const totalBytesProcessed = String(job.bytesProcessed);
   const billed = done && !job.dryRun ? { totalBytesBilled: String(job.bytesBilled) } : {};
@@ -71,9 +71,7 @@ export function job(job: StubJob, now = Date.now()) {
       ? { state: 'DONE', ...(errorResult && { errorResult, errors: [errorResult] }) }
       : { state: 'RUNNING' },
     statistics: {
-      creationTime: String(job.createdAt),
       startTime: String(job.createdAt),
-      endTime: done ? String(Math.min(now, job.completesAt)) : undefined,
       totalBytesProcessed,
       ...(job.jobType === 'QUERY' && { query }),
     },

@@ -27,11 +27,10 @@ export const tableFingerprintHandler: QueryHandler = ({ select, model }) => {
     sum += hash;
   }
   return {
-    schema: [
-      { name: 'row_count', type: 'INTEGER', mode: 'NULLABLE' },
-      { name: 'content_xor', type: 'INTEGER', mode: 'NULLABLE' },
-      { name: 'content_sum', type: 'NUMERIC', mode: 'NULLABLE' },
-    ],
+    schema: ['row_count', 'content_xor', 'content_sum'].map((name) => ({
+      name,
+      type: name === 'content_sum' ? 'NUMERIC' : 'INTEGER',
+    })),
     rows: [{ row_count: table.rows.length, content_xor: xor, content_sum: sum.toString() }],
     bytesProcessed: tableBytes(table),
   };
