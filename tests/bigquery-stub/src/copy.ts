@@ -68,16 +68,11 @@ const layout = (t: StubTable) =>
 export function copyPermissions(copy?: CopyConfiguration): [resource: string, permission: string][] {
   if (!copy) return [];
   const [{ projectId, datasetId, tableId }] = copy.sourceTables;
-  const source = `${projectId}.${datasetId}.${tableId}`;
-  const dataset = `${copy.destinationTable.projectId}.${copy.destinationTable.datasetId}`;
-  const snapshot = copy.operationType === 'SNAPSHOT';
-  const needs = [
-    [source, 'getData'],
-    [dataset, 'create'],
-    [dataset, 'updateData'],
-  ];
-  if (snapshot) needs.push([source, 'createSnapshot']);
-  if (snapshot && copy.destinationExpirationTime) needs.push([source, 'deleteSnapshot']);
-  if (copy.operationType === 'RESTORE') needs.push([source, 'restoreSnapshot']);
+  const { operationType: operation, destinationExpirationTime: expires, destinationTable: dest } = copy;
+  const onSource = ['getData'];
+  if (operation === 'SNAPSHOT') onSource.push('createSnapshot', ...(expires ? ['deleteSnapshot'] : []));
+  if (operation === 'RESTORE') onSource.push('restoreSnapshot');
+  const needs = onSource.map((p) => [`${projectId}.${datasetId}.${tableId}`, p]);
+  needs.push(...['create', 'updateData'].map((p) => [`${dest.projectId}.${dest.datasetId}`, p]));
   return needs.map(([resource = '', permission]) => [resource, `bigquery.tables.${permission}`]);
 }

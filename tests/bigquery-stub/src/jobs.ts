@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bigQueryError, notFound, StubError } from './errors.js';
+import { bigQueryError, orNotFound, StubError } from './errors.js';
 import type { StubField, StubModel, StubRow } from './model.js';
 import { type ParsedSelect, parseSelect, selects } from './sql.js';
 import { billedBytes, decodeQueryParameters } from './wire.js';
@@ -105,8 +105,6 @@ export class QueryEngine {
   }
 
   find(projectId: string, jobId: string): StubJob {
-    const job = this.jobs.get(`${projectId}:${jobId}`);
-    if (!job) throw notFound('Job', `${projectId}:${jobId}`);
-    return job;
+    return orNotFound(this.jobs.get(`${projectId}:${jobId}`), 'Job', `${projectId}:${jobId}`);
   }
 }

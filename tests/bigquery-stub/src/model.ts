@@ -1,4 +1,4 @@
-import { notFound } from './errors.js';
+import { orNotFound } from './errors.js';
 import { estimateRowsBytes } from './wire.js';
 
 /** A column as BigQuery describes it (`TableFieldSchema`); RECORD columns nest `fields`. */
@@ -64,9 +64,7 @@ export class StubModel {
   }
 
   requireDataset(projectId: string, datasetId: string): StubDataset {
-    const dataset = this.getDataset(projectId, datasetId);
-    if (!dataset) throw notFound('Dataset', `${projectId}:${datasetId}`);
-    return dataset;
+    return orNotFound(this.getDataset(projectId, datasetId), 'Dataset', `${projectId}:${datasetId}`);
   }
 
   /** Creates the table, and its dataset when missing. */
@@ -87,9 +85,7 @@ export class StubModel {
 
   /** The table (`ref` or `project.dataset.table`), or the `notFound` error BigQuery answers. */
   requireTable(ref: TableReference | string): StubTable {
-    const table = this.tables.get(key(ref));
-    if (!table) throw notFound('Table', key(ref).replace('.', ':'));
-    return table;
+    return orNotFound(this.tables.get(key(ref)), 'Table', key(ref).replace('.', ':'));
   }
 
   /** Applies `patch` and bumps `lastModifiedTime` (strictly increasing, as tests compare versions). */

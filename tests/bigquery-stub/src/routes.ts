@@ -46,11 +46,10 @@ export const routes: Route[] = [
   {
     name: 'datasets.insert',
     at: 'POST /datasets',
-    handle({ model, ids: { projectId }, body }) {
-      const { datasetReference, location, labels, description } = body;
-      const fields = { location, labels, description };
+    handle({ model, ids, body: { datasetReference, location, labels, description } }) {
+      const { projectId } = ids;
       return resource.dataset(
-        model.addDataset({ projectId, datasetId: datasetReference.datasetId, ...fields }),
+        model.addDataset({ ...datasetReference, projectId, location, labels, description }),
       );
     },
   },
@@ -77,18 +76,13 @@ export const routes: Route[] = [
     at: 'POST /datasets/:datasetId/tables',
     needs: ['dataset', 'tables.create'],
     handle(context) {
-      const { model, body } = context;
       const { projectId, datasetId } = requireDataset(context);
-      const { tableReference, schema, labels, description, expirationTime } = body;
+      const { tableReference, schema, labels, description, expirationTime } = context.body;
       const ref = { projectId, datasetId, tableId: tableReference.tableId };
-      if (model.getTable(ref)) throw duplicate('Table', `${projectId}:${datasetId}.${ref.tableId}`);
-      const fields = {
-        schema: schema?.fields ?? [],
-        labels,
-        description,
-        expirationTime: Number(expirationTime) || undefined,
-      };
-      return resource.table(model.addTable({ ...ref, ...fields }));
+      if (context.model.getTable(ref)) throw duplicate('Table', `${projectId}:${datasetId}.${ref.tableId}`);
+      const expires = Number(expirationTime) || undefined;
+      const table = { ...ref, schema: schema?.fields ?? [], labels, description, expirationTime: expires };
+      return resource.table(context.model.addTable(table));
     },
   },
   {

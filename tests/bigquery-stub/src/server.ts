@@ -54,7 +54,7 @@ export class BigQueryStub {
   /** Largest page returned, whatever `maxResults` asks (lower it to force paging). */
   maxPageRows: number;
   private readonly engine: QueryEngine;
-  private faults: { fault: Fault; remaining: number }[] = [];
+  private faults: (Fault & { remaining: number })[] = [];
   private readonly closing = new AbortController();
   private readonly server = createServer((req, res) => void this.handle(req, res));
 
@@ -87,7 +87,7 @@ export class BigQueryStub {
 
   /** The first fault that applies to a request is used up. */
   inject(fault: Fault): this {
-    this.faults.push({ fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
+    this.faults.push({ ...fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
     return this;
   }
 
@@ -161,12 +161,11 @@ export class BigQueryStub {
   }
 
   private takeFault(request: RecordedRequest): Fault | undefined {
-    const entry = this.faults.find(({ fault, remaining }) => {
-      const named = fault.route === undefined || [fault.route].flat().includes(request.route ?? '');
-      return remaining > 0 && named && (fault.match?.(request) ?? true);
-    });
-    if (entry) entry.remaining -= 1;
-    return entry?.fault;
+    const named = (route: Fault['route']) =>
+      route === undefined || [route].flat().includes(request.route ?? '');
+    const fault = this.faults.find((f) => f.remaining > 0 && named(f.route) && (f.match?.(request) ?? true));
+    if (fault) fault.remaining -= 1;
+    return fault;
   }
 }
 

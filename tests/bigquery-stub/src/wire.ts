@@ -30,18 +30,12 @@ function timestampMicros(value: Date | string): bigint {
   return BigInt(Date.parse(value.replace(/\.\d+/, ''))) * 1000n + BigInt(fraction.padEnd(6, '0'));
 }
 
-const fixedWidth = (type: string): number | undefined =>
-  ({ BOOLEAN: 1, NUMERIC: 16 })[type] ?? (/^(INT|FLOAT|DATE|TIME)/.test(type) ? 8 : undefined);
-
 /** Roughly what BigQuery's columnar storage bills for reading these columns of these rows. */
 export function estimateRowsBytes(schema: StubField[], rows: StubRow[]): number {
-  const cell = (field: StubField, value: unknown): number => {
+  const cell = ({ type, mode }: StubField, value: unknown): number => {
+    const width = { BOOLEAN: 1, NUMERIC: 16 }[type] ?? (/^(INT|FLOAT|DATE|TIME)/.test(type) ? 8 : 0);
     if (value === null || value === undefined) return 0;
-    if (field.mode === 'REPEATED' && Array.isArray(value))
-      return value.reduce((sum: number, item) => sum + cell({ ...field, mode: 'NULLABLE' }, item), 0);
-    if (field.type === 'RECORD') return estimateRowsBytes(field.fields ?? [], [value as StubRow]);
-    const width = fixedWidth(field.type);
-    if (width !== undefined) return width;
+    if (width && mode !== 'REPEATED') return width;
     if (value instanceof Uint8Array) return 2 + value.byteLength;
     return 2 + Buffer.byteLength(typeof value === 'string' ? value : JSON.stringify(value));
   };
