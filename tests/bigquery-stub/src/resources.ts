@@ -1,3 +1,4 @@
+import { bigQueryError } from './errors.js';
 import { isComplete, type StubJob } from './jobs.js';
 import { type StubDataset, type StubTable, tableBytes } from './model.js';
 import { encodeRow } from './wire.js';
@@ -51,15 +52,15 @@ export function tableEntry(t: StubTable) {
 export const jobReference = ({ projectId, jobId, location, dryRun }: StubJob) =>
   dryRun ? { projectId, location } : { projectId, jobId, location };
 
-const stopped = { reason: 'stopped', message: 'Job execution was cancelled: User requested cancellation' };
-
 /**
  * https://cloud.google.com/bigquery/docs/reference/rest/v2/Job: `statistics.query.totalBytesBilled` once
  * the job is DONE (JobStatistics2), never for a dry run, which bills nothing.
  */
 export function job(job: StubJob) {
   const done = isComplete(job);
-  const errorResult = job.cancelled ? stopped : job.errorResult;
+  const errorResult = job.cancelled
+    ? { reason: 'stopped', message: bigQueryError('stopped').message }
+    : job.errorResult;
   const totalBytesProcessed = String(job.bytesProcessed);
   const billed = done && !job.dryRun ? { totalBytesBilled: String(job.bytesBilled) } : {};
   const query = { totalBytesProcessed, ...billed, ...(job.dryRun && { schema: { fields: job.schema } }) };

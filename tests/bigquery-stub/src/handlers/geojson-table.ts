@@ -19,16 +19,10 @@ export const geoJsonTableHandler: QueryHandler = ({ select, model }) => {
   const geometry = table.schema.find((f) => f.name.toLowerCase() === geometryName.toLowerCase());
   if (!geometry) throw bigQueryError('invalidQuery', `Unrecognized name: ${geometryName} at [1:21]`);
   const others = exceptName === undefined ? [] : table.schema.filter((f) => f !== geometry);
-  const rows = table.rows.map((row) => {
-    const value = row[geometry.name];
-    return {
-      [alias]: value === null || value === undefined ? null : JSON.stringify(value),
-      ...Object.fromEntries(others.map((f) => [f.name, row[f.name]])),
-    };
-  });
-  return {
-    schema: [{ name: alias, type: 'STRING', mode: 'NULLABLE' }, ...others],
-    rows,
-    bytesProcessed: tableBytes(table),
-  };
+  const rows = table.rows.map((row) => ({
+    [alias]: row[geometry.name] == null ? null : JSON.stringify(row[geometry.name]),
+    ...Object.fromEntries(others.map((f) => [f.name, row[f.name]])),
+  }));
+  const schema = [{ name: alias, type: 'STRING' }, ...others];
+  return { schema, rows, bytesProcessed: tableBytes(table) };
 };
