@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import stringify from 'safe-stable-stringify';
 import type { QueryHandler } from '../jobs.js';
-import { type StubRow, tableBytes } from '../model.js';
+import { tableBytes } from '../model.js';
 import { selects } from '../sql.js';
 
 const fingerprint = [
@@ -22,7 +23,10 @@ export const tableFingerprintHandler: QueryHandler = ({ select, model }) => {
   let xor = 0n;
   let sum = 0n;
   for (const row of table.rows) {
-    const hash = createHash('sha256').update(canonicalJson(row)).digest().readBigInt64BE(0);
+    const hash = createHash('sha256')
+      .update(stringify(row) ?? '')
+      .digest()
+      .readBigInt64BE(0);
     xor ^= hash;
     sum += hash;
   }
@@ -35,15 +39,6 @@ export const tableFingerprintHandler: QueryHandler = ({ select, model }) => {
     bytesProcessed: tableBytes(table),
   };
 };
-
-function canonicalJson(row: StubRow): string {
-  return JSON.stringify(row, (_key, v) => {
-    if (v?.type === 'Buffer' && Array.isArray(v.data)) return Buffer.from(v.data).toString('base64');
-    if (v && typeof v === 'object' && !Array.isArray(v))
-      return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)));
-    return v;
-  });
-}
 
 // The statement the GoogleSQL grammar has parsed already; this matches the one shape stable-copy sends.
 const createTableAs =
