@@ -56,7 +56,10 @@ export function bigQueryError(reason: ErrorReason, message?: string, status?: nu
   return new StubError(status ?? usual, reason, message ?? text);
 }
 
-export const notFound = (kind: 'Dataset' | 'Table' | 'Job', id: string) =>
-  bigQueryError('notFound', `Not found: ${kind} ${id}`);
+/** `found`, or BigQuery's `notFound` for it. */
+export function orNotFound<T>(found: T | undefined, kind: 'Dataset' | 'Table' | 'Job', id: string): T {
+  if (found === undefined) throw bigQueryError('notFound', `Not found: ${kind} ${id}`);
+  return found;
+}
 export const duplicate = (kind: 'Dataset' | 'Table' | 'Job', id: string) =>
   bigQueryError('duplicate', `Already Exists: ${kind} ${id}`);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bigQueryError, duplicate, notFound, StubError } from './errors.js';
+import { bigQueryError, orNotFound, StubError } from './errors.js';
 import type { StubField, StubModel, StubRow } from './model.js';
 import { type ParsedSelect, parseSelect, selects } from './sql.js';
 import { billedBytes, decodeQueryParameters } from './wire.js';
@@ -11,16 +11,16 @@ export interface QueryResult {
   bytesProcessed?: number;
   /** Simulated execution time: the job is RUNNING until it has passed. Default 0. */
   runMs?: number;
+  /** The statement's effect on the model (DDL), applied only when it runs: not for a dry run or over the cap. */
+  apply?(): void;
 }
 
 export interface QueryRequest {
   query: string;
   /** The statement as the GoogleSQL grammar parsed it; undefined for anything but a simple SELECT. */
   select?: ParsedSelect;
-  /** Named parameters decoded (INT64 → number, or bigint beyond 2^53; ARRAY → array). */
+  /** Named parameters decoded (INT64 → number, ARRAY → array). */
   params: Record<string, unknown>;
-  // biome-ignore lint/suspicious/noExplicitAny: the raw JSON body
-  body: any;
   model: StubModel;
 }
 
@@ -33,43 +33,28 @@ export const constantSelectHandler: QueryHandler = ({ select }) =>
     ? { schema: [{ name: 'f0_', type: 'INTEGER', mode: 'NULLABLE' }], rows: [{ f0_: 1 }] }
     : undefined;
 
-export interface StubJob {
+export interface JobStart {
   projectId: string;
-  jobId: string;
-  location: string;
-  configuration: Record<string, unknown>;
-  jobType: 'QUERY' | 'COPY';
-  schema: StubField[];
-  rows: StubRow[];
-  bytesProcessed: number;
-  bytesBilled: number;
-  createdAt: number;
-  completesAt: number;
-  cancelled: boolean;
-  dryRun: boolean;
-  errorResult?: { reason: string; message: string; status?: number };
-  copied?: { rows: number; bytes: number };
-}
-
-export type JobStart = Pick<StubJob, 'projectId' | 'configuration'> & { jobId?: string; location?: string };
-
-export function newJob(start: JobStart, defaultLocation: string, jobType: StubJob['jobType']): StubJob {
-  const now = Date.now();
-  const { projectId, jobId = `job_${randomUUID().replaceAll('-', '_')}`, configuration } = start;
-  const location = start.location ?? defaultLocation;
-  const empty = { schema: [], rows: [], bytesProcessed: 0, bytesBilled: 0, cancelled: false, dryRun: false };
-  return { projectId, jobId, location, configuration, jobType, ...empty, createdAt: now, completesAt: now };
-}
-
-export const isComplete = (job: StubJob, now = Date.now()) => job.cancelled || now >= job.completesAt;
-
-/** A query, whichever route it came by: `query` is the QueryRequest or JobConfigurationQuery sent. */
-export interface QuerySpec extends JobStart {
+  jobId?: string;
+  location?: string;
+  /** JobConfiguration as sent (jobs.query's request becomes `{ query, dryRun }`). */
   // biome-ignore lint/suspicious/noExplicitAny: as sent
-  query: any;
-  dryRun: boolean;
-  body: unknown;
+  configuration: { query?: any; copy?: any; dryRun?: boolean };
 }
+
+export type StubJob = ReturnType<typeof newJob>;
+
+export function newJob(start: JobStart, defaultLocation: string, jobType: 'QUERY' | 'COPY') {
+  const { projectId, jobId = `job_${randomUUID().replaceAll('-', '_')}`, configuration } = start;
+  const now = Date.now();
+  const job = { projectId, jobId, location: start.location ?? defaultLocation, configuration, jobType };
+  const result = { schema: [] as StubField[], rows: [] as StubRow[], bytesProcessed: 0, bytesBilled: 0 };
+  const state = { createdAt: now, completesAt: now, cancelled: false, dryRun: configuration.dryRun === true };
+  const errorResult = undefined as { reason: string; message: string; status?: number } | undefined;
+  return { ...job, ...result, ...state, errorResult };
+}
+
+export const isComplete = (job: StubJob) => job.cancelled || Date.now() >= job.completesAt;
 
 export class QueryEngine {
   handlers: QueryHandler[] = [];
@@ -78,65 +63,48 @@ export class QueryEngine {
   constructor(private readonly model: StubModel) {}
 
   /**
-   * jobs.insert: as on BigQuery, a query that cannot run (syntax, missing table, bytes cap) does not fail
-   * the insert; the job is DONE with `status.errorResult`. Only a request without a query is refused.
+   * Runs `configuration.query` through the handlers (tests' first, then `SELECT 1`) and throws what BigQuery
+   * refuses; with `failInJob` (jobs.insert) a query that cannot run (syntax, missing table, bytes cap) gives a DONE job
+   * with `status.errorResult` instead, as on BigQuery.
    */
-  start(spec: QuerySpec): StubJob {
+  run(start: JobStart, failInJob = false): StubJob {
+    const job = this.add(newJob(start, this.model.defaultLocation, 'QUERY'));
     try {
-      return this.run(spec);
+      return Object.assign(job, this.execute(job));
     } catch (error) {
-      if (!(error instanceof StubError) || error.reason === 'invalid') throw error;
-      const failed = newJob(spec, this.model.defaultLocation, 'QUERY');
-      failed.errorResult = { reason: error.reason, message: error.message, status: error.status };
-      return failed;
+      if (!failInJob || !(error instanceof StubError)) throw error;
+      job.errorResult = { reason: error.reason, message: error.message, status: error.status };
+      return job;
     }
   }
 
-  /** Runs `spec` through the handlers (tests' first, then `SELECT 1`); throws what BigQuery refuses. */
-  run(spec: QuerySpec): StubJob {
-    const { query, useLegacySql, queryParameters, maximumBytesBilled } = spec.query ?? {};
-    if (typeof query !== 'string' || query.trim() === '')
-      throw bigQueryError('invalid', 'Required parameter is missing: query');
+  private execute({ configuration, dryRun }: StubJob) {
+    const { query, useLegacySql, queryParameters, maximumBytesBilled } = configuration.query;
     // The REST default is legacy SQL; a client that forgets `useLegacySql: false` is a bug.
     if (useLegacySql !== false)
       throw bigQueryError('invalidQuery', 'Invalid table name: legacy SQL is not supported by the stub');
-    const select = parseSelect(query);
-    const request = { query, select, params: decodeQueryParameters(queryParameters), body: spec.body };
+    const request = { query, select: parseSelect(query), params: decodeQueryParameters(queryParameters) };
     let result: QueryResult | undefined;
     for (const handler of [...this.handlers, constantSelectHandler])
       result ??= handler({ ...request, model: this.model });
     if (!result) throw bigQueryError('invalidQuery', `stub: no query handler recognises this SQL: ${query}`);
     const { schema, rows, bytesProcessed = 0, runMs = 0 } = result;
-    const bytesBilled = spec.dryRun ? 0 : billedBytes(bytesProcessed);
-    const cap = maximumBytesBilled === undefined ? undefined : Number(maximumBytesBilled);
-    if (!spec.dryRun && cap !== undefined && bytesBilled > cap) {
-      const message = `Query exceeded limit for bytes billed: ${cap}. ${bytesBilled} or higher required.`;
+    const bytesBilled = dryRun ? 0 : billedBytes(bytesProcessed);
+    if (bytesBilled > Number(maximumBytesBilled ?? Number.POSITIVE_INFINITY)) {
+      const message = `Query exceeded limit for bytes billed: ${maximumBytesBilled}. ${bytesBilled} or higher required.`;
       throw bigQueryError('bytesBilledLimitExceeded', message);
     }
-    const job = newJob(spec, this.model.defaultLocation, 'QUERY');
-    const completesAt = job.createdAt + runMs;
-    return Object.assign(job, {
-      schema,
-      rows,
-      bytesProcessed,
-      bytesBilled,
-      dryRun: spec.dryRun,
-      completesAt,
-    });
+    if (!dryRun) result.apply?.();
+    return { schema, rows, bytesProcessed, bytesBilled, completesAt: Date.now() + runMs };
   }
 
-  claim(projectId: string, jobId: string | undefined): void {
-    if (jobId && this.jobs.has(`${projectId}:${jobId}`)) throw duplicate('Job', `${projectId}:${jobId}`);
-  }
-
-  register(job: StubJob): StubJob {
+  /** Keeps `job` for jobs.get, jobs.getQueryResults and jobs.cancel. */
+  add(job: StubJob): StubJob {
     this.jobs.set(`${job.projectId}:${job.jobId}`, job);
     return job;
   }
 
   find(projectId: string, jobId: string): StubJob {
-    const job = this.jobs.get(`${projectId}:${jobId}`);
-    if (!job) throw notFound('Job', `${projectId}:${jobId}`);
-    return job;
+    return orNotFound(this.jobs.get(`${projectId}:${jobId}`), 'Job', `${projectId}:${jobId}`);
   }
 }

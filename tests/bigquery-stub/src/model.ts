@@ -1,4 +1,4 @@
-import { notFound } from './errors.js';
+import { orNotFound } from './errors.js';
 import { estimateRowsBytes } from './wire.js';
 
 /** A column as BigQuery describes it (`TableFieldSchema`); RECORD columns nest `fields`. */
@@ -10,26 +10,22 @@ export interface StubField {
   description?: string;
 }
 
-/** A row by column name: `Buffer` for BYTES, `Date`/ISO/epoch ms for TIMESTAMP, GeoJSON for GEOGRAPHY, … */
+/** A row by column name: `Buffer` for BYTES, `Date`/ISO text for TIMESTAMP, GeoJSON for GEOGRAPHY, … */
 export type StubRow = Record<string, unknown>;
 
 export type TableReference = { projectId: string; datasetId: string; tableId: string };
 
-interface Resource {
+export interface StubDataset {
+  projectId: string;
+  datasetId: string;
   location: string;
   labels: Record<string, string>;
   description?: string;
-  friendlyName?: string;
   creationTime: number;
   lastModifiedTime: number;
 }
 
-export interface StubDataset extends Resource {
-  projectId: string;
-  datasetId: string;
-}
-
-export interface StubTable extends TableReference, Resource {
+export interface StubTable extends TableReference, Omit<StubDataset, 'projectId' | 'datasetId'> {
   type: 'TABLE' | 'SNAPSHOT' | 'VIEW';
   schema: StubField[];
   rows: StubRow[];
@@ -42,12 +38,11 @@ export interface StubTable extends TableReference, Resource {
   snapshotDefinition?: { baseTableReference: TableReference; snapshotTime: string };
 }
 
-export type NewDataset = Pick<StubDataset, 'projectId' | 'datasetId'> & Partial<StubDataset>;
-export type NewTable = Pick<StubTable, 'projectId' | 'datasetId' | 'tableId' | 'schema'> & Partial<StubTable>;
+type NewDataset = Pick<StubDataset, 'projectId' | 'datasetId'> & Partial<StubDataset>;
+type NewTable = Pick<StubTable, 'projectId' | 'datasetId' | 'tableId' | 'schema'> & Partial<StubTable>;
 
 const key = (ref: TableReference | string) =>
   typeof ref === 'string' ? ref : `${ref.projectId}.${ref.datasetId}.${ref.tableId}`;
-export const tableName = (ref: TableReference | string) => key(ref).replace('.', ':');
 
 /** The stub's in-memory BigQuery: datasets and tables keyed by `project.dataset[.table]`. */
 export class StubModel {
@@ -59,8 +54,7 @@ export class StubModel {
   constructor(readonly defaultLocation = 'US') {}
 
   addDataset(input: NewDataset): StubDataset {
-    const defaults = { location: this.defaultLocation, labels: {}, ...times() };
-    const dataset: StubDataset = { ...defaults, ...definedOnly(input) };
+    const dataset = { location: this.defaultLocation, labels: {}, ...times(), ...definedOnly(input) };
     this.datasets.set(`${input.projectId}.${input.datasetId}`, dataset);
     return dataset;
   }
@@ -70,18 +64,17 @@ export class StubModel {
   }
 
   requireDataset(projectId: string, datasetId: string): StubDataset {
-    const dataset = this.getDataset(projectId, datasetId);
-    if (!dataset) throw notFound('Dataset', `${projectId}:${datasetId}`);
-    return dataset;
+    return orNotFound(this.getDataset(projectId, datasetId), 'Dataset', `${projectId}:${datasetId}`);
   }
 
+  /** Creates the table, and its dataset when missing. */
   addTable(input: NewTable): StubTable {
     const { projectId, datasetId, location } = input;
     const dataset =
       this.getDataset(projectId, datasetId) ??
       this.addDataset(definedOnly({ projectId, datasetId, location }));
-    const defaults = { type: 'TABLE' as const, rows: [], labels: {}, ...times() };
-    const table: StubTable = { ...defaults, location: dataset.location, ...definedOnly(input) };
+    const defaults = { type: 'TABLE' as const, rows: [], labels: {}, location: dataset.location, ...times() };
+    const table: StubTable = { ...defaults, ...definedOnly(input) };
     this.tables.set(key(input), table);
     return table;
   }
@@ -92,9 +85,7 @@ export class StubModel {
 
   /** The table (`ref` or `project.dataset.table`), or the `notFound` error BigQuery answers. */
   requireTable(ref: TableReference | string): StubTable {
-    const table = this.tables.get(key(ref));
-    if (!table) throw notFound('Table', tableName(ref));
-    return table;
+    return orNotFound(this.tables.get(key(ref)), 'Table', key(ref).replace('.', ':'));
   }
 
   /** Applies `patch` and bumps `lastModifiedTime` (strictly increasing, as tests compare versions). */

@@ -1,18 +1,16 @@
+import { bigQueryError } from './errors.js';
 import { isComplete, type StubJob } from './jobs.js';
 import { type StubDataset, type StubTable, tableBytes } from './model.js';
 import { encodeRow } from './wire.js';
 
 // REST resources as BigQuery renders them: int64 fields as strings, times in epoch milliseconds.
-const etag = (seed: number) => Buffer.from(String(seed)).toString('base64');
 const int64 = (value: number | undefined) => (value === undefined ? undefined : String(value));
 
 const common = (r: StubDataset | StubTable) => ({
-  etag: etag(r.lastModifiedTime),
-  type: 'type' in r ? r.type : 'DEFAULT',
+  etag: Buffer.from(String(r.lastModifiedTime)).toString('base64'),
   location: r.location,
   labels: r.labels,
   description: r.description,
-  friendlyName: r.friendlyName,
   creationTime: String(r.creationTime),
   lastModifiedTime: String(r.lastModifiedTime),
 });
@@ -26,12 +24,13 @@ export function dataset(dataset: StubDataset) {
 
 /** https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#Table */
 export function table(table: StubTable) {
-  const { projectId, datasetId, tableId, rangePartitioning, timePartitioning, clustering } = table;
+  const { projectId, datasetId, tableId, type, rangePartitioning, timePartitioning, clustering } = table;
   return {
     kind: 'bigquery#table',
     id: `${projectId}:${datasetId}.${tableId}`,
     ...common(table),
     tableReference: { projectId, datasetId, tableId },
+    type,
     schema: { fields: table.schema },
     numRows: String(table.rows.length),
     numBytes: String(tableBytes(table)),
@@ -53,51 +52,37 @@ export function tableEntry(t: StubTable) {
 export const jobReference = ({ projectId, jobId, location, dryRun }: StubJob) =>
   dryRun ? { projectId, location } : { projectId, jobId, location };
 
-const stopped = { reason: 'stopped', message: 'Job execution was cancelled: User requested cancellation' };
-
 /**
  * https://cloud.google.com/bigquery/docs/reference/rest/v2/Job: `statistics.query.totalBytesBilled` once
  * the job is DONE (JobStatistics2), never for a dry run, which bills nothing.
  */
-export function job(job: StubJob, now = Date.now()) {
-  const done = isComplete(job, now);
-  const errorResult = job.cancelled ? stopped : job.errorResult;
+export function job(job: StubJob) {
+  const done = isComplete(job);
+  const errorResult = job.cancelled
+    ? { reason: 'stopped', message: bigQueryError('stopped').message }
+    : job.errorResult;
+  const totalBytesProcessed = String(job.bytesProcessed);
   const billed = done && !job.dryRun ? { totalBytesBilled: String(job.bytesBilled) } : {};
-  const copy = {
-    copiedRows: int64(job.copied?.rows ?? 0),
-    copiedLogicalBytes: int64(job.copied?.bytes ?? 0),
-  };
-  const query = {
-    totalBytesProcessed: String(job.bytesProcessed),
-    ...billed,
-    cacheHit: false,
-    statementType: 'SELECT',
-    ...(job.dryRun ? { schema: { fields: job.schema } } : {}),
-  };
+  const query = { totalBytesProcessed, ...billed, ...(job.dryRun && { schema: { fields: job.schema } }) };
   return {
     kind: 'bigquery#job',
-    etag: etag(job.createdAt),
-    ...(job.dryRun ? {} : { id: `${job.projectId}:${job.location}.${job.jobId}` }),
     jobReference: jobReference(job),
     configuration: { ...job.configuration, jobType: job.jobType },
     status: done
       ? { state: 'DONE', ...(errorResult && { errorResult, errors: [errorResult] }) }
       : { state: 'RUNNING' },
     statistics: {
-      creationTime: String(job.createdAt),
       startTime: String(job.createdAt),
-      endTime: done ? String(Math.min(now, job.completesAt)) : undefined,
-      totalBytesProcessed: String(job.bytesProcessed),
-      ...(job.jobType === 'COPY' ? { copy } : { query }),
+      totalBytesProcessed,
+      ...(job.jobType === 'QUERY' && { query }),
     },
-    user_email: 'stub@tilestack.invalid',
   };
 }
 
 /**
  * One page of a finished job's rows, with the next page's token when there is one. As BigQuery's
  * GetQueryResultsResponse (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/getQueryResults),
- * it has no `totalBytesBilled`; jobs.query adds it.
+ * it has no `totalBytesBilled`; jobs.query adds it. The token is the next row's offset.
  */
 export function page(job: StubJob, offset: number, size: number, int64Timestamps: boolean) {
   const end = Math.min(job.rows.length, offset + size);
@@ -105,14 +90,9 @@ export function page(job: StubJob, offset: number, size: number, int64Timestamps
     schema: { fields: job.schema },
     totalRows: String(job.rows.length),
     rows: job.rows.slice(offset, end).map((row) => encodeRow(job.schema, row, int64Timestamps)),
-    pageToken: end < job.rows.length ? Buffer.from(`offset:${end}`).toString('base64url') : undefined,
+    pageToken: end < job.rows.length ? String(end) : undefined,
     totalBytesProcessed: String(job.bytesProcessed),
     cacheHit: false,
     jobComplete: true,
   };
-}
-
-export function pageOffset(token: string): number {
-  const offset = Number(/^offset:(\d+)$/.exec(Buffer.from(token, 'base64url').toString())?.[1]);
-  return Number.isSafeInteger(offset) ? offset : 0;
 }

@@ -1,6 +1,6 @@
 import { copyPermissions, runCopyJob } from './copy.js';
 import { bigQueryError, duplicate, StubError } from './errors.js';
-import { isComplete, type QueryEngine, type QuerySpec, type StubJob } from './jobs.js';
+import { isComplete, type QueryEngine, type StubJob } from './jobs.js';
 import type { StubModel } from './model.js';
 import * as resource from './resources.js';
 import type { RecordedRequest } from './server.js';
@@ -17,20 +17,21 @@ export interface RouteContext {
   sleep(ms: number): Promise<void>;
 }
 
-type Need = [resource: string, permission: string];
-
 export interface Route {
   /** The REST method's name in the BigQuery reference (`tables.get`); faults and records use it. */
   name: string;
   /** Method and path under `/bigquery/v2/projects/:projectId`; `:name` segments are captured. */
   at: `${'GET' | 'POST' | 'PATCH' | 'DELETE'} /${string}`;
-  /** IAM permissions the call needs (the reference's "Required permissions"), checked after `grantOnly`. */
-  needs?(context: RouteContext): Need[];
+  /**
+   * IAM permissions the call needs (the reference's "Required permissions"), checked after `grantOnly`:
+   * one on the path's dataset or table (`bigquery.` left out), or a list worked out from the request.
+   */
+  needs?:
+    | ['dataset' | 'table', string]
+    | ((context: RouteContext) => [resource: string, permission: string][]);
   handle(context: RouteContext): unknown;
 }
 
-/** BigQuery waits up to 10 s for a query when the request sets no `timeoutMs`. */
-const defaultWaitMs = 10_000;
 const requireDataset = ({ model, ids }: RouteContext) => model.requireDataset(ids.projectId, ids.datasetId);
 const requireTable = ({ model, ids }: RouteContext) => model.requireTable(ids.table);
 
@@ -39,31 +40,29 @@ export const routes: Route[] = [
   {
     name: 'datasets.get',
     at: 'GET /datasets/:datasetId',
-    needs: ({ ids }) => [[ids.dataset, 'bigquery.datasets.get']],
+    needs: ['dataset', 'datasets.get'],
     handle: (context) => resource.dataset(requireDataset(context)),
   },
   {
     name: 'datasets.insert',
     at: 'POST /datasets',
-    handle({ model, ids: { projectId }, body }) {
-      const datasetId: string = body?.datasetReference?.datasetId ?? '';
-      if (!datasetId) throw bigQueryError('invalid', 'Required parameter is missing: datasetReference');
-      if (model.getDataset(projectId, datasetId)) throw duplicate('Dataset', `${projectId}:${datasetId}`);
-      const { location, labels, description, friendlyName } = body;
-      const fields = { location, labels, description, friendlyName };
-      return resource.dataset(model.addDataset({ projectId, datasetId, ...fields }));
+    handle({ model, ids, body: { datasetReference, location, labels, description } }) {
+      const { projectId } = ids;
+      return resource.dataset(
+        model.addDataset({ ...datasetReference, projectId, location, labels, description }),
+      );
     },
   },
   {
     name: 'tables.get',
     at: 'GET /datasets/:datasetId/tables/:tableId',
-    needs: ({ ids }) => [[ids.table, 'bigquery.tables.get']],
+    needs: ['table', 'tables.get'],
     handle: (context) => resource.table(requireTable(context)),
   },
   {
     name: 'tables.list',
     at: 'GET /datasets/:datasetId/tables',
-    needs: ({ ids }) => [[ids.dataset, 'bigquery.tables.list']],
+    needs: ['dataset', 'tables.list'],
     handle(context) {
       const { projectId, datasetId } = requireDataset(context);
       const tables = context.model.listTables(projectId, datasetId).map(resource.tableEntry);
@@ -75,35 +74,30 @@ export const routes: Route[] = [
     // duplicate, which makes tables.insert usable as a lock.
     name: 'tables.insert',
     at: 'POST /datasets/:datasetId/tables',
-    needs: ({ ids }) => [[ids.dataset, 'bigquery.tables.create']],
+    needs: ['dataset', 'tables.create'],
     handle(context) {
-      const { model, body = {} } = context;
       const { projectId, datasetId } = requireDataset(context);
-      const tableId: string = body.tableReference?.tableId ?? '';
-      if (model.getTable({ projectId, datasetId, tableId }))
-        throw duplicate('Table', `${projectId}:${datasetId}.${tableId}`);
-      const { labels, description, expirationTime } = body;
-      const expires = expirationTime === undefined ? undefined : Number(expirationTime);
-      const fields = { schema: body.schema?.fields ?? [], labels, description, expirationTime: expires };
-      return resource.table(model.addTable({ projectId, datasetId, tableId, ...fields }));
+      const { tableReference, schema, labels, description, expirationTime } = context.body;
+      const ref = { projectId, datasetId, tableId: tableReference.tableId };
+      if (context.model.getTable(ref)) throw duplicate('Table', `${projectId}:${datasetId}.${ref.tableId}`);
+      const expires = Number(expirationTime) || undefined;
+      const table = { ...ref, schema: schema?.fields ?? [], labels, description, expirationTime: expires };
+      return resource.table(context.model.addTable(table));
     },
   },
   {
     name: 'tables.patch',
     at: 'PATCH /datasets/:datasetId/tables/:tableId',
-    needs: ({ ids }) => [[ids.table, 'bigquery.tables.update']],
+    needs: ['table', 'tables.update'],
     handle(context) {
       const table = requireTable(context);
-      const { labels, description, friendlyName, expirationTime } = context.body ?? {};
+      const { labels, description, expirationTime } = context.body;
       // PATCH semantics: fields left out stay; null clears one, and a label set to null is removed.
       const merged = Object.entries({ ...table.labels, ...labels }).filter(([, value]) => value !== null);
       const patch = {
-        ...(labels !== undefined && { labels: Object.fromEntries(merged.map(([k, v]) => [k, String(v)])) }),
+        ...(labels && { labels: Object.fromEntries(merged) }),
         ...(description !== undefined && { description: description ?? undefined }),
-        ...(friendlyName !== undefined && { friendlyName: friendlyName ?? undefined }),
-        ...(expirationTime !== undefined && {
-          expirationTime: expirationTime === null ? undefined : Number(expirationTime),
-        }),
+        ...(expirationTime !== undefined && { expirationTime: Number(expirationTime) || undefined }),
       };
       return resource.table(context.model.updateTable(table, patch));
     },
@@ -111,10 +105,7 @@ export const routes: Route[] = [
   {
     name: 'tables.delete',
     at: 'DELETE /datasets/:datasetId/tables/:tableId',
-    needs: ({ model, ids }) => {
-      const snapshot = model.getTable({ ...ids })?.type === 'SNAPSHOT';
-      return [[ids.table, snapshot ? 'bigquery.tables.deleteSnapshot' : 'bigquery.tables.delete']];
-    },
+    needs: ['table', 'tables.delete'],
     handle(context) {
       context.model.deleteTable(requireTable(context));
     },
@@ -124,7 +115,7 @@ export const routes: Route[] = [
     at: 'POST /datasets/:datasetId/tables/:tableId:testIamPermissions',
     handle(context) {
       requireTable(context);
-      const asked: string[] = context.body?.permissions ?? [];
+      const asked: string[] = context.body.permissions;
       return { permissions: asked.filter((p) => context.model.hasPermission(context.ids.table, p)) };
     },
   },
@@ -134,11 +125,13 @@ export const routes: Route[] = [
     name: 'jobs.query',
     at: 'POST /queries',
     async handle(context) {
-      const { engine, body = {} } = context;
-      const { labels, jobTimeoutMs, location } = body;
-      const configuration = { query: body, labels, jobTimeoutMs };
-      const spec = { projectId: context.ids.projectId, query: body, dryRun: body.dryRun === true, location };
-      const job = engine.run({ ...spec, configuration, body });
+      const { engine, body } = context;
+      const { location, dryRun, timeoutMs, maxResults } = body;
+      const job = engine.run({
+        projectId: context.ids.projectId,
+        location,
+        configuration: { query: body, dryRun },
+      });
       const kind = 'bigquery#queryResponse';
       const jobReference = resource.jobReference(job);
       if (job.dryRun) {
@@ -147,19 +140,13 @@ export const routes: Route[] = [
       }
       const optional = body.jobCreationMode === 'JOB_CREATION_OPTIONAL';
       const reason = (code: string) => (optional ? { jobCreationReason: { code } } : {});
-      await waitForJob(context, job, body.timeoutMs);
-      if (!isComplete(job)) {
-        engine.register(job);
-        return { kind, jobReference, jobComplete: false, ...reason('LONG_RUNNING') };
-      }
       const int64Timestamps = body.formatOptions?.useInt64Timestamp === true;
-      const page = resource.page(job, 0, pageSize(context, body.maxResults), int64Timestamps);
+      const page = await results(context, job, { timeoutMs, maxResults, offset: 0, int64Timestamps });
+      if (!page) return { kind, jobReference, jobComplete: false, ...reason('LONG_RUNNING') };
       const billed = { ...page, totalBytesBilled: String(job.bytesBilled) };
       // JOB_CREATION_OPTIONAL answers statelessly (queryId, no jobReference) when one page holds the result.
       if (optional && page.pageToken === undefined) return { kind, queryId: job.jobId, ...billed };
-      engine.register(job);
-      const created = reason(page.pageToken ? 'LARGE_RESULTS' : 'REQUESTED');
-      return { kind, jobReference, ...created, ...billed };
+      return { kind, jobReference, ...reason(page.pageToken ? 'LARGE_RESULTS' : 'REQUESTED'), ...billed };
     },
   },
   {
@@ -168,19 +155,16 @@ export const routes: Route[] = [
     at: 'GET /queries/:jobId',
     async handle(context) {
       const { request, engine, ids } = context;
+      const { timeoutMs, pageToken, startIndex, maxResults } = request.query;
       const job = engine.find(ids.projectId, ids.jobId);
-      await waitForJob(context, job, request.query.timeoutMs);
+      const int64Timestamps = request.query['formatOptions.useInt64Timestamp'] === 'true';
+      const offset = Number(pageToken ?? startIndex ?? 0);
+      const page = await results(context, job, { timeoutMs, maxResults, offset, int64Timestamps });
       if (job.cancelled) throw bigQueryError('stopped');
       const failure = job.errorResult;
       if (failure) throw new StubError(failure.status ?? 400, failure.reason, failure.message);
       const kind = 'bigquery#getQueryResultsResponse';
-      const jobReference = resource.jobReference(job);
-      if (!isComplete(job)) return { kind, jobReference, jobComplete: false };
-      const { pageToken, startIndex, maxResults } = request.query;
-      const offset = pageToken ? resource.pageOffset(pageToken) : Number(startIndex ?? 0);
-      const int64Timestamps = request.query['formatOptions.useInt64Timestamp'] === 'true';
-      const page = resource.page(job, offset, pageSize(context, maxResults), int64Timestamps);
-      return { kind, jobReference, ...page };
+      return { kind, jobReference: resource.jobReference(job), ...(page ?? { jobComplete: false }) };
     },
   },
   {
@@ -189,17 +173,12 @@ export const routes: Route[] = [
     // query will return the same error it would if it wasn't a dry run" (JobConfiguration.dryRun).
     name: 'jobs.insert',
     at: 'POST /jobs',
-    needs: ({ body }) => copyPermissions(body?.configuration?.copy),
-    handle({ engine, model, ids, body = {} }) {
-      const { configuration = {}, jobReference: { jobId = undefined, location = undefined } = {} } = body;
-      const { query, copy, dryRun } = configuration;
-      if (!query && !copy) throw bigQueryError('invalid', 'stub: only query and copy jobs are implemented');
-      engine.claim(ids.projectId, jobId);
-      const start = { projectId: ids.projectId, jobId, location, configuration };
-      if (copy) return resource.job(engine.register(runCopyJob(model, start, copy)));
-      const spec: QuerySpec = { ...start, query, dryRun: dryRun === true, body };
-      if (spec.dryRun) return resource.job(engine.run(spec));
-      return resource.job(engine.register(engine.start(spec)));
+    needs: ({ body }) => copyPermissions(body.configuration.copy),
+    handle({ engine, model, ids, body }) {
+      const { configuration, jobReference: ref } = body;
+      const start = { projectId: ids.projectId, jobId: ref?.jobId, location: ref?.location, configuration };
+      if (configuration.copy) return resource.job(engine.add(runCopyJob(model, start, configuration.copy)));
+      return resource.job(engine.run(start, configuration.dryRun !== true));
     },
   },
   {
@@ -218,14 +197,18 @@ export const routes: Route[] = [
   },
 ];
 
-/** Waits, like BigQuery, up to `timeoutMs` for the job to finish. */
-async function waitForJob(context: RouteContext, job: StubJob, timeoutMs: unknown): Promise<void> {
-  const budget = timeoutMs === undefined ? defaultWaitMs : Number(timeoutMs);
+/**
+ * Waits, like BigQuery, up to `timeoutMs` (default 10 s) for the job to finish, then answers the page at
+ * `offset` of at most `maxResults` rows (and `maxPageRows`); undefined while it runs.
+ */
+async function results(context: RouteContext, job: StubJob, options: Record<string, unknown>) {
   const remaining = job.completesAt - Date.now();
-  if (remaining > 0 && !job.cancelled) await context.sleep(Math.min(remaining, budget));
-}
-
-function pageSize(context: RouteContext, maxResults: unknown): number {
-  const asked = maxResults === undefined ? Number.POSITIVE_INFINITY : Number(maxResults);
-  return Math.max(1, Math.min(asked, context.maxPageRows));
+  const wait = Math.min(remaining, Number(options.timeoutMs ?? 10_000));
+  if (remaining > 0 && !job.cancelled) await context.sleep(wait);
+  if (!isComplete(job)) return undefined;
+  const size = Math.max(
+    1,
+    Math.min(Number(options.maxResults ?? Number.POSITIVE_INFINITY), context.maxPageRows),
+  );
+  return resource.page(job, Number(options.offset), size, options.int64Timestamps === true);
 }

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { text as streamText } from 'node:stream/consumers';
@@ -50,9 +51,10 @@ export class BigQueryStub {
   readonly model: StubModel;
   /** Every request received, in order (including those answered with an injected fault). */
   readonly requests: RecordedRequest[] = [];
+  /** Largest page returned, whatever `maxResults` asks (lower it to force paging). */
   maxPageRows: number;
   private readonly engine: QueryEngine;
-  private faults: { fault: Fault; remaining: number }[] = [];
+  private faults: (Fault & { remaining: number })[] = [];
   private readonly closing = new AbortController();
   private readonly server = createServer((req, res) => void this.handle(req, res));
 
@@ -64,9 +66,7 @@ export class BigQueryStub {
 
   static async start(options: StubOptions = {}): Promise<BigQueryStub> {
     const stub = new BigQueryStub(options);
-    await new Promise<void>((resolve, reject) => {
-      stub.server.once('error', reject).listen(0, '127.0.0.1', resolve);
-    });
+    await once(stub.server.listen(0, '127.0.0.1'), 'listening');
     return stub;
   }
 
@@ -87,7 +87,7 @@ export class BigQueryStub {
 
   /** The first fault that applies to a request is used up. */
   inject(fault: Fault): this {
-    this.faults.push({ fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
+    this.faults.push({ ...fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
     return this;
   }
 
@@ -103,12 +103,6 @@ export class BigQueryStub {
     this.faults = [];
   }
 
-  /** Forgets recorded requests and faults; the model and the query handlers stay. */
-  reset(): void {
-    this.clearRequests();
-    this.clearFaults();
-  }
-
   /** Stops at once: pending delays end and sockets are dropped. */
   async close(): Promise<void> {
     this.closing.abort();
@@ -116,13 +110,12 @@ export class BigQueryStub {
     await new Promise((resolve) => this.server.close(resolve));
   }
 
-  private sleep(ms: number): Promise<void> {
-    return wait(ms, undefined, { signal: this.closing.signal }).catch(() => undefined);
-  }
+  private readonly sleep = (ms: number): Promise<void> =>
+    wait(ms, undefined, { signal: this.closing.signal }).catch(() => undefined);
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://stub');
-    const method = req.method ?? 'GET';
+    const url = new URL(req.url as string, 'http://stub');
+    const method = req.method as string;
     const match = patterns.find((p) => p.method === method && p.pattern.test(url.pathname));
     const groups = match?.pattern.exec(url.pathname)?.groups ?? {};
     const text = await streamText(req);
@@ -133,7 +126,7 @@ export class BigQueryStub {
       pathParams: Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, decodeURIComponent(v)])),
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
-      body: text ? parseJson(text) : undefined,
+      body: text ? JSON.parse(text) : undefined,
       receivedAt: Date.now(),
     };
     this.requests.push(request);
@@ -148,9 +141,10 @@ export class BigQueryStub {
       const dataset = `${projectId}.${datasetId}`;
       const ids = { projectId, datasetId, tableId, jobId, dataset, table: `${dataset}.${tableId}` };
       const { model, engine, maxPageRows } = this;
-      const sleep = (ms: number) => this.sleep(ms);
-      const context = { request, body: request.body, ids, model, engine, maxPageRows, sleep };
-      for (const [resource, permission] of match.route.needs?.(context) ?? []) {
+      const context = { request, body: request.body, ids, model, engine, maxPageRows, sleep: this.sleep };
+      const { needs = () => [] } = match.route;
+      const needed = typeof needs === 'function' ? needs(context) : [[ids[needs[0]], `bigquery.${needs[1]}`]];
+      for (const [resource, permission] of needed as [string, string][]) {
         if (!model.hasPermission(resource, permission))
           throw bigQueryError('accessDenied', `Access Denied: ${resource}: Permission ${permission} denied`);
       }
@@ -162,27 +156,17 @@ export class BigQueryStub {
       body = stubError.toBody();
     }
     if (res.destroyed || this.closing.signal.aborted) return;
-    if (status === 204) res.writeHead(204).end();
-    else
-      res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(body));
+    const json = { 'content-type': 'application/json; charset=UTF-8' };
+    res.writeHead(status, status === 204 ? {} : json).end(status === 204 ? undefined : JSON.stringify(body));
   }
 
   private takeFault(request: RecordedRequest): Fault | undefined {
-    const entry = this.faults.find(({ fault, remaining }) => {
-      const named = fault.route === undefined || [fault.route].flat().includes(request.route ?? '');
-      return remaining > 0 && named && (fault.match?.(request) ?? true);
-    });
-    if (entry) entry.remaining -= 1;
-    return entry?.fault;
+    const named = (route: Fault['route']) =>
+      route === undefined || [route].flat().includes(request.route ?? '');
+    const fault = this.faults.find((f) => f.remaining > 0 && named(f.route) && (f.match?.(request) ?? true));
+    if (fault) fault.remaining -= 1;
+    return fault;
   }
 }
 
 export const startBigQueryStub = (options?: StubOptions) => BigQueryStub.start(options);
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}

@@ -47,13 +47,8 @@ function parse(sql: string): ParsedSelect | undefined {
   const from = Array.isArray(ast) || ast.type !== 'select' ? [{}] : (ast.from ?? []);
   if (from.length > 1 || (from.length === 1 && !from[0].table)) return undefined;
   const render = (expr: unknown) => parser.exprToSQL(expr as never, options);
-  const where: string[] = [];
-  const split = (e: { type?: string; operator?: string; left?: unknown; right?: unknown } | null) => {
-    if (!e) return;
-    if (e.type !== 'binary_expr' || e.operator !== 'AND') where.push(render(e));
-    else for (const side of [e.left, e.right]) split(side as never);
-  };
-  split(ast.where);
+  const split = (e: typeof ast): string[] =>
+    e?.type === 'binary_expr' && e.operator === 'AND' ? [...split(e.left), ...split(e.right)] : [render(e)];
   const limit = ast.limit?.value?.[0]?.value;
   return {
     table: ast.from?.[0].table,
@@ -68,7 +63,7 @@ function parse(sql: string): ParsedSelect | undefined {
       const alias = typeof c.as === 'string' ? c.as : c.as?.value;
       return alias ? `${text} AS ${alias}` : text;
     }),
-    where,
+    where: ast.where ? split(ast.where) : [],
     limit: typeof limit === 'number' ? limit : undefined,
   };
 }

@@ -61,7 +61,7 @@ describe('the routes and rules stable-copy relies on', () => {
   });
 
   it('a WRITE_TRUNCATE copy onto a table laid out differently fails in the job', async () => {
-    const copy = d().table('a').copy(d().table('b'), { writeDisposition: 'WRITE_TRUNCATE' });
+    const copy = d().table('b').copyFrom(d().table('a'), { writeDisposition: 'WRITE_TRUNCATE' });
     await expect(copy).rejects.toThrow(/^Incompatible table partitioning specification/);
     expect(stub.model.getTable(ref('b'))?.rows).toEqual([{ id: 2 }]);
   });
@@ -72,12 +72,15 @@ describe('the routes and rules stable-copy relies on', () => {
     const a = d().table('a');
     const s = d().table('s');
     const snapshot = { operationType: 'SNAPSHOT' } as const;
-    const expiring = a.createCopyJob(s, { ...snapshot, destinationExpirationTime: '1' });
+    const expiring = s.createCopyFromJob(a, {
+      ...snapshot,
+      destinationExpirationTime: '2100-01-01T00:00:00Z',
+    });
     await expect(expiring).rejects.toMatchObject({
       code: 403,
       message: expect.stringMatching(/deleteSnapshot/),
     });
-    await a.createCopyJob(s, snapshot);
+    await s.createCopyFromJob(a, snapshot);
     await expect(a.setMetadata({ labels: {} })).rejects.toMatchObject({ code: 403 });
   });
 

@@ -1,4 +1,3 @@
-import { bigQueryError } from '../errors.js';
 import type { QueryHandler, QueryResult } from '../jobs.js';
 import type { StubField, StubModel, StubRow, StubTable, TableReference } from '../model.js';
 import { tableBytes } from '../model.js';
@@ -37,7 +36,7 @@ export function addCartoTileset(model: StubModel, tileset: NewCartoTileset): Stu
   const schema = cartoTilesetSchema.map((f) => (f.name === 'data' ? { ...f, type: metadataAs } : f));
   const rows: StubRow[] = tiles.map((tile) => ({ ...tile }));
   if (metadata !== undefined) {
-    const text = typeof metadata === 'string' ? metadata : JSON.stringify(metadata);
+    const text = JSON.stringify(metadata);
     const data = metadataAs === 'BYTES' ? Buffer.from(text) : text;
     rows.unshift({ z: -1, x: null, y: null, carto_partition: null, data });
   }
@@ -61,6 +60,8 @@ const between = (value: unknown, min: unknown, max: unknown) =>
   (value as number) >= (min as number) && (value as number) <= (max as number);
 const inRange = (p: Params) => (r: StubRow) =>
   r.z === p.z && between(r.x, p.xmin, p.xmax) && between(r.y, p.ymin, p.ymax);
+const inSet = (rows: StubRow[], partitions: unknown) =>
+  rows.filter((r) => (partitions as unknown[]).includes(r.carto_partition));
 
 /**
  * The queries tilestack's BigQuery source (`api/src/sources/bigquery/sql.ts`) and `stable-copy extract`
@@ -71,25 +72,22 @@ const inRange = (p: Params) => (r: StubRow) =>
  */
 export const cartoTilesetHandler: QueryHandler = ({ select, params, model }) => {
   if (!select?.table) return undefined;
+  const table = () => model.requireTable(select.table ?? '');
   const data = ['data'];
-  const table = () => tilesetTable(model, select.table ?? '');
-  if (selects(select, { columns: data, where: ['z = -1', 'carto_partition IS NULL'], limit: 1 })) {
-    const scanned = table().rows.filter((r) => r.carto_partition === null);
-    return result(table(), data, scanned.filter((r) => r.z === -1).slice(0, 1), scanned);
-  }
-  if (selects(select, { columns: data, where: ['carto_partition = @partition', ...tile], limit: 1 })) {
-    const scanned = table().rows.filter((r) => r.carto_partition === params.partition);
-    return result(table(), data, scanned.filter(isTile(params)).slice(0, 1), scanned);
-  }
-  if (selects(select, { columns: data, where: tile, limit: 1 }))
-    return result(table(), data, table().rows.filter(isTile(params)).slice(0, 1), 'all');
+  const is = (where: string[], columns = data, limit = 1) => selects(select, { columns, where, limit });
+  const first = (read: (r: StubRow) => boolean, keep: (r: StubRow) => boolean) => {
+    const scanned = table().rows.filter(read);
+    return result(table(), data, scanned.filter(keep).slice(0, 1), scanned);
+  };
+  const partition = (value: unknown) => (r: StubRow) => r.carto_partition === value;
+  if (is(['z = -1', 'carto_partition IS NULL'])) return first(partition(null), (r) => r.z === -1);
+  if (is(['carto_partition = @partition', ...tile]))
+    return first(partition(params.partition), isTile(params));
+  if (is(tile)) return { ...first(() => true, isTile(params)), bytesProcessed: tableBytes(table()) };
   const checked = ['z', 'x', 'y', 'carto_partition'];
-  if (select.limit && selects(select, { columns: checked, where: [inPartitions], limit: select.limit })) {
-    const wanted = new Set(params.partitions as number[]);
-    const scanned = table().rows.filter((r) => wanted.has(r.carto_partition as number));
-    return result(table(), checked, scanned.slice(0, select.limit), scanned, checked);
-  }
-  return undefined;
+  if (!select.limit || !is([inPartitions], checked, select.limit)) return undefined;
+  const scanned = inSet(table().rows, params.partitions);
+  return result(table(), checked, scanned.slice(0, select.limit), scanned, checked);
 };
 
 /** `stable-copy extract`'s per-zoom tile range (`tools/stable-copy/src/extract/sql.ts`). */
@@ -99,19 +97,9 @@ export const cartoExtractHandler: QueryHandler = ({ select, params, model }) => 
   if (!select?.table || (!partitioned && !selects(select, { columns: tiles, where: range })))
     return undefined;
   const table = model.requireTable(select.table);
-  const wanted = new Set(params.partitions as number[]);
-  const read = partitioned ? table.rows.filter((r) => wanted.has(r.carto_partition as number)) : table.rows;
+  const read = partitioned ? inSet(table.rows, params.partitions) : table.rows;
   return result(table, tiles, read.filter(inRange(params)), partitioned ? read : 'all');
 };
-
-function tilesetTable(model: StubModel, id: string): StubTable {
-  const table = model.requireTable(id);
-  for (const column of columns) {
-    if (!table.schema.some((f) => f.name === column))
-      throw bigQueryError('invalidQuery', `Unrecognized name: ${column}`);
-  }
-  return table;
-}
 
 function result(
   table: StubTable,

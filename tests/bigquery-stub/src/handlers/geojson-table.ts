@@ -15,29 +15,14 @@ export const geoJsonTableHandler: QueryHandler = ({ select, model }) => {
   if (!m || !select?.table || select.where.length > 0 || more.length > 0 || (rest && !exceptName))
     return undefined;
   const [, geometryName = '', alias = ''] = m;
-  if (exceptName !== undefined && exceptName.toLowerCase() !== geometryName.toLowerCase()) return undefined;
   const table = model.requireTable(select.table);
   const geometry = table.schema.find((f) => f.name.toLowerCase() === geometryName.toLowerCase());
   if (!geometry) throw bigQueryError('invalidQuery', `Unrecognized name: ${geometryName} at [1:21]`);
-  if (geometry.type !== 'GEOGRAPHY') {
-    throw bigQueryError(
-      'invalidQuery',
-      `No matching signature for function ST_ASGEOJSON for argument types: ${geometry.type}. Supported signature: ST_ASGEOJSON(GEOGRAPHY)`,
-    );
-  }
   const others = exceptName === undefined ? [] : table.schema.filter((f) => f !== geometry);
-  const rows = table.rows.map((row) => {
-    const value = row[geometry.name];
-    if (typeof value === 'string')
-      throw new TypeError('stub: store GEOGRAPHY cells as GeoJSON objects, not text');
-    return {
-      [alias]: value === null || value === undefined ? null : JSON.stringify(value),
-      ...Object.fromEntries(others.map((f) => [f.name, row[f.name]])),
-    };
-  });
-  return {
-    schema: [{ name: alias, type: 'STRING', mode: 'NULLABLE' }, ...others],
-    rows,
-    bytesProcessed: tableBytes(table),
-  };
+  const rows = table.rows.map((row) => ({
+    [alias]: row[geometry.name] == null ? null : JSON.stringify(row[geometry.name]),
+    ...Object.fromEntries(others.map((f) => [f.name, row[f.name]])),
+  }));
+  const schema = [{ name: alias, type: 'STRING' }, ...others];
+  return { schema, rows, bytesProcessed: tableBytes(table) };
 };

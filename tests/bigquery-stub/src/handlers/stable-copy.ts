@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import stringify from 'safe-stable-stringify';
 import type { QueryHandler } from '../jobs.js';
-import { type StubRow, tableBytes } from '../model.js';
+import { tableBytes } from '../model.js';
 import { selects } from '../sql.js';
-import { billedBytes } from '../wire.js';
 
 const fingerprint = [
   'COUNT(*) AS row_count',
@@ -23,30 +23,22 @@ export const tableFingerprintHandler: QueryHandler = ({ select, model }) => {
   let xor = 0n;
   let sum = 0n;
   for (const row of table.rows) {
-    const hash = createHash('sha256').update(canonicalJson(row)).digest().readBigInt64BE(0);
+    const hash = createHash('sha256')
+      .update(stringify(row) ?? '')
+      .digest()
+      .readBigInt64BE(0);
     xor ^= hash;
     sum += hash;
   }
   return {
-    schema: [
-      { name: 'row_count', type: 'INTEGER', mode: 'NULLABLE' },
-      { name: 'content_xor', type: 'INTEGER', mode: 'NULLABLE' },
-      { name: 'content_sum', type: 'NUMERIC', mode: 'NULLABLE' },
-    ],
+    schema: ['row_count', 'content_xor', 'content_sum'].map((name) => ({
+      name,
+      type: name === 'content_sum' ? 'NUMERIC' : 'INTEGER',
+    })),
     rows: [{ row_count: table.rows.length, content_xor: xor, content_sum: sum.toString() }],
     bytesProcessed: tableBytes(table),
   };
 };
-
-function canonicalJson(row: StubRow): string {
-  return JSON.stringify(row, (_key, v) => {
-    if (typeof v === 'bigint') return v.toString();
-    if (v?.type === 'Buffer' && Array.isArray(v.data)) return Buffer.from(v.data).toString('base64');
-    if (v && typeof v === 'object' && !Array.isArray(v))
-      return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)));
-    return v;
-  });
-}
 
 // The statement the GoogleSQL grammar has parsed already; this matches the one shape stable-copy sends.
 const createTableAs =
@@ -58,29 +50,24 @@ const createTableAs =
  * it replaces the table in one step (new layout, only the OPTIONS' labels) and bills a scan of the source;
  * a dry run or a query over `maximumBytesBilled` changes nothing.
  */
-export const createTableAsHandler: QueryHandler = ({ query, model, body }) => {
+export const createTableAsHandler: QueryHandler = ({ query, model }) => {
   const m = createTableAs.exec(query.replace(/\s+/g, ' ').trim());
   if (!m) return undefined;
   const [, destId = '', field, start = '0', end = '0', interval = '1', cluster, labelKey, labelValue] = m;
   const source = model.requireTable(m[9] ?? '');
-  const bytesProcessed = tableBytes(source);
-  const config = body?.configuration ?? body ?? {};
-  const cap = config.query?.maximumBytesBilled ?? config.maximumBytesBilled;
-  if (config.dryRun === true || (cap !== undefined && billedBytes(bytesProcessed) > Number(cap)))
-    return { schema: [], rows: [], bytesProcessed };
   const [projectId = '', datasetId = '', tableId = ''] = destId.split('.');
-  model.deleteTable({ projectId, datasetId, tableId });
-  model.addTable({
-    projectId,
-    datasetId,
-    tableId,
-    location: source.location,
-    numBytes: source.numBytes,
-    schema: structuredClone(source.schema),
-    rows: source.rows.map((r) => ({ ...r })),
-    labels: labelKey && labelValue ? { [labelKey]: labelValue } : {},
-    rangePartitioning: field ? { field, range: { start, end, interval } } : undefined,
-    clustering: cluster ? { fields: cluster.split(', ') } : undefined,
-  });
-  return { schema: [], rows: [], bytesProcessed };
+  const apply = () =>
+    model.addTable({
+      projectId,
+      datasetId,
+      tableId,
+      location: source.location,
+      numBytes: source.numBytes,
+      schema: structuredClone(source.schema),
+      rows: source.rows.map((r) => ({ ...r })),
+      labels: labelKey && labelValue ? { [labelKey]: labelValue } : {},
+      rangePartitioning: field ? { field, range: { start, end, interval } } : undefined,
+      clustering: cluster ? { fields: cluster.split(', ') } : undefined,
+    });
+  return { schema: [], rows: [], bytesProcessed: tableBytes(source), apply };
 };
