@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { BigQueryError, BigQueryRest, TableRef } from '@tilestack/bigquery';
 import { CliError, ExitCode, explain } from './errors.js';
-import { type Reporter, siblingTable } from './io.js';
+import { type Progress, siblingTable } from './io.js';
 
 /** Longer than any run (the workflow times out after 2 h): a crashed run's lock goes by itself. */
 const lockMs = 6 * 60 * 60 * 1000;
@@ -14,7 +14,7 @@ const lockMs = 6 * 60 * 60 * 1000;
 export async function withLock<T>(
   rest: BigQueryRest,
   dest: TableRef,
-  reporter: Reporter,
+  progress: Progress,
   work: () => Promise<T>,
 ): Promise<T> {
   const ref = siblingTable(dest, `${dest.tableId}__lock`);
@@ -39,7 +39,7 @@ export async function withLock<T>(
     return await work();
   } finally {
     await rest.deleteTable(ref).catch((error) => {
-      reporter.progress(
+      progress(
         `warning: could not release ${ref.id} (${(error as Error).message}); it expires within 6 hours`,
       );
     });

@@ -155,7 +155,7 @@ describe('sync', () => {
       'record-provenance',
       'drop-staging',
     ]);
-    expect(run.json.plan.costs.verificationBytes).toBeGreaterThan(0);
+    expect(run.json.plan.verificationBytes).toBeGreaterThan(0);
     expect(mutatingRequests(stub())).toEqual([]);
     expect(stub().model.getDataset(destRef.projectId, destRef.datasetId)).toBeUndefined();
     expect((await sync(stub())).code).toBe(0);
