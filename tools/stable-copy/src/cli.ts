@@ -19,6 +19,14 @@ ${Object.entries(commands)
 ${commonHelp}
 `;
 
+/** The text form of a result: a field a line, nested ones indented, epoch-ms times as ISO dates. */
+const text = (value: object, indent = ''): string[] =>
+  Object.entries(value).flatMap(([key, v]) =>
+    v !== null && typeof v === 'object'
+      ? [`${indent}${key}:`, ...text(v, `${indent}  `)]
+      : [`${indent}${key}: ${/(Time|At|Modified)$/.test(key) && v ? new Date(v).toISOString() : v}`],
+  );
+
 /** Runs the CLI with `argv` (without node and script); returns the exit code. Tests call this. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name = '', ...args] = argv;
@@ -35,9 +43,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stdout.write(`${command.help}\n${commonHelp}\n`);
       return ExitCode.ok;
     }
-    const { summary, lines } = await command.run(flags, (fallback) => connect(flags, io, fallback));
-    const json = { command: name, ...summary };
-    io.stdout.write(flags.json ? `${JSON.stringify(json, null, 2)}\n` : `${lines.join('\n')}\n`);
+    const result = {
+      command: name,
+      ...(await command.run(flags, (fallback) => connect(flags, io, fallback))),
+    };
+    io.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${text(result).join('\n')}\n`);
     return ExitCode.ok;
   } catch (error) {
     const exitCode = error instanceof CliError ? error.exitCode : ExitCode.failed;

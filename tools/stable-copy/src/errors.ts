@@ -11,13 +11,11 @@ export const ExitCode = {
   busy: 6, // another run holds the destination's lock: nothing was changed
 } as const;
 
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
-
 /** A failure the CLI explains in one message and maps to an exit code. */
 export class CliError extends Error {
   constructor(
     message: string,
-    readonly exitCode: ExitCodeValue,
+    readonly exitCode: (typeof ExitCode)[keyof typeof ExitCode],
   ) {
     super(message);
   }
@@ -26,10 +24,7 @@ export class CliError extends Error {
 export const usageError = (message: string) => new CliError(message, ExitCode.usage);
 export const preflightError = (message: string) => new CliError(message, ExitCode.preflight);
 
-/**
- * A failure while trying to `action`, as a message that says what to do: `need` names the
- * permission (and the role granting it) that an access error lacks.
- */
+/** A failure while trying to `action`, saying what to do: `need` names the permission an access error lacks. */
 export function explain(error: unknown, action: string, need?: string): CliError {
   if (error instanceof CliError) return error;
   const e = toBigQueryError(error);

@@ -24,13 +24,13 @@ export type Connect = (fallbackProject?: string) => Promise<{ rest: BigQueryRest
 
 /**
  * Every command has one shape: its flags, parsed by the CLI; `run` checks them before it calls
- * `connect`, works, and returns its result (the `--json` document and its text form) for the CLI to print.
+ * `connect`, works, and returns its result for the CLI to print (as JSON with `--json`, else as text).
  */
 export interface Command {
   summary: string;
   help: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  run(flags: Flags, connect: Connect): Promise<{ summary: Record<string, unknown>; lines: string[] }>;
+  run(flags: Flags, connect: Connect): Promise<Record<string, unknown>>;
 }
 
 export const commonHelp = `Common flags:

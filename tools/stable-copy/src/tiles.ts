@@ -42,16 +42,6 @@ export function bboxTileRange(bbox: Bbox, z: number): TileRange {
   return { z, xmin: x(bbox[0]), xmax: x(bbox[2]), ymin: y(bbox[3]), ymax: y(bbox[1]) };
 }
 
-/** `range` narrowed to the tileset's partition box at that zoom (no tile exists outside it), or null. */
-function clipToPartitionBox(range: TileRange, p: PartitionParams): TileRange | null {
-  const shift = p.zmax - range.z;
-  if (shift < 0) return range;
-  const { z, xmin, xmax, ymin, ymax } = range;
-  const [x0, x1] = [Math.max(xmin, p.xmin >> shift), Math.min(xmax, p.xmax >> shift)];
-  const [y0, y1] = [Math.max(ymin, p.ymin >> shift), Math.min(ymax, p.ymax >> shift)];
-  return x0 > x1 || y0 > y1 ? null : { z, xmin: x0, xmax: x1, ymin: y0, ymax: y1 };
-}
-
 /** Above this many tiles per zoom, the zoom's whole partition range is used instead of one per tile. */
 const PER_TILE_LIMIT = 250_000;
 
@@ -80,9 +70,10 @@ export function zoomQueries(
 ) {
   const queries: { sql: string; params: Record<string, number | number[]> }[] = [];
   for (let z = minZoom; z <= topZoom; z++) {
-    const range = p ? clipToPartitionBox(bboxTileRange(area, z), p) : bboxTileRange(area, z);
-    const partitions = range && p ? partitionsOf(range, p) : [];
-    if (!range || (p && partitions.length === 0)) continue;
+    const range = bboxTileRange(area, z);
+    // Tiles outside the tileset's partition box have no partition (0): a zoom with none is skipped.
+    const partitions = p ? partitionsOf(range, p) : [];
+    if (p && partitions.length === 0) continue;
     const { xmin, xmax, ymin, ymax } = range;
     queries.push({
       sql: `SELECT z, x, y, data FROM ${tileset.sql} WHERE ${p ? 'carto_partition IN UNNEST(@partitions) AND ' : ''}z = @z AND x BETWEEN @xmin AND @xmax AND y BETWEEN @ymin AND @ymax`,

@@ -117,18 +117,13 @@ reading only the partitions the bbox's tiles live in; every query is dry-run aga
       throw error;
     }
     return {
-      summary: {
-        tileset: tileset.id,
-        out,
-        bbox: area,
-        minzoom: minZoom,
-        maxzoom: topZoom,
-        tiles,
-        bytesBilled,
-      },
-      lines: [
-        `wrote ${tiles} tiles (z${minZoom}–${topZoom}) of ${tileset.id} to ${out}; billed ${formatQueryCost(bytesBilled)}`,
-      ],
+      tileset: tileset.id,
+      out,
+      bbox: area,
+      minzoom: minZoom,
+      maxzoom: topZoom,
+      tiles,
+      bytesBilled,
     };
   },
 };

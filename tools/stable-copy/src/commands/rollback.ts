@@ -37,11 +37,7 @@ The next sync publishes the source's version again: pause scheduled syncs to sta
       throw preflightError(
         `No snapshot ${to || 'holding another version'} of ${dest.id}. Available: ${snapshots.map((s) => s.tableId).join(', ') || 'none'}`,
       );
-    if (flags['dry-run'])
-      return {
-        summary: { outcome: 'dry-run', destination: dest.id, snapshot: target },
-        lines: [`dry run: would restore ${target.id} over ${dest.id}; nothing changed`],
-      };
+    if (flags['dry-run']) return { outcome: 'dry-run', destination: dest.id, snapshot: target };
     const from = siblingTable(dest, target.tableId);
     const onSnapshot = ['bigquery.tables.get', 'bigquery.tables.getData', 'bigquery.tables.restoreSnapshot'];
     await requirePermissions(rest, from, onSnapshot, 'snapshot', roleHint);
@@ -61,14 +57,11 @@ The next sync publishes the source's version again: pause scheduled syncs to sta
       };
       await rest.patchTable(dest, provenancePatch(provenance, table, await rest.getTable(dest)));
       return {
-        summary: {
-          outcome: 'restored',
-          destination: dest.id,
-          snapshot: target,
-          keptCurrentAs: kept.id,
-          provenance,
-        },
-        lines: [`restored ${dest.id} from ${target.id}; the replaced version is kept as ${kept.id}`],
+        outcome: 'restored',
+        destination: dest.id,
+        snapshot: target,
+        keptCurrentAs: kept.id,
+        provenance,
       };
     });
   },

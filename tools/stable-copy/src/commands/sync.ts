@@ -1,3 +1,4 @@
+import type { TableRef } from '@tilestack/bigquery';
 import { explain, usageError } from '../errors.js';
 import {
   type Command,
@@ -12,7 +13,7 @@ import { preflight } from '../preflight.js';
 import { isSameVersion, readProvenance, sourceVersion } from '../provenance.js';
 import { pendingLabel } from '../publish.js';
 import { retentionFlag } from '../snapshots.js';
-import { runSync } from '../sync-run.js';
+import { runSync, type SyncRun } from '../sync-run.js';
 import { fingerprintSql } from '../verify.js';
 
 export const sync: Command = {
@@ -57,77 +58,54 @@ Copy to staging, verify, snapshot the current destination, publish atomically, r
       location: pre.location,
       sourceVersion: current,
     };
-    if (
-      isSameVersion(published, current) &&
-      Number(pre.destination?.numRows) === current.rows &&
-      !pre.destination?.labels?.[pendingLabel]
-    )
-      return {
-        summary: { ...summary, outcome: 'up-to-date', published },
-        lines: [`up to date: ${dest.id} already holds ${source.id} (${current.rows} rows)`],
-      };
-
+    const pending = pre.destination?.labels?.[pendingLabel];
+    if (isSameVersion(published, current) && Number(pre.destination?.numRows) === current.rows && !pending)
+      return { ...summary, outcome: 'up-to-date', published };
     const staging = siblingTable(dest, `${dest.tableId}__staging_${startedAt}`);
-    if (flags['dry-run']) {
-      // The source's fingerprint scan is a free dry run; the staging scan reads as much.
-      const scan =
-        verify === 'full'
-          ? 2 *
-            (await dryRunBytes(rest, { sql: fingerprintSql(source, false), location: pre.location }).catch(
-              (e) => {
-                throw explain(e, `dry-run the fingerprint of ${source.id}`);
-              },
-            ))
-          : 0;
-      const bytes = Number(pre.source.numBytes ?? 0);
-      const steps = Object.entries({
-        'create-dataset':
-          !pre.destinationDataset && `create dataset ${dest.projectId}.${dest.datasetId} in ${pre.location}`,
-        'copy-to-staging': `copy job ${source.id} → ${staging.id} (${current.rows} rows, ${formatBytes(bytes)}, free)`,
-        verify:
-          verify === 'full'
-            ? `verify content fingerprints of staging and source (as of the copy), scanning ${formatQueryCost(scan)}`
-            : 'verify schema, rows, size, layout, description and labels of staging (free)',
-        'snapshot-previous':
-          pre.destination && `keep the current ${dest.id} as a snapshot expiring in ${retentionDays} days`,
-        publish: pre.layoutChange
-          ? `partitioning/clustering change (${pre.layoutChange}): CREATE OR REPLACE TABLE ${dest.id} … AS SELECT * FROM ${staging.id} (atomic; bills a scan of ${formatQueryCost(bytes)})`
-          : `copy job ${staging.id} → ${dest.id} (WRITE_TRUNCATE, atomic, free)`,
-        'record-provenance': `label and describe ${dest.id} with its provenance`,
-        'drop-staging': `delete ${staging.id}`,
-      }).flatMap(([step, description]) => (description ? [{ step, description }] : []));
-      const withinMaxBytes = maxBytes === undefined || scan <= maxBytes;
-      return {
-        summary: { ...summary, outcome: 'dry-run', plan: { steps, verificationBytes: scan }, withinMaxBytes },
-        lines: [
-          'dry run: nothing changed; the plan:',
-          ...steps.map((s, i) => `  ${i + 1}. ${s.description}`),
-          `storage: ${formatBytes(bytes)} of logical storage for the destination, billed monthly`,
-          ...(withinMaxBytes
-            ? []
-            : [`verification would exceed --max-bytes ${maxBytes}: the sync would stop there`]),
-        ],
-      };
-    }
-
     const run = { rest, progress, pre, source, dest, staging, verify, maxBytes, retentionDays } as const;
+    if (flags['dry-run']) return { ...summary, outcome: 'dry-run', ...(await plan(run)) };
     const { verification, snapshot, provenance, publishing } = await runSync(run);
+    const durationMs = Date.now() - startedAt;
     return {
-      summary: {
-        ...summary,
-        outcome: 'published',
-        staging: staging.id,
-        verification,
-        snapshot,
-        provenance,
-        publish: publishing,
-        durationMs: Date.now() - startedAt,
-      },
-      lines: [
-        `published ${dest.id} (${publishing.method === 'copy' ? 'copy job' : 'CREATE OR REPLACE TABLE, new layout'}): ${provenance.rows} rows, ${formatBytes(provenance.bytes)}`,
-        `verification (${verification.level}) passed${verification.bytesBilled ? `, billed ${formatQueryCost(verification.bytesBilled)}` : ''}`,
-        snapshot ? `previous version kept as ${snapshot.id}` : 'no previous version to keep',
-      ],
+      ...summary,
+      outcome: 'published',
+      verification,
+      snapshot,
+      provenance,
+      publish: publishing,
+      durationMs,
     };
   },
+};
+
+/** What a sync would do and cost: copy jobs are free, the copy is billed as storage, `full` bills two scans. */
+async function plan({ rest, pre, source, dest, staging, verify, maxBytes, retentionDays }: SyncRun) {
+  const fingerprint = { sql: fingerprintSql(source, false), location: pre.location };
+  // The source's fingerprint scan, a free dry run; the staging scan reads as much.
+  const scan = verify === 'full' ? 2 * (await dryRunBytes(rest, fingerprint).catch(explainAs(source))) : 0;
+  const bytes = Number(pre.source.numBytes ?? 0);
+  const steps = Object.entries({
+    'create-dataset':
+      !pre.destinationDataset && `create dataset ${dest.projectId}.${dest.datasetId} in ${pre.location}`,
+    'copy-to-staging': `copy job ${source.id} → ${staging.id} (${formatBytes(bytes)}, free)`,
+    verify:
+      verify === 'full'
+        ? `fingerprint staging and source, scanning ${formatQueryCost(scan)}`
+        : 'metadata (free)',
+    'snapshot-previous': pre.destination && `keep ${dest.id} as a snapshot expiring in ${retentionDays} days`,
+    publish: pre.layoutChange
+      ? `partitioning/clustering change (${pre.layoutChange}): CREATE OR REPLACE TABLE ${dest.id} … AS SELECT * FROM ${staging.id} (atomic; bills a scan of ${formatQueryCost(bytes)})`
+      : `copy job ${staging.id} → ${dest.id} (WRITE_TRUNCATE, atomic, free)`,
+    'record-provenance': `label and describe ${dest.id} with its provenance`,
+    'drop-staging': `delete ${staging.id}`,
+  }).flatMap(([step, description]) => (description ? [{ step, description }] : []));
+  const storage = `${formatBytes(bytes)} of logical storage, billed monthly`;
+  return {
+    plan: { steps, verificationBytes: scan, storage },
+    withinMaxBytes: maxBytes === undefined || scan <= maxBytes,
+  };
+}
+
+const explainAs = (source: TableRef) => (error: unknown) => {
+  throw explain(error, `dry-run the fingerprint of ${source.id}`);
 };
