@@ -1,9 +1,8 @@
-import type { BigQueryStub, StubTable } from '@tilestack/bigquery-stub';
+import { type BigQueryStub, type StubTable, tableFingerprintHandler } from '@tilestack/bigquery-stub';
 import { expect, it } from 'vitest';
 import { stableDatasetPermissions } from '../src/permissions.js';
 import {
   buildings,
-  copyJobs,
   DEST_ID,
   destRef,
   destTable,
@@ -12,34 +11,37 @@ import {
   runCli,
   SOURCE_ID,
   sourceRef,
-  status,
   sync,
-  tableIds,
   useStub,
 } from './support.js';
 
 const stub = useStub();
 const change = (rows: number) => stub().model.updateTable(sourceRef, { rows: buildings(rows, 'v2') });
-const snapshots = () => destTables(stub()).filter((t) => t.type === 'SNAPSHOT');
 
-it('creates a missing dataset in the source location, labelled', async () => {
-  expect((await sync(stub())).code).toBe(0);
-  const dataset = stub().model.getDataset(destRef.projectId, destRef.datasetId);
-  expect(dataset).toMatchObject({ location: 'US', labels: { 'managed-by': 'stable-copy' } });
-});
-
-it('--verify full fingerprints staging and the source as of the copy, dry-run first, under --max-bytes', async () => {
+it('--verify full: staging and the source as of the copy, dry-run first, under --max-bytes; dataset created', async () => {
+  // A long query: progress lines on stderr while it runs; bytes billed come from the finished job.
+  stub().setQueryHandlers((request) => {
+    const answer = tableFingerprintHandler(request);
+    return answer && { ...answer, runMs: 200, bytesProcessed: 50 * 1024 * 1024 };
+  });
   const run = await sync(stub(), '--verify', 'full', '--max-bytes', String(100 * 1024 * 1024));
   expect(run.code, run.stderr).toBe(0);
-  expect(run.json.verification.contentFingerprint).toMatch(/^-?\d+:-?\d+$/);
+  expect(run.stderr).toMatch(/job \S+ RUNNING, \d+ s, [\d.]+ \w+ processed/); // state, elapsed, bytes
+  expect(run.json.verification).toMatchObject({
+    bytesBilled: 2 * 50 * 1024 * 1024,
+    contentFingerprint: /^-?\d+:-?\d+$/,
+  });
   const asOf = stub()
     .requestsTo('jobs.query')
     .filter((r) => r.body.query.includes('FOR SYSTEM_TIME AS OF'));
-  expect(asOf.map((r) => r.body.dryRun === true)).toEqual([true, false]);
-  expect(asOf[1]?.body.maximumBytesBilled).toBe(String(100 * 1024 * 1024));
+  expect(asOf.map((r) => [r.body.dryRun === true, r.body.maximumBytesBilled])).toEqual([
+    [true, undefined],
+    [false, String(100 * 1024 * 1024)],
+  ]);
   const asOfMs = Number(asOf[1]?.body.queryParameters[0].parameterValue.value);
   expect(asOfMs).toBeGreaterThanOrEqual(stub().requestsTo('jobs.insert')[0]?.receivedAt ?? 0);
-  expect(destTable(stub()).labels['stable-copy-verification']).toBe('full');
+  const dataset = stub().model.getDataset(destRef.projectId, destRef.datasetId);
+  expect(dataset).toMatchObject({ location: 'US', labels: { 'managed-by': 'stable-copy' } });
 });
 
 it('metadata verification of a source changed during the copy: exit 4, nothing published', async () => {
