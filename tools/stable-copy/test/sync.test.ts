@@ -29,7 +29,7 @@ it('--verify full: staging and the source as of the copy, dry-run first, under -
   expect(run.stderr).toMatch(/job \S+ RUNNING, \d+ s, [\d.]+ \w+ processed/); // state, elapsed, bytes
   expect(run.json.verification).toMatchObject({
     bytesBilled: 2 * 50 * 1024 * 1024,
-    contentFingerprint: /^-?\d+:-?\d+$/,
+    contentFingerprint: expect.stringMatching(/^-?\d+:-?\d+$/),
   });
   const asOf = stub()
     .requestsTo('jobs.query')
