@@ -11,6 +11,16 @@ import { enforceMaxBytes, explain, preflightError } from './errors.js';
 import { dryRunBytes } from './io.js';
 import { roleHint } from './permissions.js';
 
+/** A copy job's configuration: `operationType` COPY, SNAPSHOT or RESTORE. */
+export const copyJob = (from: TableRef, to: TableRef, operationType: string, options: object) => ({
+  copy: {
+    sourceTables: [tableReference(from)],
+    destinationTable: tableReference(to),
+    operationType,
+    ...options,
+  },
+});
+
 /** Names the job of a publish under way: set before it, removed with the provenance after it. */
 export const pendingLabel = 'stable-copy-pending';
 
@@ -65,15 +75,8 @@ export async function publish(
 ) {
   const jobId = newJobId('stable_copy');
   const method = publishMethod(p.fromTable, p.destTable);
-  let configuration: object = {
-    copy: {
-      sourceTables: [tableReference(p.from)],
-      destinationTable: tableReference(p.dest),
-      operationType: p.fromTable.type === 'SNAPSHOT' ? 'RESTORE' : 'COPY',
-      writeDisposition: 'WRITE_TRUNCATE',
-      createDisposition: 'CREATE_IF_NEEDED',
-    },
-  };
+  const operation = p.fromTable.type === 'SNAPSHOT' ? 'RESTORE' : 'COPY';
+  let configuration: object = copyJob(p.from, p.dest, operation, { writeDisposition: 'WRITE_TRUNCATE' });
   if (method === 'replace') {
     const sql = `CREATE OR REPLACE TABLE ${p.dest.sql} ${layoutClause(p.fromTable)} OPTIONS(labels = [('${pendingLabel}', '${jobId}')]) AS SELECT * FROM ${p.from.sql}`;
     const bytes = await dryRunBytes(rest, { sql, location: p.location });

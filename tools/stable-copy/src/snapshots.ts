@@ -1,8 +1,9 @@
-import { type BigQueryRest, type TableRef, tableReference } from '@tilestack/bigquery';
+import type { BigQueryRest, TableRef } from '@tilestack/bigquery';
 import { explain } from './errors.js';
 import { type Flags, integerFlag, siblingTable } from './io.js';
 import { roleHint } from './permissions.js';
 import { type Provenance, provenancePatch, readProvenance } from './provenance.js';
+import { copyJob } from './publish.js';
 
 export interface SnapshotInfo {
   id: string;
@@ -58,20 +59,19 @@ export async function takeSnapshot(
   const stamp = new Date(now).toISOString().replace(/[-:Z]/g, '').replace(/[T.]/g, '_');
   const ref = siblingTable(dest, `${snapshotPrefix(dest)}${stamp}`);
   const expirationTime = now + o.retentionDays * 24 * 60 * 60 * 1000;
-  const copy = {
-    sourceTables: [tableReference(dest)],
-    destinationTable: tableReference(ref),
-    operationType: 'SNAPSHOT',
-    writeDisposition: 'WRITE_EMPTY',
-    destinationExpirationTime: new Date(expirationTime).toISOString(),
-  };
-  await rest.runJob({ copy }, o.location).catch((error) => {
-    throw explain(
-      error,
-      `snapshot ${dest.id}`,
-      `bigquery.tables.createSnapshot, deleteSnapshot (${roleHint})`,
-    );
-  });
+  const destinationExpirationTime = new Date(expirationTime).toISOString();
+  await rest
+    .runJob(
+      copyJob(dest, ref, 'SNAPSHOT', { writeDisposition: 'WRITE_EMPTY', destinationExpirationTime }),
+      o.location,
+    )
+    .catch((error) => {
+      throw explain(
+        error,
+        `snapshot ${dest.id}`,
+        `bigquery.tables.createSnapshot, deleteSnapshot (${roleHint})`,
+      );
+    });
   const patch = o.provenance ? provenancePatch(o.provenance) : { labels: {} };
   await rest.patchTable(ref, {
     ...patch,

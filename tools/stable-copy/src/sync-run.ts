@@ -1,11 +1,11 @@
-import { type BigQueryError, type BigQueryRest, type TableRef, tableReference } from '@tilestack/bigquery';
+import type { BigQueryError, BigQueryRest, TableRef } from '@tilestack/bigquery';
 import { explain } from './errors.js';
 import type { Progress } from './io.js';
 import { withLock } from './lock.js';
 import { roleHint } from './permissions.js';
 import type { PreflightResult } from './preflight.js';
 import { newProvenance, provenancePatch, readProvenance, sourceVersion } from './provenance.js';
-import { publish } from './publish.js';
+import { copyJob, publish } from './publish.js';
 import { takeSnapshot } from './snapshots.js';
 import { differ, type VerificationLevel, verifyFull, verifyMetadata } from './verify.js';
 
@@ -49,19 +49,14 @@ export async function runSync(run: SyncRun) {
 
 /** Under the lock: re-reads the destination (another run may have published meanwhile), then works. */
 async function copyVerifyPublish(run: SyncRun) {
-  const { rest, progress, source, dest, staging, pre } = run;
-  const location = pre.location;
+  const { rest, progress, source, dest, staging } = run;
+  const location = run.pre.location;
   const destination = await rest.findTable(dest);
   progress(`copying ${source.id} → ${staging.id}`);
-  const copy = {
-    sourceTables: [tableReference(source)],
-    destinationTable: tableReference(staging),
-    operationType: 'COPY',
-    writeDisposition: 'WRITE_EMPTY',
-    // A staging table left behind by a killed run removes itself.
-    destinationExpirationTime: new Date(Date.now() + 24 * 60 * 60 * 1000).toISOString(),
-  };
-  const copyJob = await rest.runJob({ copy }, location).catch((error) => {
+  // A staging table left behind by a killed run removes itself.
+  const destinationExpirationTime = new Date(Date.now() + 24 * 60 * 60 * 1000).toISOString();
+  const options = { writeDisposition: 'WRITE_EMPTY', destinationExpirationTime };
+  const copied = await rest.runJob(copyJob(source, staging, 'COPY', options), location).catch((error) => {
     throw explain(
       error,
       `copy ${source.id} to ${staging.id}`,
@@ -69,7 +64,7 @@ async function copyVerifyPublish(run: SyncRun) {
     );
   });
   // The copy reads the source as of the job's start: the version the staging table holds.
-  const asOfMs = Number(copyJob.statistics?.startTime ?? Date.now());
+  const asOfMs = Number(copied.statistics?.startTime ?? Date.now());
   const sourceNow = await rest.getTable(source);
   // Copy jobs carry data, schema and layout; the table's description and labels are the tool's to carry.
   await rest.patchTable(staging, {
@@ -118,5 +113,5 @@ async function copyVerifyPublish(run: SyncRun) {
     // The copy of a new destination must not inherit the staging table's expiration.
     expirationTime: null,
   });
-  return { verification, snapshot, provenance, publishing };
+  return { verification, snapshot, provenance, publish: publishing };
 }

@@ -43,11 +43,7 @@ reading only the partitions the bbox's tiles live in; every query is dry-run aga
     const { rest, progress } = await connect();
     const plan = async (sql: string, params?: Record<string, number | number[]>) => {
       const bytes = await dryRunBytes(rest, { sql, params }).catch((error) => {
-        throw explain(
-          error,
-          `dry-run a query of ${tileset.id}`,
-          'bigquery.tables.getData, bigquery.jobs.create',
-        );
+        throw explain(error, `dry-run a query of ${tileset.id}`, 'bigquery.tables.getData, jobs.create');
       });
       return { sql, params, bytes, maximumBytesBilled: maxBytes };
     };
@@ -68,12 +64,11 @@ reading only the partitions the bbox's tiles live in; every query is dry-run aga
     const area = intersectBbox(bbox, info.bounds);
     if (!area)
       throw preflightError(`--bbox ${bbox.join(',')} does not overlap the tileset's bounds ${info.bounds}`);
-    const minZoom = Math.max(minZoomFlag, info.minzoom);
-    const topZoom = Math.min(maxZoom, info.maxzoom);
-    if (minZoom > topZoom) throw usageError(`no zoom to export: --min-zoom ${minZoom} > max zoom ${topZoom}`);
+    const [minzoom, maxzoom] = [Math.max(minZoomFlag, info.minzoom), Math.min(maxZoom, info.maxzoom)];
+    if (minzoom > maxzoom) throw usageError(`no zoom to export: --min-zoom ${minzoom} > max zoom ${maxzoom}`);
 
     const queries = [];
-    for (const q of zoomQueries(tileset, area, minZoom, topZoom, partition))
+    for (const q of zoomQueries(tileset, area, minzoom, maxzoom, partition))
       queries.push(await plan(q.sql, q.params));
     const planned = queries.reduce((sum, q) => sum + q.bytes, 0);
     progress(`${queries.length} zoom queries will scan ${formatQueryCost(planned)}`);
@@ -93,7 +88,7 @@ reading only the partitions the bbox's tiles live in; every query is dry-run aga
         }
         [tiles, bytesBilled] = [tiles + answer.rows.length, bytesBilled + answer.bytesBilled];
         progress(
-          `z${q.params?.z}: ${answer.rows.length} tiles (${formatQueryCost(answer.bytesBilled)} billed)`,
+          `z${q.params?.z}: ${answer.rows.length} tiles, ${formatQueryCost(answer.bytesBilled)} billed`,
         );
       }
       writer.finish({
@@ -101,29 +96,17 @@ reading only the partitions the bbox's tiles live in; every query is dry-run aga
         description: `Extract of ${tileset.id} inside ${area.join(',')} made by stable-copy`,
         attribution: info.attribution,
         format: 'pbf',
-        minzoom: minZoom,
-        maxzoom: topZoom,
+        minzoom,
+        maxzoom,
         bounds: area,
-        center: [(area[0] + area[2]) / 2, (area[1] + area[3]) / 2, minZoom],
+        center: [(area[0] + area[2]) / 2, (area[1] + area[3]) / 2, minzoom],
         version: '1',
-        json: {
-          vector_layers: info.vector_layers,
-          source: tileset.id,
-          extracted_at: new Date().toISOString(),
-        },
+        json: { vector_layers: info.vector_layers, extracted_at: new Date().toISOString() },
       });
     } catch (error) {
       writer.abort();
       throw error;
     }
-    return {
-      tileset: tileset.id,
-      out,
-      bbox: area,
-      minzoom: minZoom,
-      maxzoom: topZoom,
-      tiles,
-      bytesBilled,
-    };
+    return { tileset: tileset.id, out, bbox: area, minzoom, maxzoom, tiles, bytesBilled };
   },
 };

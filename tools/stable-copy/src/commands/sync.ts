@@ -1,4 +1,3 @@
-import type { TableRef } from '@tilestack/bigquery';
 import { explain, usageError } from '../errors.js';
 import {
   type Command,
@@ -52,29 +51,14 @@ Copy to staging, verify, snapshot the current destination, publish atomically, r
     const pre = await preflight(rest, source, dest);
     const current = sourceVersion(pre.source, source.id);
     const published = readProvenance(pre.destination);
-    const summary = {
-      source: source.id,
-      destination: dest.id,
-      location: pre.location,
-      sourceVersion: current,
-    };
+    const summary = { source: source.id, destination: dest.id, sourceVersion: current };
     const pending = pre.destination?.labels?.[pendingLabel];
     if (isSameVersion(published, current) && Number(pre.destination?.numRows) === current.rows && !pending)
       return { ...summary, outcome: 'up-to-date', published };
     const staging = siblingTable(dest, `${dest.tableId}__staging_${startedAt}`);
     const run = { rest, progress, pre, source, dest, staging, verify, maxBytes, retentionDays } as const;
     if (flags['dry-run']) return { ...summary, outcome: 'dry-run', ...(await plan(run)) };
-    const { verification, snapshot, provenance, publishing } = await runSync(run);
-    const durationMs = Date.now() - startedAt;
-    return {
-      ...summary,
-      outcome: 'published',
-      verification,
-      snapshot,
-      provenance,
-      publish: publishing,
-      durationMs,
-    };
+    return { ...summary, outcome: 'published', ...(await runSync(run)), durationMs: Date.now() - startedAt };
   },
 };
 
@@ -82,16 +66,19 @@ Copy to staging, verify, snapshot the current destination, publish atomically, r
 async function plan({ rest, pre, source, dest, staging, verify, maxBytes, retentionDays }: SyncRun) {
   const fingerprint = { sql: fingerprintSql(source, false), location: pre.location };
   // The source's fingerprint scan, a free dry run; the staging scan reads as much.
-  const scan = verify === 'full' ? 2 * (await dryRunBytes(rest, fingerprint).catch(explainAs(source))) : 0;
+  const scan =
+    verify === 'full'
+      ? 2 *
+        (await dryRunBytes(rest, fingerprint).catch((error) => {
+          throw explain(error, `dry-run the fingerprint of ${source.id}`);
+        }))
+      : 0;
   const bytes = Number(pre.source.numBytes ?? 0);
   const steps = Object.entries({
     'create-dataset':
       !pre.destinationDataset && `create dataset ${dest.projectId}.${dest.datasetId} in ${pre.location}`,
     'copy-to-staging': `copy job ${source.id} → ${staging.id} (${formatBytes(bytes)}, free)`,
-    verify:
-      verify === 'full'
-        ? `fingerprint staging and source, scanning ${formatQueryCost(scan)}`
-        : 'metadata (free)',
+    verify: verify === 'full' ? `fingerprints, scanning ${formatQueryCost(scan)}` : 'metadata (free)',
     'snapshot-previous': pre.destination && `keep ${dest.id} as a snapshot expiring in ${retentionDays} days`,
     publish: pre.layoutChange
       ? `partitioning/clustering change (${pre.layoutChange}): CREATE OR REPLACE TABLE ${dest.id} … AS SELECT * FROM ${staging.id} (atomic; bills a scan of ${formatQueryCost(bytes)})`
@@ -99,13 +86,9 @@ async function plan({ rest, pre, source, dest, staging, verify, maxBytes, retent
     'record-provenance': `label and describe ${dest.id} with its provenance`,
     'drop-staging': `delete ${staging.id}`,
   }).flatMap(([step, description]) => (description ? [{ step, description }] : []));
-  const storage = `${formatBytes(bytes)} of logical storage, billed monthly`;
+  const withinMaxBytes = maxBytes === undefined || scan <= maxBytes;
   return {
-    plan: { steps, verificationBytes: scan, storage },
-    withinMaxBytes: maxBytes === undefined || scan <= maxBytes,
+    plan: { steps, verificationBytes: scan, storage: `${formatBytes(bytes)}, billed monthly` },
+    withinMaxBytes,
   };
 }
-
-const explainAs = (source: TableRef) => (error: unknown) => {
-  throw explain(error, `dry-run the fingerprint of ${source.id}`);
-};
