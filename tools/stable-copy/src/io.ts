@@ -33,6 +33,9 @@ export interface Command {
   run(flags: Flags, connect: Connect): Promise<Record<string, unknown>>;
 }
 
+/** Flag kinds for `Command.options`. */
+export const [text, flag] = [{ type: 'string' }, { type: 'boolean' }] as const;
+
 export const commonHelp = `Common flags:
   --billing-project P   project that runs the jobs (default: $STABLE_COPY_BILLING_PROJECT,
                         $GOOGLE_CLOUD_PROJECT, else the destination's project)

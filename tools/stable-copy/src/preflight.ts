@@ -25,7 +25,7 @@ export async function preflight(rest: BigQueryRest, sourceRef: TableRef, destRef
   const location = source.location;
   if (!location) throw preflightError(`BigQuery did not report the location of source ${sourceRef.id}.`);
   const sourcePermissions = ['bigquery.tables.get', 'bigquery.tables.getData'];
-  await requirePermissions(rest, sourceRef, sourcePermissions, 'source table', 'roles/bigquery.dataViewer');
+  await requirePermissions(rest, sourceRef, sourcePermissions, 'roles/bigquery.dataViewer');
 
   const datasetId = `${destRef.projectId}.${destRef.datasetId}`;
   const destinationDataset = await rest
@@ -44,10 +44,8 @@ export async function preflight(rest: BigQueryRest, sourceRef: TableRef, destRef
       })
     : undefined;
   if (destination && destination.type !== 'TABLE')
-    throw preflightError(
-      `Destination ${destRef.id} is a ${destination.type}; it must be a TABLE (or not exist).`,
-    );
-  if (destination) await requirePermissions(rest, destRef, tablePermissions, 'destination table', roleHint);
+    throw preflightError(`Destination ${destRef.id} is a ${destination.type}, not a TABLE.`);
+  if (destination) await requirePermissions(rest, destRef, tablePermissions);
   // Set when the destination's partitioning/clustering differ from the source's: `old → new`.
   const layoutChange =
     destination && publishMethod(source, destination) === 'replace'
@@ -63,13 +61,12 @@ export async function requirePermissions(
   rest: BigQueryRest,
   ref: TableRef,
   permissions: string[],
-  what: string,
-  role: string,
-): Promise<void> {
+  role = roleHint,
+) {
   const granted = new Set(await rest.testTablePermissions(ref, permissions));
   const missing = permissions.filter((p) => !granted.has(p));
   if (missing.length > 0)
     throw preflightError(
-      `Missing permission on ${what} ${ref.id}: ${missing.join(', ')}. Grant ${role} to the account running stable-copy.`,
+      `Missing permission on ${ref.id}: ${missing.join(', ')}. Grant ${role} to the account running stable-copy.`,
     );
 }

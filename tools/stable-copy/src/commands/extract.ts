@@ -5,7 +5,15 @@ import { gzipSync } from 'node:zlib';
 import { MbtilesWriter } from '@tilestack/api/mbtiles-writer';
 import { metadataSql, readTilesetMetadata } from '@tilestack/bigquery';
 import { enforceMaxBytes, explain, preflightError, usageError } from '../errors.js';
-import { type Command, dryRunBytes, formatQueryCost, integerFlag, queryRows, tableIdFlag } from '../io.js';
+import {
+  type Command,
+  dryRunBytes,
+  formatQueryCost,
+  integerFlag,
+  queryRows,
+  tableIdFlag,
+  text,
+} from '../io.js';
 import { intersectBbox, parseBbox, zoomQueries } from '../tiles.js';
 
 /** 10 GiB: a city at z16 reads a few partitions; a whole-table scan (119 GB) needs an explicit flag. */
@@ -22,14 +30,7 @@ reading only the partitions the bbox's tiles live in; every query is dry-run aga
   --min-zoom Z        lowest zoom to export (default: the tileset's minzoom)
   --out FILE.mbtiles  output file (written to a temporary file, renamed when complete)
   --max-bytes N       refuse to run if the queries would scan more than N bytes (default 10 GiB)`,
-  options: {
-    tileset: { type: 'string' },
-    bbox: { type: 'string' },
-    'max-zoom': { type: 'string' },
-    'min-zoom': { type: 'string' },
-    out: { type: 'string' },
-    'max-bytes': { type: 'string' },
-  },
+  options: { tileset: text, bbox: text, 'max-zoom': text, 'min-zoom': text, out: text, 'max-bytes': text },
   async run(flags, connect) {
     const tileset = tableIdFlag('tileset', flags.tileset);
     const bbox = parseBbox(flags.bbox);

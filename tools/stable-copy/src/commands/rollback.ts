@@ -1,7 +1,7 @@
 import { preflightError } from '../errors.js';
-import { type Command, siblingTable, tableIdFlag } from '../io.js';
+import { type Command, flag, siblingTable, tableIdFlag, text } from '../io.js';
 import { withLock } from '../lock.js';
-import { roleHint, tablePermissions } from '../permissions.js';
+import { tablePermissions } from '../permissions.js';
 import { requirePermissions } from '../preflight.js';
 import { newProvenance, provenancePatch, sourceVersion } from '../provenance.js';
 import { publish } from '../publish.js';
@@ -16,12 +16,7 @@ The next sync publishes the source's version again: pause scheduled syncs to sta
                                one holding a version other than the published one
   --snapshot-retention-days N  expiration of the snapshot of the current version (default 30)
   --dry-run                    say which snapshot would be restored; change nothing`,
-  options: {
-    dest: { type: 'string' },
-    to: { type: 'string' },
-    'snapshot-retention-days': { type: 'string' },
-    'dry-run': { type: 'boolean' },
-  },
+  options: { dest: text, to: text, 'snapshot-retention-days': text, 'dry-run': flag },
   async run(flags, connect) {
     const dest = tableIdFlag('dest', flags.dest);
     const retentionDays = retentionFlag(flags);
@@ -40,8 +35,8 @@ The next sync publishes the source's version again: pause scheduled syncs to sta
     if (flags['dry-run']) return { outcome: 'dry-run', destination: dest.id, snapshot: target };
     const from = siblingTable(dest, target.tableId);
     const onSnapshot = ['bigquery.tables.get', 'bigquery.tables.getData', 'bigquery.tables.restoreSnapshot'];
-    await requirePermissions(rest, from, onSnapshot, 'snapshot', roleHint);
-    await requirePermissions(rest, dest, tablePermissions, 'destination table', roleHint);
+    await requirePermissions(rest, from, onSnapshot);
+    await requirePermissions(rest, dest, tablePermissions);
     const location = table.location ?? '';
     return withLock(rest, dest, progress, async () => {
       const reason = 'before-rollback';

@@ -1,5 +1,5 @@
 import { parseTableId } from '@tilestack/bigquery';
-import { type Command, tableIdFlag } from '../io.js';
+import { type Command, tableIdFlag, text } from '../io.js';
 import { isSameVersion, sourceVersion } from '../provenance.js';
 import { pendingState } from '../publish.js';
 import { readPublished } from '../snapshots.js';
@@ -9,7 +9,7 @@ export const status: Command = {
   help: `Usage: stable-copy status --dest P.D.T [--source P.D.T] [flags]
 The published version, an interrupted publish, the snapshots kept, and how far behind the source
 (default: the provenance's) it is. Reads only.`,
-  options: { dest: { type: 'string' }, source: { type: 'string' } },
+  options: { dest: text, source: text },
   async run(flags, connect) {
     const dest = tableIdFlag('dest', flags.dest);
     const sourceFlag = flags.source ? tableIdFlag('source', flags.source) : undefined;

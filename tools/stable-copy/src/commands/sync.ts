@@ -2,11 +2,13 @@ import { explain, usageError } from '../errors.js';
 import {
   type Command,
   dryRunBytes,
+  flag,
   formatBytes,
   formatQueryCost,
   integerFlag,
   siblingTable,
   tableIdFlag,
+  text,
 } from '../io.js';
 import { preflight } from '../preflight.js';
 import { isSameVersion, readProvenance, sourceVersion } from '../provenance.js';
@@ -28,12 +30,12 @@ Copy to staging, verify, snapshot the current destination, publish atomically, r
   --snapshot-retention-days N  expiration of the snapshot of the previous version (default 30)
   --dry-run                    print the plan and costs; make no change`,
   options: {
-    source: { type: 'string' },
-    dest: { type: 'string' },
-    verify: { type: 'string' },
-    'max-bytes': { type: 'string' },
-    'snapshot-retention-days': { type: 'string' },
-    'dry-run': { type: 'boolean' },
+    source: text,
+    dest: text,
+    verify: text,
+    'max-bytes': text,
+    'snapshot-retention-days': text,
+    'dry-run': flag,
   },
   async run(flags, connect) {
     const source = tableIdFlag('source', flags.source);
