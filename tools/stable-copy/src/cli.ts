@@ -61,7 +61,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-/** The process entry point (`bin/stable-copy.js`, `npm run stable-copy`). */
 export async function run(): Promise<void> {
   process.exitCode = await main(process.argv.slice(2), process);
 }

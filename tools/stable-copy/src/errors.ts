@@ -11,7 +11,6 @@ export const ExitCode = {
   busy: 6, // another run holds the destination's lock: nothing was changed
 } as const;
 
-/** A failure the CLI explains in one message and maps to an exit code. */
 export class CliError extends Error {
   constructor(
     message: string,
@@ -39,7 +38,6 @@ export function explain(error: unknown, action: string, need?: string): CliError
   return new CliError(`Failed to ${action}. ${said}`, ExitCode.failed);
 }
 
-/** Stops (exit 5) when `bytes` would go over the `--max-bytes` cap. */
 export function enforceMaxBytes(bytes: number, maxBytes: number | undefined, what: string): void {
   if (maxBytes !== undefined && bytes > maxBytes)
     throw new CliError(

@@ -33,7 +33,6 @@ export interface Command {
   run(flags: Flags, connect: Connect): Promise<Record<string, unknown>>;
 }
 
-/** Flag kinds for `Command.options`. */
 export const [text, flag] = [{ type: 'string' }, { type: 'boolean' }] as const;
 
 export const commonHelp = `Common flags:
@@ -70,7 +69,6 @@ export function parseFlags(argv: string[], options: Command['options']): Flags {
   }
 }
 
-/** A non-negative integer flag (bytes, days, zoom), or undefined when absent. */
 export function integerFlag(name: string, value: unknown, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -86,7 +84,6 @@ export function tableIdFlag(flag: string, value: unknown): TableRef {
   return ref;
 }
 
-/** A table in the same dataset as `ref`. */
 export function siblingTable(ref: TableRef, tableId: string): TableRef {
   const sibling = parseTableId(`${ref.projectId}.${ref.datasetId}.${tableId}`);
   if (!sibling) throw usageError(`'${tableId}' is not a valid table id`);
@@ -136,11 +133,9 @@ export async function queryRows(rest: BigQueryRest, q: Query) {
   return { rows, bytesBilled, firstType };
 }
 
-/** Bytes a query would scan: a free dry run. */
 export const dryRunBytes = async (rest: BigQueryRest, q: Query) =>
   (await runQuery(rest, { labels: { tool: 'stable-copy' }, ...q, dryRun: true })).bytesProcessed;
 
-/** 123456789 → "117.7 MiB". */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let [value, unit] = [bytes, 0];

@@ -56,7 +56,6 @@ export async function preflight(rest: BigQueryRest, sourceRef: TableRef, destRef
 
 export type PreflightResult = Awaited<ReturnType<typeof preflight>>;
 
-/** Asks BigQuery which of `permissions` we hold on `ref`; stops naming the ones missing. */
 export async function requirePermissions(
   rest: BigQueryRest,
   ref: TableRef,

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FieldSchema, TableResource } from '@tilestack/bigquery';
 
-/** The tool's version (package.json), recorded in the provenance of every copy. */
 const { version: toolVersion } = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
 );
@@ -102,7 +101,6 @@ export function provenancePatch(p: Provenance, base: Partial<TableResource> = {}
   return { labels, description: [own, summary, `${marker}${JSON.stringify(p)}`].filter(Boolean).join('\n') };
 }
 
-/** The provenance recorded on a table, or undefined when it has none (not made by this tool). */
 export function readProvenance(table: TableResource | undefined): Provenance | undefined {
   const line = table?.description?.split('\n').find((l) => l.startsWith(marker));
   try {
@@ -112,7 +110,6 @@ export function readProvenance(table: TableResource | undefined): Provenance | u
   }
 }
 
-/** True when `published` holds exactly the source version `current` describes. */
 export const isSameVersion = (published: Provenance | undefined, current: ReturnType<typeof sourceVersion>) =>
   (['sourceId', 'sourceLastModified', 'rows', 'schemaFingerprint'] as const).every(
     (k) => published?.[k] === current[k],

@@ -11,7 +11,6 @@ import { enforceMaxBytes, explain, preflightError } from './errors.js';
 import { dryRunBytes } from './io.js';
 import { roleHint } from './permissions.js';
 
-/** A copy job's configuration: `operationType` COPY, SNAPSHOT or RESTORE. */
 export const copyJob = (from: TableRef, to: TableRef, operationType: string, options: object) => ({
   copy: {
     sourceTables: [tableReference(from)],

@@ -8,7 +8,6 @@ import { copyJob } from './publish.js';
 export interface SnapshotInfo {
   id: string;
   tableId: string;
-  /** When the snapshot's data was taken (epoch ms). */
   snapshotTime: number;
   expirationTime?: number;
   provenance?: Provenance;
@@ -20,7 +19,6 @@ export const retentionFlag = (flags: Flags) =>
 /** Snapshots of `dest` are named `<table>__snapshot_<UTC time>`, next to it: sortable, dated, findable. */
 const snapshotPrefix = (dest: TableRef) => `${dest.tableId}__snapshot_`;
 
-/** The destination table, the provenance of the version published there, and its snapshots, newest first. */
 export async function readPublished(rest: BigQueryRest, dest: TableRef) {
   const table = await rest.getTable(dest).catch((error) => {
     throw explain(error, `read ${dest.id}`, 'bigquery.tables.get');

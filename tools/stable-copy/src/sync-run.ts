@@ -7,7 +7,7 @@ import type { PreflightResult } from './preflight.js';
 import { newProvenance, provenancePatch, readProvenance, sourceVersion } from './provenance.js';
 import { copyJob, publish } from './publish.js';
 import { takeSnapshot } from './snapshots.js';
-import { differ, type VerificationLevel, verifyFull, verifyMetadata } from './verify.js';
+import { type VerificationLevel, verify } from './verify.js';
 
 /** The mutating part of a sync: dataset, then under the lock copy, verify, snapshot, publish, record. */
 export interface SyncRun {
@@ -72,17 +72,8 @@ async function copyVerifyPublish(run: SyncRun) {
     labels: sourceNow.labels ?? {},
   });
   const staged = await rest.getTable(staging);
+  const verification = await verify(run, sourceNow, staged, asOfMs);
   const changedDuringCopy = Number(sourceNow.lastModifiedTime) > asOfMs;
-
-  progress(`verifying (${run.verify})`);
-  const metadataOnly = run.verify === 'metadata';
-  differ([
-    metadataOnly &&
-      changedDuringCopy &&
-      `${source.id} changed during the copy (modified ${sourceNow.lastModifiedTime}, copy started ${asOfMs}); rerun, or use --verify full`,
-  ]);
-  let verification = verifyMetadata(sourceNow, staged, metadataOnly);
-  if (!metadataOnly) verification = await verifyFull(rest, progress, { ...run, staged, asOfMs, location });
   const version = {
     ...sourceVersion(staged, source.id),
     sourceLastModified: changedDuringCopy ? asOfMs : Number(sourceNow.lastModifiedTime),

@@ -23,7 +23,6 @@ export function parseBbox(value: unknown): Bbox {
   return [w, s, e, n];
 }
 
-/** `bbox` ∩ `bounds`, or null when they do not overlap. */
 export function intersectBbox(bbox: Bbox, bounds: Bbox): Bbox | null {
   const [w, s] = [Math.max(bbox[0], bounds[0]), Math.max(bbox[1], bounds[1])];
   const [e, n] = [Math.min(bbox[2], bounds[2]), Math.min(bbox[3], bounds[3])];

@@ -3,10 +3,11 @@ import { CliError, ExitCode, enforceMaxBytes, explain } from './errors.js';
 import { dryRunBytes, formatQueryCost, type Progress, queryRows } from './io.js';
 import { schemaFingerprint } from './provenance.js';
 import { layoutOf } from './publish.js';
+import type { SyncRun } from './sync-run.js';
 
 export type VerificationLevel = 'metadata' | 'full';
 
-export const differ = (differences: (string | false)[]) => {
+const differ = (differences: (string | false)[]) => {
   const found = differences.filter(Boolean);
   if (found.length > 0)
     throw new CliError(
@@ -26,6 +27,8 @@ export function fingerprintSql(table: TableRef, asOf: boolean): string {
   return `SELECT COUNT(*) AS row_count, BIT_XOR(${hash}) AS content_xor, SUM(CAST(${hash} AS NUMERIC)) AS content_sum FROM ${table.sql} AS t${asOf ? ' FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS(@as_of_ms)' : ''}`;
 }
 
+const ours = (label: string) => label.startsWith('stable-copy-');
+
 /** Each way two tables can differ that a reader notices (CARTO finds tilesets by their `carto_tileset` label). */
 const compared: Record<string, (t: TableResource) => unknown> = {
   schema: (t) => schemaFingerprint(t.schema?.fields),
@@ -36,54 +39,39 @@ const compared: Record<string, (t: TableResource) => unknown> = {
   labels: (t) =>
     JSON.stringify(
       Object.entries(t.labels ?? {})
-        .filter(([k]) => !k.startsWith('stable-copy-'))
+        .filter(([k]) => !ours(k))
         .sort(),
     ),
 };
 
-/** The staging copy has the source's metadata; `sizes: false` leaves them to `full`'s scans (the source may have moved on). */
-export function verifyMetadata(source: TableResource, staging: TableResource, sizes: boolean) {
-  const checks = Object.entries(compared).filter(([name]) => sizes || !name.startsWith('num'));
-  differ(
-    checks.map(
-      ([name, read]) => read(source) !== read(staging) && `${name} ${read(staging)} ≠ source ${read(source)}`,
-    ),
-  );
-  return {
-    level: 'metadata' as VerificationLevel,
-    contentFingerprint: undefined as string | undefined,
-    bytesBilled: 0,
-  };
-}
-
 /**
- * `full`: the content fingerprint of the staging copy equals the source's as of the copy's
- * snapshot time (`FOR SYSTEM_TIME AS OF`), so a source updated meanwhile is no false alarm.
- * Both scans are dry-run first and checked against `maxBytes` before anything is billed; the
- * real queries carry the cap as `maximumBytesBilled` too.
+ * The staging copy has the source's metadata. `full`: also its content fingerprint equals the
+ * source's as of the copy's start (`FOR SYSTEM_TIME AS OF`), so a source updated meanwhile is no
+ * false alarm, and the sizes are left to the scans. Both scans are dry-run first and checked
+ * against `--max-bytes` before anything is billed; the real queries carry it as `maximumBytesBilled`.
  */
-export async function verifyFull(
-  rest: BigQueryRest,
-  progress: Progress,
-  input: {
-    source: TableRef;
-    staging: TableRef;
-    staged: TableResource;
-    asOfMs: number;
-    maxBytes?: number;
-    location: string;
-  },
+export async function verify(
+  { rest, progress, source, staging, verify: level, maxBytes, pre }: SyncRun,
+  sourceNow: TableResource,
+  staged: TableResource,
+  asOfMs: number,
 ) {
-  const { location, maxBytes } = input;
-  const scans: { table: TableRef; sql: string; params: Record<string, number>; location: string }[] = [
-    { table: input.staging, sql: fingerprintSql(input.staging, false), params: {}, location },
-    {
-      table: input.source,
-      sql: fingerprintSql(input.source, true),
-      params: { as_of_ms: input.asOfMs },
-      location,
-    },
-  ];
+  progress(`verifying (${level})`);
+  const checks = Object.entries(compared).filter(([name]) => level === 'metadata' || !name.startsWith('num'));
+  differ([
+    level === 'metadata' &&
+      Number(sourceNow.lastModifiedTime) > asOfMs &&
+      `${source.id} changed during the copy (at ${sourceNow.lastModifiedTime}, copy started ${asOfMs}); rerun, or use --verify full`,
+    ...checks.map(
+      ([name, read]) =>
+        read(sourceNow) !== read(staged) && `${name} ${read(staged)} ≠ source ${read(sourceNow)}`,
+    ),
+  ]);
+  if (level === 'metadata') return { level };
+  const scans = [
+    { table: staging, sql: fingerprintSql(staging, false), params: {} as Record<string, number> },
+    { table: source, sql: fingerprintSql(source, true), params: { as_of_ms: asOfMs } },
+  ].map((scan) => ({ ...scan, location: pre.location }));
   let planned = 0;
   for (const scan of scans)
     planned += await dryRunBytes(rest, scan).catch((error) => {
@@ -91,23 +79,19 @@ export async function verifyFull(
     });
   progress(`full verification will scan ${formatQueryCost(planned)}`);
   enforceMaxBytes(planned, maxBytes, 'full verification');
-  let bytesBilled = 0;
-  const results: { rows: string; fingerprint: string }[] = [];
-  for (const scan of scans) {
-    const answer = await queryRows(rest, { ...scan, maximumBytesBilled: maxBytes }).catch((error) => {
-      throw explain(error, `compute the fingerprint of ${scan.table.id}`);
-    });
-    bytesBilled += answer.bytesBilled;
-    const row = answer.rows[0] ?? {};
-    results.push({ rows: String(row.row_count), fingerprint: `${row.content_xor}:${row.content_sum}` });
-  }
-  const [staging, source] = results as [(typeof results)[0], (typeof results)[0]];
+  const answers = [];
+  for (const scan of scans)
+    answers.push(
+      await queryRows(rest, { ...scan, maximumBytesBilled: maxBytes }).catch((error) => {
+        throw explain(error, `compute the fingerprint of ${scan.table.id}`);
+      }),
+    );
+  const [mine = '', theirs = ''] = answers.map(({ rows: [r = {}] }) => `${r.content_xor}:${r.content_sum}`);
+  const [rows, sourceRows] = answers.map(({ rows: [r = {}] }) => String(r.row_count));
   differ([
-    staging.rows !== source.rows && `row count ${staging.rows} ≠ source ${source.rows}`,
-    staging.fingerprint !== source.fingerprint &&
-      `content fingerprint ${staging.fingerprint} ≠ source ${source.fingerprint}`,
-    staging.rows !== String(input.staged.numRows) &&
-      `staging numRows ${input.staged.numRows} ≠ counted ${staging.rows}`,
+    rows !== sourceRows && `row count ${rows} ≠ source ${sourceRows}`,
+    mine !== theirs && `content fingerprint ${mine} ≠ source ${theirs}`,
+    rows !== String(staged.numRows) && `staging numRows ${staged.numRows} ≠ counted ${rows}`,
   ]);
-  return { level: 'full' as VerificationLevel, contentFingerprint: staging.fingerprint, bytesBilled };
+  return { level, contentFingerprint: mine, bytesBilled: answers.reduce((sum, a) => sum + a.bytesBilled, 0) };
 }
