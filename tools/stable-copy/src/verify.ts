@@ -1,6 +1,6 @@
-import type { BigQueryRest, TableRef, TableResource } from '@tilestack/bigquery';
+import type { TableRef, TableResource } from '@tilestack/bigquery';
 import { CliError, ExitCode, enforceMaxBytes, explain } from './errors.js';
-import { dryRunBytes, formatQueryCost, type Progress, queryRows } from './io.js';
+import { dryRunBytes, formatQueryCost, queryRows } from './io.js';
 import { schemaFingerprint } from './provenance.js';
 import { layoutOf } from './publish.js';
 import type { SyncRun } from './sync-run.js';
