@@ -1,5 +1,3 @@
-#!/usr/bin/env node
-import { pathToFileURL } from 'node:url';
 import { extract } from './commands/extract.js';
 import { rollback } from './commands/rollback.js';
 import { status } from './commands/status.js';
@@ -60,9 +58,3 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return exitCode;
   }
 }
-
-export async function run(): Promise<void> {
-  process.exitCode = await main(process.argv.slice(2), process);
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { FieldSchema, TableResource } from '@tilestack/bigquery';
 
-const { version: toolVersion } = JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-);
+const { version: toolVersion } = createRequire(import.meta.url)('../package.json');
 
 /** Legacy and standard SQL spell some types differently; the REST API returns either. */
-const typeAliases: Record<string, string> = {
+const aliases: Record<string, string> = {
   INTEGER: 'INT64',
   FLOAT: 'FLOAT64',
   BOOLEAN: 'BOOL',
@@ -16,7 +14,7 @@ const typeAliases: Record<string, string> = {
 const canonical = (fields: FieldSchema[] = []): unknown[] =>
   fields.map((f) => [
     f.name,
-    typeAliases[f.type] ?? f.type,
+    aliases[f.type] ?? f.type,
     f.mode ?? 'NULLABLE',
     ...(f.fields ? [canonical(f.fields)] : []),
   ]);

@@ -12,8 +12,7 @@ export const rollback: Command = {
   help: `Usage: stable-copy rollback --dest P.D.T [--to SNAPSHOT] [flags]
 Keeps the current version as a snapshot, then restores SNAPSHOT over the destination, atomically.
 The next sync publishes the source's version again: pause scheduled syncs to stay back.
-  --to SNAPSHOT                a snapshot table (in the destination's dataset); default: the newest
-                               one holding a version other than the published one
+  --to SNAPSHOT                snapshot table id (default: the newest holding another version)
   --snapshot-retention-days N  expiration of the snapshot of the current version (default 30)
   --dry-run                    say which snapshot would be restored; change nothing`,
   options: { dest: text, to: text, 'snapshot-retention-days': text, 'dry-run': flag },

@@ -18,9 +18,9 @@ The published version, an interrupted publish, the snapshots kept, and how far b
     // A run that stopped between publishing and recording: say which version the table holds.
     const pending = await pendingState(rest, table, table.location);
     const source = sourceFlag ?? parseTableId(published?.sourceId);
-    let behind: Record<string, unknown> | null = null;
-    if (source)
-      behind = await rest.getTable(source).then(
+    const behind =
+      source &&
+      (await rest.getTable(source).then(
         (t) => {
           const current = sourceVersion(t, source.id);
           const upToDate = isSameVersion(published, current);
@@ -32,14 +32,14 @@ The published version, an interrupted publish, the snapshots kept, and how far b
           };
         },
         (error: Error) => ({ source: source.id, error: error.message }),
-      );
+      ));
     return {
       destination: dest.id,
       rows: Number(table.numRows ?? 0),
       published: pending?.published ? null : (published ?? null),
       interrupted: pending ?? null,
       snapshots,
-      behind,
+      behind: behind ?? null,
     };
   },
 };

@@ -24,8 +24,7 @@ Copy to staging, verify, snapshot the current destination, publish atomically, r
 (tools/stable-copy/README.md). Does nothing when the destination holds the source's version.
   --source P.D.T               table to copy (e.g. carto-demo-data.demo_tilesets.osm_buildings)
   --dest P.D.T                 stable copy; a missing dataset is created in the source's location
-  --verify metadata|full       metadata (default): schema, rows, bytes, layout, labels equal; full:
-                               also content fingerprints of staging and of the source as of the copy
+  --verify metadata|full       metadata (default), or full: also content fingerprints (two scans)
   --max-bytes N                refuse a verification or layout-change scan over N bytes
   --snapshot-retention-days N  expiration of the snapshot of the previous version (default 30)
   --dry-run                    print the plan and costs; make no change`,
