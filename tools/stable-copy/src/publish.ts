@@ -56,22 +56,14 @@ export function layoutClause(t: TableResource | undefined): string {
 export const publishMethod = (from: TableResource, dest?: TableResource) =>
   !dest || layoutOf(dest) === layoutOf(from) ? 'copy' : 'replace';
 
+type Tables = { from: TableRef; fromTable: TableResource; dest: TableRef; destTable?: TableResource };
+
 /**
  * Publishes `from` (a verified staging table or a snapshot) as `dest`. The job id is ours and is
  * written on `dest` (label `stable-copy-pending`) before the job runs, so if the run dies before
  * recording the provenance, `status` can tell whether the publish happened and `sync` repairs it.
  */
-export async function publish(
-  rest: BigQueryRest,
-  p: {
-    from: TableRef;
-    fromTable: TableResource;
-    dest: TableRef;
-    destTable?: TableResource;
-    location: string;
-    maxBytes?: number;
-  },
-) {
+export async function publish(rest: BigQueryRest, p: Tables & { location: string; maxBytes?: number }) {
   const jobId = newJobId('stable_copy');
   const method = publishMethod(p.fromTable, p.destTable);
   const operation = p.fromTable.type === 'SNAPSHOT' ? 'RESTORE' : 'COPY';
@@ -105,10 +97,7 @@ export async function pendingState(rest: BigQueryRest, table: TableResource, loc
   if (!jobId) return undefined;
   const job = await rest
     .getJob({ projectId: rest.projectId, jobId, location })
-    .catch((error: BigQueryError) => {
-      if (error.kind === 'notFound') return undefined;
-      throw error;
-    });
+    .catch((error: BigQueryError) => (error.kind === 'notFound' ? undefined : Promise.reject(error)));
   return {
     jobId,
     published: job?.status?.state === 'DONE' && !job.status.errorResult,

@@ -35,14 +35,10 @@ export async function runSync(run: SyncRun) {
   }
   return withLock(rest, dest, progress, () =>
     copyVerifyPublish(run).finally(() =>
-      rest.deleteTable(run.staging).then(
-        () => progress(`dropped ${run.staging.id}`),
-        (error: BigQueryError) =>
-          error.kind === 'notFound' ||
-          progress(
-            `warning: could not drop ${run.staging.id} (${error.message}); it expires within 24 hours`,
-          ),
-      ),
+      rest.deleteTable(run.staging).catch((error: BigQueryError) => {
+        if (error.kind !== 'notFound')
+          progress(`warning: could not drop ${run.staging.id}; it expires within 24 h`);
+      }),
     ),
   );
 }
