@@ -122,10 +122,12 @@ it('a source with another partition range publishes through a new table; rollbac
 });
 
 describe('tampering with the copy is caught: exit 4, destination untouched, staging and lock dropped', () => {
+  const full = ['--verify', 'full'];
+  const range = (end: number) => ({ field: 'id', range: { start: '0', end: String(end), interval: '10' } });
   const cases: [string, string[], (t: StubTable) => void, RegExp][] = [
     [
       'duplicate rows that cancel out in a XOR ({A, A, B} for {B, C, C})',
-      ['--verify', 'full'],
+      full,
       (t) => {
         const a = { id: 9, height: 1, kind: 'a', blob: Buffer.from('a') };
         t.rows = [a, a, t.rows[0] ?? {}].map((r) => ({ ...r }));
@@ -134,25 +136,17 @@ describe('tampering with the copy is caught: exit 4, destination untouched, stag
     ],
     [
       'one changed BYTES cell',
-      ['--verify', 'full'],
-      (t) => Object.assign(t.rows[1] ?? {}, { blob: Buffer.from('tampered') }),
-      /content fingerprint/,
+      full,
+      (t) => Object.assign(t.rows[1] ?? {}, { blob: Buffer.from('x') }),
+      /content/,
     ],
     [
       'a different partition range',
       [],
-      (t) =>
-        Object.assign(t, {
-          rangePartitioning: { field: 'id', range: { start: '0', end: '50', interval: '10' } },
-        }),
-      /partitioning\/clustering/,
+      (t) => Object.assign(t, { rangePartitioning: range(50) }),
+      /partitioning/,
     ],
-    [
-      'a missing label',
-      [],
-      (t) => Object.assign(t, { labels: {} }),
-      /labels \[\] ≠ source \[\["carto_tileset","true"\]\]/,
-    ],
+    ['a missing label', [], (t) => Object.assign(t, { labels: {} }), /labels/],
   ];
   it.each(cases)('%s', async (_name, flags, edit, message) => {
     const blobs = (kind: string) =>
