@@ -21,14 +21,7 @@ let dir: string;
 let tiles: StubRow[];
 const extract = (out: string, ...flags: string[]) =>
   runCli(stub, [
-    'extract',
-    '--tileset',
-    TILESET_ID,
-    '--bbox',
-    BBOX.join(','),
-    '--max-zoom',
-    '15',
-    '--out',
+    ...`extract --tileset ${TILESET_ID} --bbox ${BBOX} --max-zoom 15 --out`.split(' '),
     out,
     ...flags,
   ]);
@@ -40,11 +33,8 @@ beforeAll(async () => {
   const sql =
     'SELECT zoom_level z, tile_column x, (1 << zoom_level) - 1 - tile_row y, tile_data data FROM tiles';
   tiles = db.prepare(sql).all();
-  const meta = Object.fromEntries(
-    db
-      .prepare('SELECT name, value FROM metadata')
-      .all()
-      .map((m) => [m.name, m.value]),
+  const meta = JSON.parse(
+    String(db.prepare('SELECT json_group_object(name, value) m FROM metadata').get()?.m),
   );
   db.close();
   // Partition box at z16 over every tile of the sample, as CARTO's tiler would make it.
@@ -53,7 +43,7 @@ beforeAll(async () => {
   const [xmin, xmax, ymin, ymax] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   const partition: PartitionParams = { partitions: 400, zmin: 0, zmax: 16, xmin, xmax, ymin, ymax };
   stub = await startStub();
-  const { bounds, center, json } = meta as Record<string, string>;
+  const { bounds, center, json } = meta;
   const metadata = { minzoom: 0, maxzoom: 16, bounds, center, carto_partition: partition };
   addCartoTileset(stub.model, {
     ...tileset,
