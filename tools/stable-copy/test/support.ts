@@ -58,17 +58,12 @@ export async function runCli(stub: BigQueryStub, args: string[]) {
   const [stdout, stderr] = [new PassThrough(), new PassThrough()];
   const env = {
     BIGQUERY_API_ENDPOINT: stub.url,
-    STABLE_COPY_BILLING_PROJECT: 'tilestack-tests',
+    STABLE_COPY_BILLING_PROJECT: 'tests',
     STABLE_COPY_POLL_MS: '10',
   };
   const code = await main(args, { stdout, stderr, env });
   const [out, err] = [stdout.read()?.toString() ?? '', stderr.read()?.toString() ?? ''];
-  // biome-ignore lint/suspicious/noExplicitAny: the --json summary, read field by field in assertions
-  let json: any;
-  try {
-    json = JSON.parse(out);
-  } catch {}
-  return { code, stdout: out, stderr: err, json };
+  return { code, stdout: out, stderr: err, json: out.startsWith('{') ? JSON.parse(out) : undefined };
 }
 
 export const sync = (stub: BigQueryStub, ...extra: string[]) =>
@@ -79,12 +74,10 @@ export const status = (stub: BigQueryStub, ...extra: string[]) =>
   runCli(stub, ['status', '--dest', DEST_ID, '--json', ...extra]);
 
 /** Requests that change something in BigQuery (reads and dry-run queries do not). */
+const reads = ['datasets.get', 'tables.get', 'tables.list', 'tables.testIamPermissions', 'jobs.get'];
 export const mutatingRequests = (stub: BigQueryStub) =>
   stub.requests.filter(
-    (r) =>
-      !['datasets.get', 'tables.get', 'tables.list', 'tables.testIamPermissions', 'jobs.get'].includes(
-        r.route ?? '',
-      ) && !(r.route === 'jobs.query' && r.body?.dryRun === true),
+    (r) => !reads.includes(r.route ?? '') && !(r.route === 'jobs.query' && r.body?.dryRun),
   );
 
 export const copyJobs = (stub: BigQueryStub) =>
