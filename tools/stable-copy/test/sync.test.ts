@@ -16,27 +16,27 @@ import {
 } from './support.js';
 
 const stub = useStub();
+const MiB = 1024 * 1024;
 const change = (rows: number) => stub().model.updateTable(sourceRef, { rows: buildings(rows, 'v2') });
 
 it('--verify full: staging and the source as of the copy, dry-run first, under --max-bytes; dataset created', async () => {
   // A long query: progress lines on stderr while it runs; bytes billed come from the finished job.
   stub().setQueryHandlers((request) => {
     const answer = tableFingerprintHandler(request);
-    return answer && { ...answer, runMs: 200, bytesProcessed: 50 * 1024 * 1024 };
+    return answer && { ...answer, runMs: 200, bytesProcessed: 50 * MiB };
   });
-  const run = await sync(stub(), '--verify', 'full', '--max-bytes', String(100 * 1024 * 1024));
+  const run = await sync(stub(), '--verify', 'full', '--max-bytes', String(100 * MiB));
   expect(run.code, run.stderr).toBe(0);
   expect(run.stderr).toMatch(/job \S+ RUNNING, \d+ s, [\d.]+ \w+ processed/); // state, elapsed, bytes
-  expect(run.json.verification).toMatchObject({
-    bytesBilled: 2 * 50 * 1024 * 1024,
-    contentFingerprint: expect.stringMatching(/^-?\d+:-?\d+$/),
-  });
+  const fingerprint = expect.stringMatching(/^-?\d+:-?\d+$/);
+  expect(run.json.verification).toMatchObject({ bytesBilled: 100 * MiB, contentFingerprint: fingerprint });
   const asOf = stub()
     .requestsTo('jobs.query')
     .filter((r) => r.body.query.includes('FOR SYSTEM_TIME AS OF'));
-  expect(asOf.map((r) => [r.body.dryRun === true, r.body.maximumBytesBilled])).toEqual([
+  const caps = asOf.map((r) => [r.body.dryRun === true, r.body.maximumBytesBilled]);
+  expect(caps).toEqual([
     [true, undefined],
-    [false, String(100 * 1024 * 1024)],
+    [false, String(100 * MiB)],
   ]);
   const asOfMs = Number(asOf[1]?.body.queryParameters[0].parameterValue.value);
   expect(asOfMs).toBeGreaterThanOrEqual(stub().requestsTo('jobs.insert')[0]?.receivedAt ?? 0);
@@ -85,31 +85,25 @@ it('--dry-run prints the plan and its costs, and changes nothing', async () => {
   expect((await plan()).names).toContain('snapshot-previous');
 });
 
+const dataset = { projectId: destRef.projectId, datasetId: destRef.datasetId };
+const dataEditor = stableDatasetPermissions.filter(
+  (p) => !/Snapshot$/.test(p) || p.endsWith('createSnapshot'),
+);
+const daily = { timePartitioning: { type: 'DAY' } } as Partial<StubTable>;
 const refusals: [string, (s: BigQueryStub) => unknown, string][] = [
   ['source not found', (s) => s.model.deleteTable(sourceRef), SOURCE_ID],
+  ['source tables.get denied', (s) => s.inject({ route: 'tables.get', error: 'accessDenied' }), 'tables.get'],
+  ['source getData missing', (s) => s.model.denyPermission(SOURCE_ID, 'bigquery.tables.getData'), 'getData'],
   [
-    'tables.get denied on the source',
-    (s) => s.inject({ route: 'tables.get', error: 'accessDenied' }),
-    'tables.get',
-  ],
-  [
-    'getData missing on the source',
-    (s) => s.model.denyPermission(SOURCE_ID, 'bigquery.tables.getData'),
-    'getData',
-  ],
-  [
-    'destination dataset in another location',
-    (s) => s.model.addDataset({ projectId: destRef.projectId, datasetId: destRef.datasetId, location: 'EU' }),
+    'the destination dataset in another location',
+    (s) => s.model.addDataset({ ...dataset, location: 'EU' }),
     'EU',
   ],
   [
     'roles/bigquery.dataEditor on the stable dataset: it cannot create expiring snapshots',
     async (s) => {
       expect((await sync(s)).code).toBe(0);
-      const dataEditor = stableDatasetPermissions.filter(
-        (p) => !/Snapshot$/.test(p) || p.endsWith('createSnapshot'),
-      );
-      s.model.grantOnly(`${destRef.projectId}.${destRef.datasetId}`, dataEditor);
+      s.model.grantOnly(`${dataset.projectId}.${dataset.datasetId}`, dataEditor);
       s.model.updateTable(sourceRef, { rows: buildings(2) });
     },
     'bigquery.tables.deleteSnapshot',
@@ -118,10 +112,7 @@ const refusals: [string, (s: BigQueryStub) => unknown, string][] = [
     'a time-partitioned source whose layout differs from the destination',
     async (s) => {
       expect((await sync(s)).code).toBe(0);
-      s.model.updateTable(sourceRef, {
-        rows: buildings(2),
-        timePartitioning: { type: 'DAY' },
-      } as Partial<StubTable>);
+      s.model.updateTable(sourceRef, { rows: buildings(2), ...daily });
     },
     'time-partitioned',
   ],
