@@ -44,8 +44,7 @@ it("with the IaC's role only: sync → sync (changed source) → rollback → sy
   expect(publish).toMatchObject({ sourceTables: [toStaging.destinationTable], destinationTable: destRef });
   expect(publish.writeDisposition).toBe('WRITE_TRUNCATE');
   const v1 = stub().model.getTable(sourceRef)?.lastModifiedTime;
-  expect(dest().rows).toEqual(buildings(5, 'v1'));
-  expect(dest().expirationTime).toBeUndefined();
+  expect([dest().rows, dest().expirationTime]).toEqual([buildings(5, 'v1'), undefined]);
   expect(dest().labels).toMatchObject({
     'stable-copy-source': 'carto-demo-data_demo_tilesets_osm_buildings',
     'stable-copy-source-modified': String(v1),
@@ -111,13 +110,11 @@ it('a source with another partition range publishes through a new table; rollbac
   );
   const run = await sync(stub());
   expect([run.code, run.json.publish.method]).toEqual([0, 'replace']);
-  expect(dest().rangePartitioning).toEqual(newRange);
-  expect(dest().rows).toEqual(buildings(4, 'v2'));
+  expect([dest().rangePartitioning, dest().rows]).toEqual([newRange, buildings(4, 'v2')]);
   expect(dest().labels).toMatchObject({ carto_tileset: 'true', 'stable-copy-rows': '4' });
   expect(dest().labels['stable-copy-pending']).toBeUndefined();
   await ok(rollback(stub()));
-  expect(dest().rangePartitioning?.range.end).toBe('100');
-  expect(dest().rows).toEqual(buildings(5, 'v1'));
+  expect([dest().rangePartitioning?.range.end, dest().rows]).toEqual(['100', buildings(5, 'v1')]);
   expect(dest().labels.carto_tileset).toBe('true');
 });
 

@@ -18,7 +18,8 @@ const TILESET_ID = Object.values(tileset).join('.');
 const BBOX = [-3.733, 40.395, -3.7038, 40.439] as const; // the west half of the sample city (Madrid)
 let stub: BigQueryStub;
 let dir: string;
-let tiles: StubRow[];
+type Tile = { z: number; x: number; y: number; data: Buffer };
+let tiles: Tile[];
 const extract = (out: string, ...flags: string[]) =>
   runCli(stub, [
     ...`extract --tileset ${TILESET_ID} --bbox ${BBOX} --max-zoom 15 --out`.split(' '),
@@ -32,14 +33,14 @@ beforeAll(async () => {
   const db = openSqlite(join(dir, 'sample', `${SAMPLE_TILESET_ID}.mbtiles`), { readonly: true });
   const sql =
     'SELECT zoom_level z, tile_column x, (1 << zoom_level) - 1 - tile_row y, tile_data data FROM tiles';
-  tiles = db.prepare(sql).all();
+  tiles = db.prepare(sql).all() as Tile[];
   const meta = JSON.parse(
     String(db.prepare('SELECT json_group_object(name, value) m FROM metadata').get()?.m),
   );
   db.close();
   // Partition box at z16 over every tile of the sample, as CARTO's tiler would make it.
   const z16 = tiles.filter((t) => t.z === 16);
-  const [xs, ys] = [z16.map((t) => Number(t.x)), z16.map((t) => Number(t.y))];
+  const [xs, ys] = [z16.map((t) => t.x), z16.map((t) => t.y)];
   const [xmin, xmax, ymin, ymax] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   const partition: PartitionParams = { partitions: 400, zmin: 0, zmax: 16, xmin, xmax, ymin, ymax };
   stub = await startStub();
@@ -49,10 +50,7 @@ beforeAll(async () => {
     ...tileset,
     partitions: partition.partitions,
     metadata: { ...metadata, vector_layers: JSON.parse(json ?? '{}').vector_layers },
-    tiles: tiles.map((t) => ({
-      ...(t as { z: number; x: number; y: number; data: Buffer }),
-      carto_partition: cartoPartition(partition, Number(t.z), Number(t.x), Number(t.y)),
-    })),
+    tiles: tiles.map((t) => ({ ...t, carto_partition: cartoPartition(partition, t.z, t.x, t.y) })),
   });
 });
 
@@ -64,14 +62,8 @@ afterAll(async () => {
 it('extract writes an MBTiles file of the bbox that the API serves as is', async () => {
   // Exactly the sample's tiles inside the bbox's tile ranges, z0–15.
   const inside = tiles.filter(({ z, x, y }) => {
-    const r = bboxTileRange([...BBOX], Number(z));
-    return (
-      Number(z) <= 15 &&
-      Number(x) >= r.xmin &&
-      Number(x) <= r.xmax &&
-      Number(y) >= r.ymin &&
-      Number(y) <= r.ymax
-    );
+    const r = bboxTileRange([...BBOX], z);
+    return z <= 15 && x >= r.xmin && x <= r.xmax && y >= r.ymin && y <= r.ymax;
   });
   const key = ({ z, x, y }: StubRow) => `${z}/${x}/${y}`;
   const [tile] = inside.filter((t) => t.z === 15);
