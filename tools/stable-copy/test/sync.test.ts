@@ -17,7 +17,6 @@ import {
 
 const stub = useStub();
 const MiB = 1024 * 1024;
-const change = (rows: number) => stub().model.updateTable(sourceRef, { rows: buildings(rows, 'v2') });
 
 it('--verify full: staging and the source as of the copy, dry-run first, under --max-bytes; dataset created', async () => {
   // A long query: progress lines on stderr while it runs; bytes billed come from the finished job.
@@ -80,7 +79,7 @@ it('--dry-run prints the plan and its costs, and changes nothing', async () => {
   expect(first.verificationBytes).toBeGreaterThan(0);
   expect(stub().model.getDataset(destRef.projectId, destRef.datasetId)).toBeUndefined();
   expect((await sync(stub())).code).toBe(0);
-  change(7);
+  stub().model.updateTable(sourceRef, { rows: buildings(7) });
   stub().clearRequests();
   expect((await plan()).names).toContain('snapshot-previous');
 });
