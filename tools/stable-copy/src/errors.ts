@@ -11,13 +11,10 @@ export const ExitCode = {
   busy: 6, // another run holds the destination's lock: nothing was changed
 } as const;
 
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
-
-/** A failure the CLI explains in one message and maps to an exit code. */
 export class CliError extends Error {
   constructor(
     message: string,
-    readonly exitCode: ExitCodeValue,
+    readonly exitCode: (typeof ExitCode)[keyof typeof ExitCode],
   ) {
     super(message);
   }
@@ -26,10 +23,7 @@ export class CliError extends Error {
 export const usageError = (message: string) => new CliError(message, ExitCode.usage);
 export const preflightError = (message: string) => new CliError(message, ExitCode.preflight);
 
-/**
- * A failure while trying to `action`, as a message that says what to do: `need` names the
- * permission (and the role granting it) that an access error lacks.
- */
+/** A failure while trying to `action`, saying what to do: `need` names the permission an access error lacks. */
 export function explain(error: unknown, action: string, need?: string): CliError {
   if (error instanceof CliError) return error;
   const e = toBigQueryError(error);
@@ -44,7 +38,6 @@ export function explain(error: unknown, action: string, need?: string): CliError
   return new CliError(`Failed to ${action}. ${said}`, ExitCode.failed);
 }
 
-/** Stops (exit 5) when `bytes` would go over the `--max-bytes` cap. */
 export function enforceMaxBytes(bytes: number, maxBytes: number | undefined, what: string): void {
   if (maxBytes !== undefined && bytes > maxBytes)
     throw new CliError(

@@ -18,7 +18,22 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+export type Flags = Record<string, string | boolean | undefined>;
+export type Progress = (message: string) => void;
+export type Connect = (fallbackProject?: string) => Promise<{ rest: BigQueryRest; progress: Progress }>;
+
+/**
+ * Every command has one shape: its flags, parsed by the CLI; `run` checks them before it calls
+ * `connect`, works, and returns its result for the CLI to print (as JSON with `--json`, else as text).
+ */
+export interface Command {
+  summary: string;
+  help: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(flags: Flags, connect: Connect): Promise<Record<string, unknown>>;
+}
+
+export const [text, flag] = [{ type: 'string' }, { type: 'boolean' }] as const;
 
 export const commonHelp = `Common flags:
   --billing-project P   project that runs the jobs (default: $STABLE_COPY_BILLING_PROJECT,
@@ -30,15 +45,12 @@ Exit codes: 0 ok (also "up to date" and --dry-run), 1 unexpected failure, 2 usag
   3 preflight refused (not found, permission, location), 4 verification failed,
   5 --max-bytes would be exceeded, 6 another run holds the lock`;
 
-export type Flags = Record<string, string | boolean | undefined>;
-
 /**
- * Parses `argv` strictly (an unknown flag or a stray argument is a usage error); prints `help` and
- * returns undefined for --help. `--bbox -3.7,…` is read as a value: parseArgs takes a leading dash
- * for a flag, and western longitudes are negative.
+ * Parses `argv` strictly (an unknown flag or a stray argument is a usage error). `--bbox -3.7,…`
+ * is read as a value: parseArgs takes a leading dash for a flag, and western longitudes are negative.
  */
-export function parseFlags(argv: string[], options: Options, help: string, io: Io): Flags | undefined {
-  const all: Options = {
+export function parseFlags(argv: string[], options: Command['options']): Flags {
+  const all: Command['options'] = {
     ...options,
     'billing-project': { type: 'string' },
     json: { type: 'boolean' },
@@ -50,18 +62,13 @@ export function parseFlags(argv: string[], options: Options, help: string, io: I
     if (/^-\d/.test(arg) && all[last.slice(2)]?.type === 'string') args[args.length - 1] = `${last}=${arg}`;
     else args.push(arg);
   }
-  let flags: Flags;
   try {
-    flags = parseArgs({ args, options: all, strict: true }).values as Flags;
+    return parseArgs({ args, options: all, strict: true }).values as Flags;
   } catch (error) {
     throw usageError((error as Error).message);
   }
-  if (!flags.help) return flags;
-  io.stdout.write(`${help}\n${commonHelp}\n`);
-  return undefined;
 }
 
-/** A non-negative integer flag (bytes, days, zoom), or undefined when absent. */
 export function integerFlag(name: string, value: unknown, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -72,39 +79,20 @@ export function integerFlag(name: string, value: unknown, { min = 0, max = Numbe
 
 /** `project.dataset.table` from a flag (the API's identifier rules: nothing unchecked reaches SQL). */
 export function tableIdFlag(flag: string, value: unknown): TableRef {
-  if (!value) throw usageError(`--${flag} is required (project.dataset.table)`);
   const ref = parseTableId(value);
-  if (!ref) throw usageError(`--${flag} '${value}' is not a valid project.dataset.table id`);
+  if (!ref) throw usageError(`--${flag} '${value ?? ''}' is not a valid project.dataset.table id`);
   return ref;
 }
 
-/** A table in the same dataset as `ref`. */
 export function siblingTable(ref: TableRef, tableId: string): TableRef {
   const sibling = parseTableId(`${ref.projectId}.${ref.datasetId}.${tableId}`);
   if (!sibling) throw usageError(`'${tableId}' is not a valid table id`);
   return sibling;
 }
 
-/** Progress goes to stderr; stdout carries the result: one JSON document with `--json`, else text. */
-export class Reporter {
-  constructor(
-    private readonly io: Io,
-    private readonly json: boolean,
-  ) {}
-
-  progress(message: string): void {
-    this.io.stderr.write(`stable-copy: ${message}\n`);
-  }
-
-  result(summary: Record<string, unknown>, lines: string[]): void {
-    this.io.stdout.write(this.json ? `${JSON.stringify(summary, null, 2)}\n` : `${lines.join('\n')}\n`);
-  }
-}
-
 /**
- * The reporter and the BigQuery client of a command, billed to `--billing-project` (or the
- * environment, or `fallback`). Credentials are looked up first, so their absence is one clear
- * refusal, not a failed request.
+ * The BigQuery client billed to `--billing-project` (or the environment, or `fallback`), and the
+ * progress line writer. Credentials are looked up first: their absence is one clear refusal.
  */
 export async function connect(flags: Flags, io: Io, fallback?: string) {
   const projectId =
@@ -123,37 +111,31 @@ export async function connect(flags: Flags, io: Io, fallback?: string) {
         ExitCode.preflight,
       );
     });
-  const reporter = new Reporter(io, flags.json === true);
+  const progress: Progress = (message) => io.stderr.write(`stable-copy: ${message}\n`);
   const rest = new BigQueryRest(client, projectId, Number(io.env.STABLE_COPY_POLL_MS ?? 1000), (p) =>
-    reporter.progress(
+    progress(
       `job ${p.jobId} ${p.state}, ${Math.round(p.elapsedMs / 1000)} s, ${formatBytes(p.bytesProcessed)} processed`,
     ),
   );
-  return { rest, reporter };
+  return { rest, progress };
 }
 
 /** A query's rows, as objects keyed by column (wire values: strings, base64 BYTES), and its bytes billed. */
 export async function queryRows(rest: BigQueryRest, q: Query) {
   const rows: Record<string, unknown>[] = [];
-  let type: string | undefined;
-  const { bytesBilled } = await runQuery(
-    rest,
-    { labels: { tool: 'stable-copy' }, ...q },
-    ({ fields, rows: page }) => {
-      type = fields[0]?.type;
-      for (const row of page)
-        rows.push(Object.fromEntries(fields.map((f, i) => [f.name, row.f[i]?.v ?? null])));
-      return true;
-    },
-  );
-  return { rows, bytesBilled, firstType: type };
+  let firstType: string | undefined;
+  const { bytesBilled } = await runQuery(rest, { labels: { tool: 'stable-copy' }, ...q }, (page) => {
+    firstType = page.fields[0]?.type;
+    for (const row of page.rows)
+      rows.push(Object.fromEntries(page.fields.map((f, i) => [f.name, row.f[i]?.v ?? null])));
+    return true;
+  });
+  return { rows, bytesBilled, firstType };
 }
 
-/** Bytes a query would scan: a free dry run. */
 export const dryRunBytes = async (rest: BigQueryRest, q: Query) =>
   (await runQuery(rest, { labels: { tool: 'stable-copy' }, ...q, dryRun: true })).bytesProcessed;
 
-/** 123456789 → "117.7 MiB". */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let [value, unit] = [bytes, 0];

@@ -1,39 +1,15 @@
-import type {
-  BigQueryError,
-  BigQueryRest,
-  DatasetResource,
-  TableRef,
-  TableResource,
-} from '@tilestack/bigquery';
+import type { BigQueryError, BigQueryRest, TableRef } from '@tilestack/bigquery';
 import { explain, preflightError } from './errors.js';
 import { roleHint, tablePermissions } from './permissions.js';
 import { layoutClause, publishMethod } from './publish.js';
 
-/** What a sync needs on the source table (reading it by a copy job). */
-export const sourcePermissions = ['bigquery.tables.get', 'bigquery.tables.getData'];
-
-export interface PreflightResult {
-  source: TableResource;
-  /** The location every job runs in: the source's (copy jobs cannot cross locations). */
-  location: string;
-  /** Undefined when the destination dataset does not exist yet (the sync creates it). */
-  destinationDataset?: DatasetResource;
-  destination?: TableResource;
-  /** Set when the destination's partitioning/clustering differ from the source's: `old → new`. */
-  layoutChange?: string;
-}
-
 /**
- * Everything a sync checks before creating anything: the source is a readable table with a known
- * location; the destination dataset, if it exists, is in that location; an existing destination
- * is a table we may snapshot and replace. Every refusal names the permission or the fix.
- * Only reads are made (tables.testIamPermissions is a read: it reports, it changes nothing).
+ * Everything a sync checks before creating anything, with reads only (testIamPermissions reports,
+ * it changes nothing): the source is a readable table with a known location; the destination
+ * dataset, if it exists, is in that location; an existing destination is a table we may snapshot
+ * and replace. Every refusal names the permission or the fix.
  */
-export async function preflight(
-  rest: BigQueryRest,
-  sourceRef: TableRef,
-  destRef: TableRef,
-): Promise<PreflightResult> {
+export async function preflight(rest: BigQueryRest, sourceRef: TableRef, destRef: TableRef) {
   const source = await rest.getTable(sourceRef).catch((error) => {
     throw explain(
       error,
@@ -41,73 +17,55 @@ export async function preflight(
       'bigquery.tables.get (roles/bigquery.dataViewer)',
     );
   });
-  if (source.type !== 'TABLE') {
+  if (source.type !== 'TABLE')
     throw preflightError(
-      `Source ${sourceRef.id} is a ${source.type}, not a TABLE: a copy job can only copy tables.`,
+      `Source ${sourceRef.id} is a ${source.type}, not a TABLE: a copy job copies tables only.`,
     );
-  }
+  // Every job runs in the source's location: copy jobs cannot cross locations.
   const location = source.location;
   if (!location) throw preflightError(`BigQuery did not report the location of source ${sourceRef.id}.`);
-  await requirePermissions(rest, sourceRef, sourcePermissions, 'source table', 'roles/bigquery.dataViewer');
+  const sourcePermissions = ['bigquery.tables.get', 'bigquery.tables.getData'];
+  await requirePermissions(rest, sourceRef, sourcePermissions, 'roles/bigquery.dataViewer');
 
-  const destinationDataset: DatasetResource | undefined = await rest
+  const datasetId = `${destRef.projectId}.${destRef.datasetId}`;
+  const destinationDataset = await rest
     .getDataset(destRef.projectId, destRef.datasetId)
     .catch((error: BigQueryError) => {
       if (error.kind === 'notFound') return undefined;
-      throw explain(
-        error,
-        `read dataset ${destRef.projectId}.${destRef.datasetId}`,
-        `bigquery.datasets.get (${roleHint})`,
-      );
+      throw explain(error, `read dataset ${datasetId}`, `bigquery.datasets.get (${roleHint})`);
     });
-  if (destinationDataset && !sameLocation(destinationDataset.location, location)) {
+  if (destinationDataset && destinationDataset.location?.toLowerCase() !== location.toLowerCase())
     throw preflightError(
-      `Location mismatch: source ${sourceRef.id} is in ${location} but destination dataset ` +
-        `${destRef.projectId}.${destRef.datasetId} is in ${destinationDataset.location}. Copy jobs cannot cross ` +
-        `locations. Fix: choose a destination dataset in ${location} (a missing dataset is created there).`,
+      `Location mismatch: source ${sourceRef.id} is in ${location}, destination dataset ${datasetId} in ${destinationDataset.location}. Copy jobs cannot cross locations: choose a dataset in ${location} (a missing one is created there).`,
     );
-  }
   const destination = destinationDataset
     ? await rest.findTable(destRef).catch((error) => {
         throw explain(error, `read destination table ${destRef.id}`, `bigquery.tables.get (${roleHint})`);
       })
     : undefined;
-  if (destination) {
-    if (destination.type !== 'TABLE') {
-      throw preflightError(
-        `Destination ${destRef.id} is a ${destination.type}; it must be a TABLE (or not exist).`,
-      );
-    }
-    await requirePermissions(rest, destRef, tablePermissions, 'destination table', roleHint);
-  }
+  if (destination && destination.type !== 'TABLE')
+    throw preflightError(`Destination ${destRef.id} is a ${destination.type}, not a TABLE.`);
+  if (destination) await requirePermissions(rest, destRef, tablePermissions);
+  // Set when the destination's partitioning/clustering differ from the source's: `old → new`.
   const layoutChange =
     destination && publishMethod(source, destination) === 'replace'
       ? `${layoutClause(destination) || 'none'} → ${layoutClause(source) || 'none'}`
       : undefined;
-  if (layoutChange && source.timePartitioning)
-    throw preflightError(
-      `${destRef.id} is laid out differently (${layoutChange}) and the source is time-partitioned: replace ${destRef.id} by hand.`,
-    );
   return { source, location, destinationDataset, destination, layoutChange };
 }
 
-/** Asks BigQuery which of `permissions` we hold on `ref`; stops naming the first ones missing. */
+export type PreflightResult = Awaited<ReturnType<typeof preflight>>;
+
 export async function requirePermissions(
   rest: BigQueryRest,
   ref: TableRef,
   permissions: string[],
-  what: string,
-  role: string,
-): Promise<void> {
+  role = roleHint,
+) {
   const granted = new Set(await rest.testTablePermissions(ref, permissions));
   const missing = permissions.filter((p) => !granted.has(p));
-  if (missing.length > 0) {
+  if (missing.length > 0)
     throw preflightError(
-      `Missing permission on ${what} ${ref.id}: ${missing.join(', ')}. Grant ${role} to the account running stable-copy.`,
+      `Missing permission on ${ref.id}: ${missing.join(', ')}. Grant ${role} to the account running stable-copy.`,
     );
-  }
-}
-
-function sameLocation(a: string | undefined, b: string): boolean {
-  return (a ?? '').toLowerCase() === b.toLowerCase();
 }

@@ -1,16 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { FieldSchema, TableResource } from '@tilestack/bigquery';
 
-/** The tool's version (package.json), recorded in the provenance of every copy. */
-const { version: toolVersion } = JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-) as {
-  version: string;
-};
+const { version: toolVersion } = createRequire(import.meta.url)('../package.json');
 
 /** Legacy and standard SQL spell some types differently; the REST API returns either. */
-const typeAliases: Record<string, string> = {
+const aliases: Record<string, string> = {
   INTEGER: 'INT64',
   FLOAT: 'FLOAT64',
   BOOLEAN: 'BOOL',
@@ -19,7 +14,7 @@ const typeAliases: Record<string, string> = {
 const canonical = (fields: FieldSchema[] = []): unknown[] =>
   fields.map((f) => [
     f.name,
-    typeAliases[f.type] ?? f.type,
+    aliases[f.type] ?? f.type,
     f.mode ?? 'NULLABLE',
     ...(f.fields ? [canonical(f.fields)] : []),
   ]);
@@ -31,13 +26,21 @@ export const schemaFingerprint = (fields: FieldSchema[] | undefined): string =>
     .digest('hex')
     .slice(0, 16);
 
+/** The source version a table resource shows: what provenance must match to be "up to date". */
+export const sourceVersion = (source: TableResource, sourceId: string) => ({
+  sourceId,
+  sourceLastModified: Number(source.lastModifiedTime ?? 0),
+  rows: Number(source.numRows ?? 0),
+  bytes: Number(source.numBytes ?? 0),
+  schemaFingerprint: schemaFingerprint(source.schema?.fields),
+});
+
 /**
  * Where a published table came from. The full record lives in the table description (one JSON
  * line, exact ids and numbers); the same facts go into labels, shortened to BigQuery's label
  * rules, so they can be filtered on in the console and in INFORMATION_SCHEMA.
  */
-export interface Provenance extends SourceVersion {
-  /** Epoch ms, like `sourceLastModified` (the source's lastModifiedTime for the version copied). */
+export interface Provenance extends ReturnType<typeof sourceVersion> {
   copiedAt: number;
   toolVersion: string;
   verification: 'metadata' | 'full';
@@ -48,36 +51,30 @@ export interface Provenance extends SourceVersion {
   restoredAt?: number;
 }
 
-export type SourceVersion = ReturnType<typeof sourceVersion>;
-
 const marker = 'stable-copy-provenance: ';
 
-/** The source version a table resource shows: what provenance must match to be "up to date". */
-export function sourceVersion(source: TableResource, sourceId: string) {
-  return {
-    sourceId,
-    sourceLastModified: Number(source.lastModifiedTime ?? 0),
-    rows: Number(source.numRows ?? 0),
-    bytes: Number(source.numBytes ?? 0),
-    schemaFingerprint: schemaFingerprint(source.schema?.fields),
-  };
-}
-
 export const newProvenance = (
-  version: SourceVersion,
+  version: ReturnType<typeof sourceVersion>,
   extra: Pick<Provenance, 'verification' | 'contentFingerprint'>,
-) => ({ ...version, copiedAt: Date.now(), toolVersion, ...extra }) as Provenance;
+): Provenance => ({ ...version, copiedAt: Date.now(), toolVersion, ...extra });
+
+/** Label values: ≤ 63 chars of lowercase letters, digits, `_` and `-`. */
+export const labelValue = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '_')
+    .slice(0, 63);
 
 /**
  * The tables.patch body that records `p` on a table (labels merge; null removes one): `base`'s
  * description and labels (the source's) plus ours; labels of `current` that `base` lacks go.
  */
 export function provenancePatch(p: Provenance, base: Partial<TableResource> = {}, current?: TableResource) {
-  const stale = Object.keys(current?.labels ?? {}).filter((k) => !k.startsWith('stable-copy-'));
-  const theirs = Object.entries(base.labels ?? {}).filter(([k]) => !k.startsWith('stable-copy-'));
+  const ours = (k: string) => k.startsWith('stable-copy-');
+  const stale = Object.keys(current?.labels ?? {}).filter((k) => !ours(k));
   const labels: Record<string, string | null> = {
     ...Object.fromEntries(stale.map((k) => [k, null])),
-    ...Object.fromEntries(theirs),
+    ...Object.fromEntries(Object.entries(base.labels ?? {}).filter(([k]) => !ours(k))),
     'stable-copy-source': labelValue(p.sourceId),
     'stable-copy-source-modified': String(p.sourceLastModified),
     'stable-copy-rows': String(p.rows),
@@ -90,28 +87,8 @@ export function provenancePatch(p: Provenance, base: Partial<TableResource> = {}
     'stable-copy-restored-at': p.restoredAt ? String(p.restoredAt) : null,
     'stable-copy-pending': null,
   };
-  return { labels, description: describe(p, base.description) };
-}
-
-/** The provenance recorded on a table, or undefined when it has none (not made by this tool). */
-export function readProvenance(table: TableResource | undefined): Provenance | undefined {
-  const line = table?.description?.split('\n').find((l) => l.startsWith(marker));
-  try {
-    return line ? (JSON.parse(line.slice(marker.length)) as Provenance) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** True when `published` holds exactly the source version `current` describes. */
-export const isSameVersion = (published: Provenance | undefined, current: SourceVersion) =>
-  (['sourceId', 'sourceLastModified', 'rows', 'schemaFingerprint'] as const).every(
-    (k) => published?.[k] === current[k],
-  );
-
-function describe(p: Provenance, existing?: string): string {
   // Keep what people wrote above our record; replace only our lines.
-  const own = (existing ?? '')
+  const own = (base.description ?? '')
     .split('\n')
     .filter((l) => !l.startsWith(marker) && !l.startsWith('Stable copy of '))
     .join('\n')
@@ -119,12 +96,19 @@ function describe(p: Provenance, existing?: string): string {
   const summary = p.restoredFrom
     ? `Stable copy of ${p.sourceId}, restored from snapshot ${p.restoredFrom} by stable-copy ${p.toolVersion}.`
     : `Stable copy of ${p.sourceId} (source modified ${new Date(p.sourceLastModified).toISOString()}), verified (${p.verification}) and published by stable-copy ${p.toolVersion}.`;
-  return [own, summary, `${marker}${JSON.stringify(p)}`].filter(Boolean).join('\n');
+  return { labels, description: [own, summary, `${marker}${JSON.stringify(p)}`].filter(Boolean).join('\n') };
 }
 
-/** Label values: ≤ 63 chars of lowercase letters, digits, `_` and `-`. */
-export const labelValue = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]/g, '_')
-    .slice(0, 63);
+export function readProvenance(table: TableResource | undefined): Provenance | undefined {
+  const line = table?.description?.split('\n').find((l) => l.startsWith(marker));
+  try {
+    return line ? JSON.parse(line.slice(marker.length)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const isSameVersion = (published: Provenance | undefined, current: ReturnType<typeof sourceVersion>) =>
+  (['sourceId', 'sourceLastModified', 'rows', 'schemaFingerprint'] as const).every(
+    (k) => published?.[k] === current[k],
+  );

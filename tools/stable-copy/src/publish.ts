@@ -1,13 +1,24 @@
 import {
   BigQueryError,
   type BigQueryRest,
+  isColumnName,
   newJobId,
   type TableRef,
   type TableResource,
   tableReference,
 } from '@tilestack/bigquery';
-import { CliError, ExitCode, enforceMaxBytes } from './errors.js';
+import { enforceMaxBytes, explain, preflightError } from './errors.js';
 import { dryRunBytes } from './io.js';
+import { roleHint } from './permissions.js';
+
+export const copyJob = (from: TableRef, to: TableRef, operationType: string, options: object) => ({
+  copy: {
+    sourceTables: [tableReference(from)],
+    destinationTable: tableReference(to),
+    operationType,
+    ...options,
+  },
+});
 
 /** Names the job of a publish under way: set before it, removed with the provenance after it. */
 export const pendingLabel = 'stable-copy-pending';
@@ -18,13 +29,20 @@ export const layoutOf = (t: TableResource | undefined) =>
 
 /** Partitioning and clustering as GoogleSQL DDL clauses (ids and numbers checked: they go into SQL). */
 export function layoutClause(t: TableResource | undefined): string {
+  if (t?.timePartitioning)
+    throw preflightError(
+      'the layouts differ and a table is time-partitioned: replace the destination by hand',
+    );
+  const column = (name: string) => {
+    if (!isColumnName(name)) throw preflightError(`unexpected column name '${name}'`);
+    return name;
+  };
   const range = t?.rangePartitioning;
-  const time = t?.timePartitioning;
+  const bounds = range && [range.range.start, range.range.end, range.range.interval].map(Number);
+  if (bounds && !bounds.every(Number.isSafeInteger)) throw preflightError('unexpected partition bounds');
   const parts = [
-    range &&
-      `PARTITION BY RANGE_BUCKET(${id(range.field)}, GENERATE_ARRAY(${int(range.range.start)}, ${int(range.range.end)}, ${int(range.range.interval)}))`,
-    time && `PARTITION BY time (${time.type} on ${time.field ?? '_PARTITIONTIME'})`,
-    t?.clustering?.fields.length && `CLUSTER BY ${t.clustering.fields.map(id).join(', ')}`,
+    range && `PARTITION BY RANGE_BUCKET(${column(range.field)}, GENERATE_ARRAY(${bounds?.join(', ')}))`,
+    t?.clustering?.fields.length && `CLUSTER BY ${t.clustering.fields.map(column).join(', ')}`,
   ];
   return parts.filter(Boolean).join(' ');
 }
@@ -38,64 +56,35 @@ export function layoutClause(t: TableResource | undefined): string {
 export const publishMethod = (from: TableResource, dest?: TableResource) =>
   !dest || layoutOf(dest) === layoutOf(from) ? 'copy' : 'replace';
 
+type Tables = { from: TableRef; fromTable: TableResource; dest: TableRef; destTable?: TableResource };
+
 /**
  * Publishes `from` (a verified staging table or a snapshot) as `dest`. The job id is ours and is
  * written on `dest` (label `stable-copy-pending`) before the job runs, so if the run dies before
  * recording the provenance, `status` can tell whether the publish happened and `sync` repairs it.
  */
-export async function publish(
-  rest: BigQueryRest,
-  input: {
-    from: TableRef;
-    fromTable: TableResource;
-    dest: TableRef;
-    destTable?: TableResource;
-    location: string;
-    maxBytes?: number;
-  },
-) {
-  const { from, fromTable, dest, destTable, location, maxBytes } = input;
+export async function publish(rest: BigQueryRest, p: Tables & { location: string; maxBytes?: number }) {
   const jobId = newJobId('stable_copy');
-  const method = publishMethod(fromTable, destTable);
-  let sql = '';
+  const method = publishMethod(p.fromTable, p.destTable);
+  const operation = p.fromTable.type === 'SNAPSHOT' ? 'RESTORE' : 'COPY';
+  let configuration: object = copyJob(p.from, p.dest, operation, { writeDisposition: 'WRITE_TRUNCATE' });
   if (method === 'replace') {
-    if (fromTable.timePartitioning)
-      throw new CliError(
-        `${from.id} is time-partitioned and ${dest.id} is laid out differently: replace ${dest.id} by hand`,
-        ExitCode.preflight,
-      );
-    sql = `CREATE OR REPLACE TABLE ${dest.sql} ${layoutClause(fromTable)} OPTIONS(labels = [('${pendingLabel}', '${jobId}')]) AS SELECT * FROM ${from.sql}`;
-    const bytes = await dryRunBytes(rest, { sql, location });
-    enforceMaxBytes(bytes, maxBytes, `replacing ${dest.id} (its partitioning/clustering changes)`);
+    const sql = `CREATE OR REPLACE TABLE ${p.dest.sql} ${layoutClause(p.fromTable)} OPTIONS(labels = [('${pendingLabel}', '${jobId}')]) AS SELECT * FROM ${p.from.sql}`;
+    const bytes = await dryRunBytes(rest, { sql, location: p.location });
+    enforceMaxBytes(bytes, p.maxBytes, `replacing ${p.dest.id} (its partitioning/clustering changes)`);
+    configuration = {
+      query: { query: sql, useLegacySql: false, maximumBytesBilled: p.maxBytes?.toString() },
+    };
   }
-  if (destTable) await rest.patchTable(dest, { labels: { [pendingLabel]: jobId } });
+  if (p.destTable) await rest.patchTable(p.dest, { labels: { [pendingLabel]: jobId } });
   try {
-    const operationType = fromTable.type === 'SNAPSHOT' ? 'RESTORE' : 'COPY';
-    const configuration =
-      method === 'copy'
-        ? {
-            copy: {
-              sourceTables: [tableReference(from)],
-              destinationTable: tableReference(dest),
-              operationType,
-              writeDisposition: 'WRITE_TRUNCATE',
-              createDisposition: 'CREATE_IF_NEEDED',
-            },
-          }
-        : {
-            query: {
-              query: sql,
-              useLegacySql: false,
-              maximumBytesBilled: maxBytes === undefined ? undefined : String(maxBytes),
-            },
-          };
-    const job = await rest.runJob(configuration, location, jobId);
+    const job = await rest.runJob(configuration, p.location, jobId);
     return { method, jobId, bytesBilled: Number(job.statistics?.query?.totalBytesBilled ?? 0) };
   } catch (error) {
     // Only a job that certainly failed leaves the previous version in place; otherwise keep the mark.
-    if (destTable && error instanceof BigQueryError && error.failedJob)
-      await rest.patchTable(dest, { labels: { [pendingLabel]: null } }).catch(() => undefined);
-    throw error;
+    if (p.destTable && error instanceof BigQueryError && error.failedJob)
+      await rest.patchTable(p.dest, { labels: { [pendingLabel]: null } }).catch(() => undefined);
+    throw explain(error, `publish ${p.from.id} as ${p.dest.id}`, roleHint);
   }
 }
 
@@ -108,24 +97,10 @@ export async function pendingState(rest: BigQueryRest, table: TableResource, loc
   if (!jobId) return undefined;
   const job = await rest
     .getJob({ projectId: rest.projectId, jobId, location })
-    .catch((error: BigQueryError) => {
-      if (error.kind === 'notFound') return undefined;
-      throw error;
-    });
+    .catch((error: BigQueryError) => (error.kind === 'notFound' ? undefined : Promise.reject(error)));
   return {
     jobId,
     published: job?.status?.state === 'DONE' && !job.status.errorResult,
     found: job !== undefined,
   };
-}
-
-function id(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-    throw new CliError(`unexpected column name '${name}'`, ExitCode.failed);
-  return name;
-}
-
-function int(value: string): string {
-  if (!/^-?\d+$/.test(value)) throw new CliError(`unexpected partition bound '${value}'`, ExitCode.failed);
-  return value;
 }

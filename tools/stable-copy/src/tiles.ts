@@ -1,4 +1,5 @@
-import { cartoPartition, type PartitionParams, zoomPartitionRange } from '@tilestack/bigquery';
+import { cartoPartition, type PartitionParams, type TableRef, zoomPartitionRange } from '@tilestack/bigquery';
+import { usageError } from './errors.js';
 
 export type Bbox = [minLon: number, minLat: number, maxLon: number, maxLat: number];
 
@@ -12,6 +13,22 @@ export interface TileRange {
 
 const MAX_LAT = 85.0511287798066;
 
+export function parseBbox(value: unknown): Bbox {
+  const parts = String(value ?? '').split(',');
+  const [w = 0, s = 0, e = 0, n = 0] = parts.map(Number);
+  if (parts.length !== 4 || ![w, s, e, n].every(Number.isFinite))
+    throw usageError('--bbox must be minLon,minLat,maxLon,maxLat');
+  if (w >= e || s >= n || Math.abs(w) > 180 || Math.abs(e) > 180 || Math.abs(s) > 90 || Math.abs(n) > 90)
+    throw usageError(`--bbox ${value}: need -180 ≤ minLon < maxLon ≤ 180 and -90 ≤ minLat < maxLat ≤ 90`);
+  return [w, s, e, n];
+}
+
+export function intersectBbox(bbox: Bbox, bounds: Bbox): Bbox | null {
+  const [w, s] = [Math.max(bbox[0], bounds[0]), Math.max(bbox[1], bounds[1])];
+  const [e, n] = [Math.min(bbox[2], bounds[2]), Math.min(bbox[3], bounds[3])];
+  return w > e || s > n ? null : [w, s, e, n];
+}
+
 /** The XYZ tiles covering `bbox` at zoom `z` (Web Mercator; latitudes clamped to its limits). */
 export function bboxTileRange(bbox: Bbox, z: number): TileRange {
   const n = 2 ** z;
@@ -24,20 +41,6 @@ export function bboxTileRange(bbox: Bbox, z: number): TileRange {
   return { z, xmin: x(bbox[0]), xmax: x(bbox[2]), ymin: y(bbox[3]), ymax: y(bbox[1]) };
 }
 
-/** `range` narrowed to the tileset's partition box at that zoom (no tile exists outside it), or null. */
-export function clipToPartitionBox(range: TileRange, p: PartitionParams): TileRange | null {
-  const shift = p.zmax - range.z;
-  if (shift < 0) return range;
-  const clipped = {
-    z: range.z,
-    xmin: Math.max(range.xmin, p.xmin >> shift),
-    xmax: Math.min(range.xmax, p.xmax >> shift),
-    ymin: Math.max(range.ymin, p.ymin >> shift),
-    ymax: Math.min(range.ymax, p.ymax >> shift),
-  };
-  return clipped.xmin > clipped.xmax || clipped.ymin > clipped.ymax ? null : clipped;
-}
-
 /** Above this many tiles per zoom, the zoom's whole partition range is used instead of one per tile. */
 const PER_TILE_LIMIT = 250_000;
 
@@ -46,29 +49,35 @@ const PER_TILE_LIMIT = 250_000;
  * for ranges of reasonable size, else the zoom's whole partition range (still a fraction of the table).
  */
 export function partitionsOf(range: TileRange, p: PartitionParams): number[] {
-  const count = (range.xmax - range.xmin + 1) * (range.ymax - range.ymin + 1);
-  if (count > PER_TILE_LIMIT) {
+  if ((range.xmax - range.xmin + 1) * (range.ymax - range.ymin + 1) > PER_TILE_LIMIT) {
     const zoom = zoomPartitionRange(p, range.z);
-    if (!zoom) return [];
-    return Array.from({ length: zoom.max - zoom.min + 1 }, (_, i) => zoom.min + i);
+    return zoom ? Array.from({ length: zoom.max - zoom.min + 1 }, (_, i) => zoom.min + i) : [];
   }
   const partitions = new Set<number>();
-  for (let x = range.xmin; x <= range.xmax; x++) {
-    for (let y = range.ymin; y <= range.ymax; y++) {
-      const partition = cartoPartition(p, range.z, x, y);
-      if (partition > 0) partitions.add(partition);
-    }
-  }
-  return [...partitions].sort((a, b) => a - b);
+  for (let x = range.xmin; x <= range.xmax; x++)
+    for (let y = range.ymin; y <= range.ymax; y++) partitions.add(cartoPartition(p, range.z, x, y));
+  return [...partitions].filter((n) => n > 0).sort((a, b) => a - b);
 }
 
-/** `bbox` ∩ `bounds`, or null when they do not overlap. */
-export function intersectBbox(bbox: Bbox, bounds: Bbox): Bbox | null {
-  const out: Bbox = [
-    Math.max(bbox[0], bounds[0]),
-    Math.max(bbox[1], bounds[1]),
-    Math.min(bbox[2], bounds[2]),
-    Math.min(bbox[3], bounds[3]),
-  ];
-  return out[0] > out[2] || out[1] > out[3] ? null : out;
+/** One query per zoom: the bbox's tiles, in the partitions they map to (the API's partition formula). */
+export function zoomQueries(
+  tileset: TableRef,
+  area: Bbox,
+  minZoom: number,
+  topZoom: number,
+  p: PartitionParams | null,
+) {
+  const queries: { sql: string; params: Record<string, number | number[]> }[] = [];
+  for (let z = minZoom; z <= topZoom; z++) {
+    const range = bboxTileRange(area, z);
+    // Tiles outside the tileset's partition box have no partition (0): a zoom with none is skipped.
+    const partitions = p ? partitionsOf(range, p) : [];
+    if (p && partitions.length === 0) continue;
+    const { xmin, xmax, ymin, ymax } = range;
+    queries.push({
+      sql: `SELECT z, x, y, data FROM ${tileset.sql} WHERE ${p ? 'carto_partition IN UNNEST(@partitions) AND ' : ''}z = @z AND x BETWEEN @xmin AND @xmax AND y BETWEEN @ymin AND @ymax`,
+      params: { ...(p ? { partitions } : {}), z, xmin, xmax, ymin, ymax },
+    });
+  }
+  return queries;
 }

@@ -1,138 +1,97 @@
-import type { BigQueryRest, TableRef, TableResource } from '@tilestack/bigquery';
+import type { TableRef, TableResource } from '@tilestack/bigquery';
 import { CliError, ExitCode, enforceMaxBytes, explain } from './errors.js';
-import { dryRunBytes, formatQueryCost, queryRows, type Reporter } from './io.js';
+import { dryRunBytes, formatQueryCost, queryRows } from './io.js';
 import { schemaFingerprint } from './provenance.js';
 import { layoutOf } from './publish.js';
+import type { SyncRun } from './sync-run.js';
 
 export type VerificationLevel = 'metadata' | 'full';
 
-export interface VerificationResult {
-  level: VerificationLevel;
-  rows: number;
-  bytes: number;
-  schemaFingerprint: string;
-  /** `full` only: the fingerprint both sides agreed on (`xor:sum`), and what the two scans billed. */
-  contentFingerprint?: string;
-  bytesBilled?: number;
-}
-
-export class VerificationError extends CliError {
-  constructor(readonly differences: string[]) {
-    super(
-      `Verification failed: ${differences.join('; ')}. The destination was not changed.`,
+const differ = (differences: (string | false)[]) => {
+  const found = differences.filter(Boolean);
+  if (found.length > 0)
+    throw new CliError(
+      `Verification failed: ${found.join('; ')}. The destination was not changed.`,
       ExitCode.verification,
     );
-  }
-}
+};
 
 /**
  * The content fingerprint of a table: row count, and the XOR and the NUMERIC sum of a hash of
  * every row (as JSON). Both are order-independent; XOR alone cancels pairs of equal rows, the
- * sum does not ({A, A, B} and {B, C, C} differ). A full scan, computed by BigQuery; three numbers
- * leave it. NUMERIC holds 481 M × 2^63 (29 digits).
+ * sum does not ({A, A, B} and {B, C, C} differ). NUMERIC holds 481 M × 2^63 (29 digits).
+ * GoogleSQL: `table_name [AS alias] [FOR SYSTEM_TIME AS OF …]`, alias first.
  */
 export function fingerprintSql(table: TableRef, asOf: boolean): string {
   const hash = 'FARM_FINGERPRINT(TO_JSON_STRING(t))';
-  return [
-    `SELECT COUNT(*) AS row_count, BIT_XOR(${hash}) AS content_xor, SUM(CAST(${hash} AS NUMERIC)) AS content_sum`,
-    // GoogleSQL: `table_name [AS alias] [FOR SYSTEM_TIME AS OF …]`, alias first.
-    `FROM ${table.sql} AS t${asOf ? ' FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS(@as_of_ms)' : ''}`,
-  ].join(' ');
+  return `SELECT COUNT(*) AS row_count, BIT_XOR(${hash}) AS content_xor, SUM(CAST(${hash} AS NUMERIC)) AS content_sum FROM ${table.sql} AS t${asOf ? ' FOR SYSTEM_TIME AS OF TIMESTAMP_MILLIS(@as_of_ms)' : ''}`;
 }
 
+const ours = (label: string) => label.startsWith('stable-copy-');
+
 /** Each way two tables can differ that a reader notices (CARTO finds tilesets by their `carto_tileset` label). */
-const compared = {
-  schema: (t: TableResource) => schemaFingerprint(t.schema?.fields),
-  numRows: (t: TableResource) => t.numRows,
-  numBytes: (t: TableResource) => t.numBytes,
+const compared: Record<string, (t: TableResource) => unknown> = {
+  schema: (t) => schemaFingerprint(t.schema?.fields),
+  numRows: (t) => t.numRows,
+  numBytes: (t) => t.numBytes,
   'partitioning/clustering': layoutOf,
-  description: (t: TableResource) => t.description ?? '',
-  labels: (t: TableResource) =>
+  description: (t) => t.description ?? '',
+  labels: (t) =>
     JSON.stringify(
       Object.entries(t.labels ?? {})
-        .filter(([k]) => !k.startsWith('stable-copy-'))
+        .filter(([k]) => !ours(k))
         .sort(),
     ),
 };
 
-const differ = (differences: string[]) => {
-  if (differences.length > 0) throw new VerificationError(differences);
-};
-
-/** The staging copy has the source's metadata; `full` leaves the sizes to its scans (the source may have moved on). */
-export function verifyMetadata(
-  source: TableResource,
-  staging: TableResource,
-  sizes = true,
-): VerificationResult {
-  const checks = Object.entries(compared).filter(([name]) => sizes || !name.startsWith('num'));
-  differ(
-    checks.flatMap(([name, read]) =>
-      read(source) === read(staging) ? [] : [`${name} ${read(staging)} ≠ source ${read(source)}`],
-    ),
-  );
-  const [rows, bytes] = [Number(staging.numRows ?? 0), Number(staging.numBytes ?? 0)];
-  return { level: 'metadata', rows, bytes, schemaFingerprint: compared.schema(staging) };
-}
-
 /**
- * `full`: the content fingerprint of the staging copy equals the source's as of the copy's
- * snapshot time (`FOR SYSTEM_TIME AS OF`), so a source updated meanwhile is no false alarm.
- * Both scans are dry-run first: their bytes are printed and checked against `maxBytes` before
- * anything is billed; the real queries carry the cap as `maximumBytesBilled` too.
+ * The staging copy has the source's metadata. `full`: also its content fingerprint equals the
+ * source's as of the copy's start (`FOR SYSTEM_TIME AS OF`), so a source updated meanwhile is no
+ * false alarm, and the sizes are left to the scans. Both scans are dry-run first and checked
+ * against `--max-bytes` before anything is billed; the real queries carry it as `maximumBytesBilled`.
  */
-export async function verifyFull(
-  rest: BigQueryRest,
-  reporter: Reporter,
-  input: {
-    source: TableRef;
-    staging: TableRef;
-    staged: TableResource;
-    asOfMs: number;
-    maxBytes?: number;
-    location: string;
-  },
-): Promise<VerificationResult> {
-  const scans: { table: TableRef; sql: string; params: Record<string, number> }[] = [
-    { table: input.staging, sql: fingerprintSql(input.staging, false), params: {} },
-    { table: input.source, sql: fingerprintSql(input.source, true), params: { as_of_ms: input.asOfMs } },
-  ];
-  const { location, maxBytes } = input;
-  let planned = 0;
-  for (const { table, sql, params } of scans)
-    planned += await dryRunBytes(rest, { sql, params, location }).catch((error) => {
-      throw explain(error, `dry-run the fingerprint of ${table.id}`);
-    });
-  reporter.progress(`full verification will scan ${formatQueryCost(planned)}`);
-  enforceMaxBytes(planned, maxBytes, 'full verification');
-  let billed = 0;
-  const results = [];
-  for (const { table, sql, params } of scans) {
-    const answer = await queryRows(rest, { sql, params, location, maximumBytesBilled: maxBytes }).catch(
-      (error) => {
-        throw explain(error, `compute the fingerprint of ${table.id}`);
-      },
-    );
-    billed += answer.bytesBilled;
-    const row = answer.rows[0] ?? {};
-    results.push({ rows: String(row.row_count), fingerprint: `${row.content_xor}:${row.content_sum}` });
-  }
-  const [staging, source] = results as [(typeof results)[0], (typeof results)[0]];
+export async function verify(
+  { rest, progress, source, staging, verify: level, maxBytes, pre }: SyncRun,
+  sourceNow: TableResource,
+  staged: TableResource,
+  asOfMs: number,
+) {
+  progress(`verifying (${level})`);
+  const checks = Object.entries(compared).filter(([name]) => level === 'metadata' || !name.startsWith('num'));
   differ([
-    ...(staging.rows === source.rows ? [] : [`row count ${staging.rows} ≠ source ${source.rows}`]),
-    ...(staging.fingerprint === source.fingerprint
-      ? []
-      : [`content fingerprint ${staging.fingerprint} ≠ source ${source.fingerprint}`]),
-    ...(staging.rows === String(input.staged.numRows ?? '')
-      ? []
-      : [`staging numRows ${input.staged.numRows} ≠ counted ${staging.rows}`]),
+    level === 'metadata' &&
+      Number(sourceNow.lastModifiedTime) > asOfMs &&
+      `${source.id} changed during the copy (at ${sourceNow.lastModifiedTime}, copy started ${asOfMs}); rerun, or use --verify full`,
+    ...checks.map(
+      ([name, read]) =>
+        read(sourceNow) !== read(staged) && `${name} ${read(staged)} ≠ source ${read(sourceNow)}`,
+    ),
   ]);
-  return {
-    level: 'full',
-    rows: Number(staging.rows),
-    bytes: Number(input.staged.numBytes ?? 0),
-    schemaFingerprint: compared.schema(input.staged),
-    contentFingerprint: staging.fingerprint,
-    bytesBilled: billed,
-  };
+  if (level === 'metadata') return { level };
+  const scans = [
+    { table: staging, sql: fingerprintSql(staging, false), params: {} as Record<string, number> },
+    { table: source, sql: fingerprintSql(source, true), params: { as_of_ms: asOfMs } },
+  ].map((scan) => ({ ...scan, location: pre.location }));
+  let planned = 0;
+  for (const scan of scans)
+    planned += await dryRunBytes(rest, scan).catch((error) => {
+      throw explain(error, `dry-run the fingerprint of ${scan.table.id}`);
+    });
+  progress(`full verification will scan ${formatQueryCost(planned)}`);
+  enforceMaxBytes(planned, maxBytes, 'full verification');
+  const answers = [];
+  for (const scan of scans)
+    answers.push(
+      await queryRows(rest, { ...scan, maximumBytesBilled: maxBytes }).catch((error) => {
+        throw explain(error, `compute the fingerprint of ${scan.table.id}`);
+      }),
+    );
+  const [mine = '', theirs = ''] = answers.map(({ rows: [r = {}] }) => `${r.content_xor}:${r.content_sum}`);
+  const [rows, sourceRows] = answers.map(({ rows: [r = {}] }) => String(r.row_count));
+  differ([
+    rows !== sourceRows && `row count ${rows} ≠ source ${sourceRows}`,
+    mine !== theirs && `content fingerprint ${mine} ≠ source ${theirs}`,
+    rows !== String(staged.numRows) && `staging numRows ${staged.numRows} ≠ counted ${rows}`,
+  ]);
+  return { level, contentFingerprint: mine, bytesBilled: answers.reduce((sum, a) => sum + a.bytesBilled, 0) };
 }

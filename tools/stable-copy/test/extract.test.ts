@@ -2,90 +2,55 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { cartoPartition, type PartitionParams } from '@tilestack/bigquery';
-import { addCartoTileset, type BigQueryStub, type CartoTileRow } from '@tilestack/bigquery-stub';
-import { afterAll, beforeAll, expect, it } from 'vitest';
 // Real tiles from the API's sample generator, and the API itself, to prove the file is served as is.
-import { generateSampleData, SAMPLE_TILESET_ID } from '../../../api/src/sample-data/generate.js';
-import { openSqlite } from '../../../api/src/sources/mbtiles/sqlite.js';
+import { generateSampleData, SAMPLE_TILESET_ID } from '@tilestack/api/sample-data';
+import { openSqlite } from '@tilestack/api/sqlite';
+import { cartoPartition, type PartitionParams } from '@tilestack/bigquery';
+import { addCartoTileset, type BigQueryStub, type StubRow } from '@tilestack/bigquery-stub';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startLocalApi } from '../../../api/test/support/local-api.js';
 import { decodeTile } from '../../../api/test/support/mvt.js';
 import { bboxTileRange } from '../src/tiles.js';
 import { runCli, startStub } from './support.js';
 
-const TILESET_ID = 'carto-demo-data.demo_tilesets.osm_buildings_tiles';
-// The west half of the sample city (Madrid), up to z15.
-const BBOX = '-3.733,40.395,-3.7038,40.439';
-const BBOX_NUMBERS = [-3.733, 40.395, -3.7038, 40.439] as [number, number, number, number];
-
+const tileset = { projectId: 'carto-demo-data', datasetId: 'demo_tilesets', tableId: 'osm_buildings_tiles' };
+const TILESET_ID = Object.values(tileset).join('.');
+const BBOX = [-3.733, 40.395, -3.7038, 40.439] as const; // the west half of the sample city (Madrid)
 let stub: BigQueryStub;
+let dir: string;
+type Tile = { z: number; x: number; y: number; data: Buffer };
+let tiles: Tile[];
 const extract = (out: string, ...flags: string[]) =>
   runCli(stub, [
-    'extract',
-    '--tileset',
-    TILESET_ID,
-    '--bbox',
-    BBOX,
-    '--max-zoom',
-    '15',
-    '--out',
+    ...`extract --tileset ${TILESET_ID} --bbox ${BBOX} --max-zoom 15 --out`.split(' '),
     out,
     ...flags,
   ]);
-let dir: string;
-let tiles: Map<string, Buffer>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'stable-copy-extract-'));
   generateSampleData(join(dir, 'sample'));
   const db = openSqlite(join(dir, 'sample', `${SAMPLE_TILESET_ID}.mbtiles`), { readonly: true });
-  const rows = db.prepare('SELECT zoom_level z, tile_column x, tile_row r, tile_data d FROM tiles').all();
-  const meta = new Map(
-    db
-      .prepare('SELECT name, value FROM metadata')
-      .all()
-      .map((m) => [m.name as string, m.value as string]),
+  const sql =
+    'SELECT zoom_level z, tile_column x, (1 << zoom_level) - 1 - tile_row y, tile_data data FROM tiles';
+  tiles = db.prepare(sql).all() as Tile[];
+  const meta = JSON.parse(
+    String(db.prepare('SELECT json_group_object(name, value) m FROM metadata').get()?.m),
   );
   db.close();
-  tiles = new Map(
-    rows.map((r) => {
-      const z = Number(r.z);
-      return [`${z}/${r.x}/${(1 << z) - 1 - Number(r.r)}`, r.d as Buffer];
-    }),
-  );
   // Partition box at z16 over every tile of the sample, as CARTO's tiler would make it.
-  const z16 = [...tiles.keys()].map((k) => k.split('/').map(Number)).filter(([z]) => z === 16);
-  const xs = z16.map(([, x]) => x as number);
-  const ys = z16.map(([, , y]) => y as number);
-  const partition: PartitionParams = {
-    partitions: 400,
-    zmin: 0,
-    zmax: 16,
-    xmin: Math.min(...xs),
-    xmax: Math.max(...xs),
-    ymin: Math.min(...ys),
-    ymax: Math.max(...ys),
-  };
+  const z16 = tiles.filter((t) => t.z === 16);
+  const [xs, ys] = [z16.map((t) => t.x), z16.map((t) => t.y)];
+  const [xmin, xmax, ymin, ymax] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const partition: PartitionParams = { partitions: 400, zmin: 0, zmax: 16, xmin, xmax, ymin, ymax };
   stub = await startStub();
-  const [projectId = '', datasetId = '', tableId = ''] = TILESET_ID.split('.');
+  const { bounds, center, json } = meta;
+  const metadata = { minzoom: 0, maxzoom: 16, bounds, center, carto_partition: partition };
   addCartoTileset(stub.model, {
-    projectId,
-    datasetId,
-    tableId,
+    ...tileset,
     partitions: partition.partitions,
-    metadata: {
-      name: 'osm_buildings',
-      minzoom: 0,
-      maxzoom: 16,
-      bounds: meta.get('bounds'),
-      center: meta.get('center'),
-      vector_layers: JSON.parse(meta.get('json') ?? '{}').vector_layers,
-      carto_partition: partition,
-    },
-    tiles: [...tiles.entries()].map(([key, data]): CartoTileRow => {
-      const [z = 0, x = 0, y = 0] = key.split('/').map(Number);
-      return { z, x, y, data, carto_partition: cartoPartition(partition, z, x, y) };
-    }),
+    metadata: { ...metadata, vector_layers: JSON.parse(json ?? '{}').vector_layers },
+    tiles: tiles.map((t) => ({ ...t, carto_partition: cartoPartition(partition, t.z, t.x, t.y) })),
   });
 });
 
@@ -95,59 +60,41 @@ afterAll(async () => {
 });
 
 it('extract writes an MBTiles file of the bbox that the API serves as is', async () => {
-  const dataDir = join(dir, 'data');
   // Exactly the sample's tiles inside the bbox's tile ranges, z0–15.
-  const expected = [...tiles.keys()].filter((key) => {
-    const [z = 0, x = 0, y = 0] = key.split('/').map(Number);
-    const range = bboxTileRange(BBOX_NUMBERS, z);
-    return z <= 15 && x >= range.xmin && x <= range.xmax && y >= range.ymin && y <= range.ymax;
+  const inside = tiles.filter(({ z, x, y }) => {
+    const r = bboxTileRange([...BBOX], z);
+    return z <= 15 && x >= r.xmin && x <= r.xmax && y >= r.ymin && y <= r.ymax;
   });
-  const key = expected.filter((k) => k.startsWith('15/')).sort()[0] ?? '';
+  const key = ({ z, x, y }: StubRow) => `${z}/${x}/${y}`;
+  const [tile] = inside.filter((t) => t.z === 15);
   // One tile stored without gzip: the API serves every tile as gzip, so the extract compresses it.
-  const [z, x, y] = key.split('/').map(Number);
-  const [projectId = '', datasetId = '', tableId = ''] = TILESET_ID.split('.');
-  const raw = stub.model
-    .getTable({ projectId, datasetId, tableId })
-    ?.rows.find((r) => r.z === z && r.x === x && r.y === y);
-  if (raw) raw.data = gunzipSync(raw.data as Buffer);
-  const out = join(dataDir, `${TILESET_ID}.mbtiles`);
-  const run = await extract(out, '--json');
+  const stored = stub.model.getTable(tileset)?.rows.find((r) => tile && key(r) === key(tile));
+  if (stored) stored.data = gunzipSync(stored.data as Buffer);
+  const dataDir = join(dir, 'data');
+  const run = await extract(join(dataDir, `${TILESET_ID}.mbtiles`), '--json');
   expect(run.code, run.stderr).toBe(0);
+  expect([run.json.tiles, run.json.maxzoom]).toEqual([inside.length, 15]);
 
-  // Every tile query is partition-filtered and was dry-run first.
-  const tileQueries = stub
-    .requestsTo('jobs.query')
-    .filter((r) => r.body.query.startsWith('SELECT z, x, y, data'));
-  expect(tileQueries.length).toBeGreaterThan(0);
-  expect(tileQueries.every((r) => r.body.query.includes('carto_partition IN UNNEST(@partitions)'))).toBe(
-    true,
-  );
-  expect(tileQueries.filter((r) => r.body.dryRun)).toHaveLength(tileQueries.length / 2);
-  // So is the metadata query; every query carries the default 10 GiB cap.
-  const metadataQueries = stub.requestsTo('jobs.query').filter((r) => r.body.query.startsWith('SELECT data'));
-  expect(metadataQueries.map((r) => r.body.dryRun === true)).toEqual([true, false]);
-  expect(metadataQueries[1]?.body.maximumBytesBilled).toBe(String(10 * 1024 ** 3));
-
-  expect(run.json.tiles).toBe(expected.length);
-  expect(run.json.maxzoom).toBe(15);
+  // Every tile query is partition-filtered; it and the metadata query were dry-run first, under the 10 GiB cap.
+  const queries = stub.requestsTo('jobs.query').map((r) => r.body);
+  const tileQueries = queries.filter((q) => q.query.startsWith('SELECT z, x, y, data'));
+  expect(tileQueries.every((q) => q.query.includes('carto_partition IN UNNEST(@partitions)'))).toBe(true);
+  expect(tileQueries.filter((q) => q.dryRun)).toHaveLength(tileQueries.length / 2);
+  const metadataQueries = queries.filter((q) => q.query.startsWith('SELECT data'));
+  expect(metadataQueries.map((q) => q.dryRun === true)).toEqual([true, false]);
+  expect(queries.filter((q) => !q.dryRun).map((q) => q.maximumBytesBilled)).toContain(String(10 * 1024 ** 3));
 
   const api = await startLocalApi({ DATA_DIR: dataDir });
   try {
-    const tilejson = await fetch(`${api.url}/maps/tileset/${TILESET_ID}`);
-    expect(tilejson.status).toBe(200);
-    const info = (await tilejson.json()) as { maxzoom: number; vector_layers: { id: string }[] };
-    expect(info.maxzoom).toBe(15);
-    expect(info.vector_layers[0]?.id).toBe('default');
-    const response = await fetch(`${api.url}/maps/tileset/${TILESET_ID}/${key}`);
-    expect(response.status).toBe(200);
-    const body = Buffer.from(await response.arrayBuffer());
-    const layer = decodeTile(body).layers.default;
-    expect(layer?.length).toBeGreaterThan(0);
-    expect(decodeTile(tiles.get(key) as Buffer).layers.default?.length).toBe(layer?.length);
-
-    const outside = [...tiles.keys()].find((k) => k.startsWith('15/') && !expected.includes(k));
-    expect(outside).toBeDefined();
-    expect((await fetch(`${api.url}/maps/tileset/${TILESET_ID}/${outside}`)).status).toBe(204);
+    const base = `${api.url}/maps/tileset/${TILESET_ID}`;
+    const info = (await (await fetch(base)).json()) as { maxzoom: number; vector_layers: { id: string }[] };
+    expect([info.maxzoom, info.vector_layers[0]?.id]).toEqual([15, 'default']);
+    const served = Buffer.from(await (await fetch(`${base}/${key(tile ?? {})}`)).arrayBuffer());
+    const features = decodeTile(served).layers.default?.length;
+    expect(features).toBeGreaterThan(0);
+    expect(decodeTile(tile?.data as Buffer).layers.default?.length).toBe(features);
+    const outside = tiles.find((t) => t.z === 15 && !inside.includes(t));
+    expect((await fetch(`${base}/${key(outside ?? {})}`)).status).toBe(204);
   } finally {
     await api.close();
   }
@@ -155,9 +102,7 @@ it('extract writes an MBTiles file of the bbox that the API serves as is', async
 
 it('extract refuses to run over --max-bytes and writes no file (exit 5)', async () => {
   const out = join(dir, 'capped.mbtiles');
-  stub.clearRequests();
-  const run = await extract(out, '--max-bytes', '100');
   // The metadata row alone bills BigQuery's 10 MiB minimum, over a 100-byte cap.
-  expect(run.code).toBe(5);
+  expect((await extract(out, '--max-bytes', '100')).code).toBe(5);
   expect(existsSync(out)).toBe(false);
 });

@@ -13,8 +13,6 @@ import {
 import { afterEach, beforeEach } from 'vitest';
 import { main } from '../src/cli.js';
 
-export const SOURCE_ID = 'carto-demo-data.demo_tilesets.osm_buildings';
-export const DEST_ID = 'tilestack-prod.tilestack_stable.osm_buildings';
 export const sourceRef = {
   projectId: 'carto-demo-data',
   datasetId: 'demo_tilesets',
@@ -25,6 +23,8 @@ export const destRef = {
   datasetId: 'tilestack_stable',
   tableId: 'osm_buildings',
 };
+export const SOURCE_ID = Object.values(sourceRef).join('.');
+export const DEST_ID = Object.values(destRef).join('.');
 
 export const buildings = (count: number, kind = 'house'): StubRow[] =>
   Array.from({ length: count }, (_, i) => ({ id: i + 1, height: 3 + (i % 7), kind }));
@@ -43,10 +43,10 @@ export async function startStub(rows = buildings(5)): Promise<BigQueryStub> {
 }
 
 /** A fresh stub for each test of the file (`setup` runs on it first); `stub()` is the current one. */
-export function useStub(setup: (stub: BigQueryStub) => void = () => {}, rows = buildings(5, 'v1')) {
+export function useStub(setup: (stub: BigQueryStub) => void = () => {}) {
   let current: BigQueryStub | undefined;
   beforeEach(async () => {
-    current = await startStub(rows);
+    current = await startStub(buildings(5, 'v1'));
     setup(current);
   });
   afterEach(() => current?.close());
@@ -56,22 +56,14 @@ export function useStub(setup: (stub: BigQueryStub) => void = () => {}, rows = b
 /** Runs the CLI in-process against the stub (the real client, no credentials). */
 export async function runCli(stub: BigQueryStub, args: string[]) {
   const [stdout, stderr] = [new PassThrough(), new PassThrough()];
-  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
-  stdout.on('data', (c: Buffer) => chunks.stdout.push(c));
-  stderr.on('data', (c: Buffer) => chunks.stderr.push(c));
   const env = {
     BIGQUERY_API_ENDPOINT: stub.url,
-    STABLE_COPY_BILLING_PROJECT: 'tilestack-tests',
+    STABLE_COPY_BILLING_PROJECT: 'tests',
     STABLE_COPY_POLL_MS: '10',
   };
   const code = await main(args, { stdout, stderr, env });
-  const out = Buffer.concat(chunks.stdout).toString();
-  // biome-ignore lint/suspicious/noExplicitAny: the --json summary, read field by field in assertions
-  let json: any;
-  try {
-    json = JSON.parse(out);
-  } catch {}
-  return { code, stdout: out, stderr: Buffer.concat(chunks.stderr).toString(), json };
+  const [out, err] = [stdout.read()?.toString() ?? '', stderr.read()?.toString() ?? ''];
+  return { code, stdout: out, stderr: err, json: out.startsWith('{') ? JSON.parse(out) : undefined };
 }
 
 export const sync = (stub: BigQueryStub, ...extra: string[]) =>
@@ -82,18 +74,14 @@ export const status = (stub: BigQueryStub, ...extra: string[]) =>
   runCli(stub, ['status', '--dest', DEST_ID, '--json', ...extra]);
 
 /** Requests that change something in BigQuery (reads and dry-run queries do not). */
-export function mutatingRequests(stub: BigQueryStub) {
-  const reads = ['datasets.get', 'tables.get', 'tables.list', 'tables.testIamPermissions', 'jobs.get'];
-  return stub.requests.filter(
-    (r) => !reads.includes(r.route ?? '') && !(r.route === 'jobs.query' && r.body?.dryRun === true),
+const reads = ['datasets.get', 'tables.get', 'tables.list', 'tables.testIamPermissions', 'jobs.get'];
+export const mutatingRequests = (stub: BigQueryStub) =>
+  stub.requests.filter(
+    (r) => !reads.includes(r.route ?? '') && !(r.route === 'jobs.query' && r.body?.dryRun),
   );
-}
 
 export const copyJobs = (stub: BigQueryStub) =>
-  stub
-    .requestsTo('jobs.insert')
-    .map((r) => r.body?.configuration?.copy)
-    .filter(Boolean);
+  stub.requestsTo('jobs.insert').flatMap((r) => r.body?.configuration?.copy ?? []);
 
 /** Tables of the destination dataset. */
 export const destTables = (stub: BigQueryStub): StubTable[] =>
@@ -102,3 +90,4 @@ export const destTables = (stub: BigQueryStub): StubTable[] =>
     : [];
 export const destTable = (stub: BigQueryStub) => stub.model.getTable(destRef) as StubTable;
 export const tableIds = (stub: BigQueryStub) => destTables(stub).map((t) => t.tableId);
+export const rowsOf = (t: StubTable | undefined) => JSON.stringify(t?.rows);
