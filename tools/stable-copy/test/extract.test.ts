@@ -7,9 +7,8 @@ import { generateSampleData, SAMPLE_TILESET_ID } from '@tilestack/api/sample-dat
 import { openSqlite } from '@tilestack/api/sqlite';
 import { cartoPartition, type PartitionParams } from '@tilestack/bigquery';
 import { addCartoTileset, type BigQueryStub, type StubRow } from '@tilestack/bigquery-stub';
+import { decodeTile, startApi } from '@tilestack/test-support';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startLocalApi } from '../../../api/test/support/local-api.js';
-import { decodeTile } from '../../../api/test/support/mvt.js';
 import { bboxTileRange } from '../src/tiles.js';
 import { runCli, startStub } from './support.js';
 
@@ -84,7 +83,7 @@ it('extract writes an MBTiles file of the bbox that the API serves as is', async
   expect(metadataQueries.map((q) => q.dryRun === true)).toEqual([true, false]);
   expect(queries.filter((q) => !q.dryRun).map((q) => q.maximumBytesBilled)).toContain(String(10 * 1024 ** 3));
 
-  const api = await startLocalApi({ DATA_DIR: dataDir });
+  const api = await startApi({ DATA_DIR: dataDir });
   try {
     const base = `${api.url}/maps/tileset/${TILESET_ID}`;
     const info = (await (await fetch(base)).json()) as { maxzoom: number; vector_layers: { id: string }[] };
@@ -96,7 +95,7 @@ it('extract writes an MBTiles file of the bbox that the API serves as is', async
     const outside = tiles.find((t) => t.z === 15 && !inside.includes(t));
     expect((await fetch(`${base}/${key(outside ?? {})}`)).status).toBe(204);
   } finally {
-    await api.close();
+    await api.process.stop();
   }
 });
 

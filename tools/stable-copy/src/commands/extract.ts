@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 // The API's MBTiles writer: the file is written exactly the way the API's mbtiles source reads it.
 import { MbtilesWriter } from '@tilestack/api/mbtiles-writer';
-import { metadataSql, readTilesetMetadata } from '@tilestack/bigquery';
+import { MAX_ZOOM, metadataSql, readTilesetMetadata } from '@tilestack/bigquery';
 import { enforceMaxBytes, explain, preflightError, usageError } from '../errors.js';
 import {
   type Command,
@@ -34,9 +34,9 @@ reading only the partitions the bbox's tiles live in; every query is dry-run aga
   async run(flags, connect) {
     const tileset = tableIdFlag('tileset', flags.tileset);
     const bbox = parseBbox(flags.bbox);
-    const maxZoom = integerFlag('max-zoom', flags['max-zoom'], { max: 24 });
+    const maxZoom = integerFlag('max-zoom', flags['max-zoom'], { max: MAX_ZOOM });
     if (maxZoom === undefined) throw usageError('--max-zoom is required');
-    const minZoomFlag = integerFlag('min-zoom', flags['min-zoom'], { max: 24 }) ?? 0;
+    const minZoomFlag = integerFlag('min-zoom', flags['min-zoom'], { max: MAX_ZOOM }) ?? 0;
     if (!flags.out) throw usageError('--out is required (e.g. data/<project.dataset.table>.mbtiles)');
     const out = resolve(String(flags.out));
     const maxBytes = integerFlag('max-bytes', flags['max-bytes']) ?? defaultMaxBytes;
