@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@tilestack/api/config';
+import { describe, expect, it } from 'vitest';
 import { checkContainers, checkImages, containersOf, placeholderDigest, workloads } from '../src/check.js';
 import { environments, find, findGenerated, type K8sObject } from '../src/render.js';
 import { doctor, renderOnce } from './support.js';
