@@ -1,238 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../api/src/config.js';
-import { checkContainers, checkImages, containersOf, placeholderDigest, workloads } from '../src/check.js';
-import { environments, find, findGenerated, type K8sObject } from '../src/render.js';
-import { doctor, renderOnce } from './support.js';
+import { check } from '../src/check.js';
+import { type Environment, environments, type K8sObject, repoRoot } from '../src/render.js';
+import { at, renderOnce } from './support.js';
 
-const labelsOf = (objects: K8sObject[], name: string): Record<string, string> =>
-  find(objects, 'Deployment', name).spec.template.metadata.labels;
-const selects = (selector: { matchLabels: Record<string, string> }, labels: Record<string, string>) =>
-  Object.entries(selector.matchLabels).every(([k, v]) => labels[k] === v);
-const container = (deployment: K8sObject, name: string) =>
-  deployment.spec.template.spec.containers.find((c: K8sObject) => c.name === name);
+const [API, CACHE] = ['Deployment/tilestack-api', 'Deployment/tilestack-cache'];
+const [INGRESS, LB] = ['Ingress/tilestack', 'BackendConfig/tilestack-cache'];
+const [POD, C] = ['spec.template.spec', 'spec.template.spec.containers'];
+const surgeFirst = { maxSurge: 1, maxUnavailable: 0 };
+const has = (fields: object) => expect.objectContaining(fields);
+const file = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
+// Kubernetes quantities (Mi, Gi) and varnishd sizes (M, G: binary multiples) in bytes.
+const bytes = (size: string) =>
+  Number.parseFloat(size) * 1024 ** ' KMG'.indexOf(size.replace(/[\d.i]/g, '') || ' ');
+const memory = (o: K8sObject[], d: string) => bytes(at(o, d, `${C}.0.resources.limits.memory`));
+
+/** [object, path, value] that every overlay renders. */
+const values = (env: Environment): [string, string, unknown][] => [
+  ['Namespace/tilestack', 'metadata.labels[pod-security.kubernetes.io/enforce]', 'restricted'],
+  [API, 'spec.replicas', env === 'dev' ? 2 : 5],
+  [CACHE, 'spec.replicas', 1],
+  [API, 'spec.strategy.rollingUpdate', surgeFirst],
+  [CACHE, 'spec.strategy.rollingUpdate', surgeFirst],
+  [API, `${C}.api.readinessProbe.httpGet.path`, '/readyz'],
+  [CACHE, `${C}.varnish.readinessProbe.httpGet.path`, '/_cache/health'],
+  [CACHE, `${C}.exporter.readinessProbe`, undefined],
+  [CACHE, `${C}.exporter.args`, expect.arrayContaining(['-no-exit'])],
+  [CACHE, `${C}.warmer.command`, ['/usr/local/bin/warm', '--stay']],
+  [CACHE, `${C}.warmer.readinessProbe.exec.command`, ['test', '-f', '/tmp/warm.done']],
+  ['PodDisruptionBudget/tilestack-cache', 'spec.minAvailable', 1],
+  [CACHE, 'spec.template.metadata.annotations[cluster-autoscaler.kubernetes.io/safe-to-evict]', 'false'],
+  ['PodDisruptionBudget/tilestack-api', 'spec.maxUnavailable', 1],
+  [API, `${POD}.topologySpreadConstraints.0.topologyKey`, 'topology.kubernetes.io/zone'],
+  [API, `${POD}.topologySpreadConstraints.1.topologyKey`, 'kubernetes.io/hostname'],
+  ['Service/tilestack-api', 'spec.type', 'ClusterIP'],
+  ['Service/tilestack-api', 'metadata.annotations', undefined],
+  ['Service/tilestack-cache', 'metadata.annotations[cloud.google.com/neg]', '{"ingress": true}'],
+  [INGRESS, 'metadata.annotations[kubernetes.io/ingress.global-static-ip-name]', `tilestack-${env}-ip`],
+  [INGRESS, 'spec.defaultBackend', undefined],
+  [INGRESS, 'spec.rules.length', 1],
+  [INGRESS, 'spec.rules.0.http.paths.length', 1],
+  [INGRESS, 'spec.rules.0.http.paths.0.backend.service', { name: 'tilestack-cache', port: { name: 'http' } }],
+  [LB, 'spec.securityPolicy.name', `tilestack-${env}-edge`],
+  [LB, 'spec.healthCheck', has({ type: 'HTTP', requestPath: '/_cache/health', port: 8080 })],
+  [
+    'Service/tilestack-cache',
+    'metadata.annotations[cloud.google.com/backend-config]',
+    '{"default": "tilestack-cache"}',
+  ],
+  [CACHE, `${C}.varnish.ports.http.containerPort`, 8080],
+  [CACHE, `${C}.varnish.volumeMounts.vcl`, has({ mountPath: '/etc/varnish', readOnly: true })],
+  ['PodMonitoring/tilestack-api', 'spec.endpoints', [has({ port: 'http', path: '/metrics' })]],
+  [API, `${C}.api.ports.http.containerPort`, 3000],
+  ['PodMonitoring/tilestack-cache', 'spec.endpoints', [has({ port: 'metrics', path: '/metrics' })]],
+  [CACHE, `${C}.exporter.ports.metrics.containerPort`, 9131],
+];
 
 describe.each(environments)('overlays/%s', (env) => {
-  const objects = renderOnce(env);
-  const api = find(objects, 'Deployment', 'tilestack-api');
-  const cache = find(objects, 'Deployment', 'tilestack-cache');
+  const o = renderOnce(env);
+  const $ = (ref: string, path = '') => at(o, ref, path);
 
-  it('runs 5 API replicas (dev: 2 to 4, so rollouts and the PDB still mean something) and 1 cache', () => {
-    if (env === 'dev') expect(api.spec.replicas).toBeGreaterThanOrEqual(2);
-    expect(api.spec.replicas).toBeLessThanOrEqual(5);
-    if (env !== 'dev') expect(api.spec.replicas).toBe(5);
-    expect(cache.spec.replicas).toBe(1);
-  });
+  it.each(values(env))('%s: %s', (ref, path, value) => expect($(ref, path)).toEqual(value));
 
-  it('every container has probes, requests/limits and a restricted security context', () => {
-    expect(checkContainers(objects)).toEqual([]);
-    expect(find(objects, 'Namespace', 'tilestack').metadata.labels).toMatchObject({
-      'pod-security.kubernetes.io/enforce': 'restricted',
-    });
-    // Readiness where a Service sends traffic (and the warmer's gate); never on the exporter (below).
-    for (const c of [container(api, 'api'), container(cache, 'varnish'), container(cache, 'warmer')])
-      expect(c.readinessProbe, c.name).toBeDefined();
-  });
-
-  it('every image is a digest reference (the placeholder until CD sets the real one)', () => {
-    expect(checkImages(objects)).toEqual([]);
-    expect(workloads(objects).flatMap(({ spec }) => containersOf(spec).map((c) => c.image))).toEqual([
-      `REGION-docker.pkg.dev/PROJECT/tilestack/api@${placeholderDigest}`,
-      ...Array(3).fill(`REGION-docker.pkg.dev/PROJECT/tilestack/cache@${placeholderDigest}`),
-    ]);
-  });
-
-  it('the API is private: ClusterIP, no standalone NEG, and the only public entry leads to the cache', () => {
-    const services = objects.filter((o) => o.kind === 'Service');
-    expect(
-      services.map((s) => [s.metadata.name, s.spec.type, s.metadata.annotations?.['cloud.google.com/neg']]),
-    ).toEqual([
-      ['tilestack-api', 'ClusterIP', undefined],
-      ['tilestack-cache', 'ClusterIP', '{"ingress": true}'],
-    ]);
-    const { spec } = find(objects, 'Ingress', 'tilestack');
-    expect([
-      spec.defaultBackend,
-      ...spec.rules.flatMap((r: K8sObject) => r.http.paths.map((p: K8sObject) => p.backend)),
-    ]).toEqual([undefined, { service: { name: 'tilestack-cache', port: { name: 'http' } } }]);
-    expect(objects.filter((o) => /Ingress|Route|Gateway/.test(o.kind)).map((o) => o.kind)).toEqual([
-      'Ingress',
-    ]);
-  });
-
-  it('the cache rolls surge-first; its exporter survives varnishstat failures and never gates readiness', () => {
-    expect(cache.spec.strategy).toEqual({
-      type: 'RollingUpdate',
-      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
-    });
-    expect(container(cache, 'exporter').args).toContain('-no-exit');
-    expect(container(cache, 'exporter').readinessProbe).toBeUndefined();
-  });
-
-  it('a new cache pod turns ready only once warmed, within its startup budget', () => {
-    const warmer = container(cache, 'warmer');
-    expect(warmer.command).toEqual(['/usr/local/bin/warm', '--stay']);
-    expect(warmer.readinessProbe.exec.command).toEqual(['test', '-f', '/tmp/warm.done']);
-    const config = findGenerated(objects, 'ConfigMap', 'tilestack-cache-config').data;
-    expect(config.WARM_TILESETS.split(',').length).toBeGreaterThan(0);
-    const startup = warmer.startupProbe.periodSeconds * warmer.startupProbe.failureThreshold;
-    expect(Number(config.WARM_SECONDS)).toBeLessThan(startup);
-  });
-
-  it('voluntary disruptions: the cache PDB and safe-to-evict hold the only pod; the API loses one at a time', () => {
-    const cachePdb = find(objects, 'PodDisruptionBudget', 'tilestack-cache').spec;
-    expect(cachePdb.minAvailable).toBe(cache.spec.replicas);
-    expect(selects(cachePdb.selector, labelsOf(objects, 'tilestack-cache'))).toBe(true);
-    expect(cache.spec.template.metadata.annotations).toMatchObject({
-      'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false',
-    });
-    const apiPdb = find(objects, 'PodDisruptionBudget', 'tilestack-api').spec;
-    expect(apiPdb.maxUnavailable).toBe(1);
-    expect(selects(apiPdb.selector, labelsOf(objects, 'tilestack-api'))).toBe(true);
-    const spread = api.spec.template.spec.topologySpreadConstraints;
-    expect(spread.map((c: K8sObject) => c.topologyKey)).toEqual([
-      'topology.kubernetes.io/zone',
-      'kubernetes.io/hostname',
-    ]);
-    for (const c of spread) expect(selects(c.labelSelector, labelsOf(objects, 'tilestack-api'))).toBe(true);
-  });
-
-  it('termination grace covers the preStop pause plus the API shutdown budget, and the LB drain', () => {
-    const config = findGenerated(objects, 'ConfigMap', 'tilestack-api-config').data;
-    const pod = api.spec.template.spec;
-    const preStop = pod.containers[0].lifecycle.preStop.sleep.seconds;
-    expect(preStop).toBeGreaterThan(0);
-    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(
-      preStop + Number(config.SHUTDOWN_TIMEOUT_MS) / 1000,
+  it('passes the CD gate (schemas, probes, resources, restricted security, digests) but for the placeholders', async () => {
+    expect(await check(o, { requireRealDigest: true })).toEqual(
+      Array(4).fill(expect.stringMatching(/placeholder/)),
     );
-    expect(Number(config.SHUTDOWN_DRAIN_MS)).toBeLessThan(Number(config.SHUTDOWN_TIMEOUT_MS));
-    const backend = find(objects, 'BackendConfig', 'tilestack-cache').spec;
-    const cachePreStop = cache.spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds;
-    expect(cachePreStop).toBeGreaterThan(backend.connectionDraining.drainingTimeoutSec);
-    expect(cache.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(cachePreStop);
   });
 
-  it('the load balancer health-checks the cache on its own health endpoint and port', () => {
-    const backend = find(objects, 'BackendConfig', 'tilestack-cache').spec;
-    const varnish = container(cache, 'varnish');
-    expect(backend.healthCheck).toMatchObject({ type: 'HTTP', requestPath: '/_cache/health' });
-    expect(varnish.ports[0].containerPort).toBe(backend.healthCheck.port);
-    expect(varnish.readinessProbe.httpGet.path).toBe('/_cache/health');
-    const annotations = find(objects, 'Service', 'tilestack-cache').metadata.annotations;
-    expect(JSON.parse(annotations?.['cloud.google.com/backend-config'] ?? '{}')).toEqual({
-      default: 'tilestack-cache',
-    });
+  it('all in namespace tilestack, every name filled by components/environment, one public route', () => {
+    expect(o.filter((x) => x.metadata.namespace !== 'tilestack').map((x) => x.kind)).toEqual(['Namespace']);
+    expect(JSON.stringify(o)).not.toMatch(/tilestack-ENV-|HOSTNAME|GSA_EMAIL/);
+    expect(o.filter((x) => /Ingress|Route|Gateway/.test(x.kind)).length).toBe(1);
   });
 
-  it("Varnish's storage and in-memory workdir fit in its memory limit; dev runs smaller pods than prod", () => {
-    const pod = cache.spec.template.spec;
-    const size = bytes(findGenerated(objects, 'ConfigMap', 'tilestack-cache-config').data.VARNISH_SIZE);
-    const workdir = bytes(pod.volumes.find((v: K8sObject) => v.name === 'workdir').emptyDir.sizeLimit);
-    expect(size + workdir).toBeLessThanOrEqual(bytes(pod.containers[0].resources.limits.memory) * 0.75);
-    for (const name of ['tilestack-api', 'tilestack-cache']) {
-      const resources = (o: K8sObject[]) =>
-        find(o, 'Deployment', name).spec.template.spec.containers[0].resources;
-      if (env !== 'dev') expect(resources(objects)).toEqual(resources(renderOnce('prod')));
-      else
-        expect(bytes(resources(objects).limits.memory)).toBeLessThan(
-          bytes(resources(renderOnce('prod')).limits.memory),
-        );
-    }
+  it("PDBs, spread constraints and PodMonitorings select their Deployment's pods", () => {
+    const spread = $(API, `${POD}.topologySpreadConstraints`).map((c: K8sObject) => [
+      'tilestack-api',
+      c.labelSelector,
+    ]);
+    const selectors = o
+      .filter((x) => /Pod(DisruptionBudget|Monitoring)/.test(x.kind))
+      .map((x) => [x.metadata.name, x.spec.selector]);
+    for (const [name, { matchLabels }] of [...selectors, ...spread])
+      expect($(`Deployment/${name}`, 'spec.template.metadata.labels')).toMatchObject(matchLabels);
   });
 
-  it('its configuration is accepted by the API, reads its own stable copy and uses one hostname', () => {
-    const data = findGenerated(objects, 'ConfigMap', 'tilestack-api-config').data as Record<string, string>;
-    const config = loadConfig(data) as Record<string, unknown>;
-    expect(config.DATA_SOURCE).toBe('bigquery');
-    for (const key of Object.keys(data)) expect(config, `unknown API setting ${key}`).toHaveProperty(key);
-    const project = data.BIGQUERY_BILLING_PROJECT;
-    expect(data.BIGQUERY_ALLOWED_DATASETS?.split(',')).toEqual([
+  it('warms a new cache pod within its startup budget', () => {
+    const { WARM_TILESETS, WARM_SECONDS } = $('ConfigMap/tilestack-cache-config', 'data');
+    const { periodSeconds, failureThreshold } = $(CACHE, `${C}.warmer.startupProbe`);
+    expect([WARM_TILESETS.length > 0, WARM_SECONDS < periodSeconds * failureThreshold]).toEqual([true, true]);
+  });
+
+  it('grants grace for the preStop pause plus the API shutdown budget; the cache outlasts the LB drain', () => {
+    const { SHUTDOWN_DRAIN_MS, SHUTDOWN_TIMEOUT_MS } = $('ConfigMap/tilestack-api-config', 'data');
+    const [api, cache] = [API, CACHE].map((d) => $(d, POD));
+    const [apiStop, cacheStop] = [api, cache].map((pod) => pod.containers[0].lifecycle.preStop.sleep.seconds);
+    const drain = $(LB, 'spec.connectionDraining.drainingTimeoutSec');
+    expect(api.terminationGracePeriodSeconds).toBeGreaterThan(apiStop + SHUTDOWN_TIMEOUT_MS / 1000);
+    expect([apiStop > 0, Number(SHUTDOWN_DRAIN_MS) < Number(SHUTDOWN_TIMEOUT_MS)]).toEqual([true, true]);
+    expect([drain < cacheStop, cacheStop < cache.terminationGracePeriodSeconds]).toEqual([true, true]);
+  });
+
+  it("fits Varnish's storage and in-memory workdir in 3/4 of its memory; dev runs smaller pods than prod", () => {
+    const storage = bytes($('ConfigMap/tilestack-cache-config', 'data.VARNISH_SIZE'));
+    const workdir = bytes($(CACHE, `${POD}.volumes.workdir.emptyDir.sizeLimit`));
+    expect(storage + workdir).toBeLessThanOrEqual(memory(o, CACHE) * 0.75);
+    const smaller = [API, CACHE].map((d) => Math.sign(memory(o, d) - memory(renderOnce('prod'), d)));
+    expect(smaller).toEqual(Array(2).fill(env === 'dev' ? -1 : 0));
+  });
+
+  it('gives the API a configuration it accepts, reading its own stable copy and using one hostname', () => {
+    const data = $('ConfigMap/tilestack-api-config', 'data');
+    const config = loadConfig(data);
+    expect([config.DATA_SOURCE, Object.keys(data).filter((key) => !(key in config))]).toEqual([
+      'bigquery',
+      [],
+    ]);
+    const stable = `${data.BIGQUERY_BILLING_PROJECT}.tilestack_stable`;
+    expect(data.BIGQUERY_ALLOWED_DATASETS.split(',')).toEqual([
       'carto-demo-data.demo_tilesets',
       'carto-demo-data.demo_tables',
-      `${project}.tilestack_stable`,
+      stable,
     ]);
-    const [hostname] = find(objects, 'ManagedCertificate', 'tilestack').spec.domains;
-    expect(find(objects, 'Ingress', 'tilestack').spec.rules[0].host).toBe(hostname);
-    expect(data.PUBLIC_BASE_URL).toBe(`https://${hostname}`);
+    const [hostname] = $('ManagedCertificate/tilestack', 'spec.domains');
+    expect([$(INGRESS, 'spec.rules.0.host'), data.PUBLIC_BASE_URL]).toEqual([
+      hostname,
+      `https://${hostname}`,
+    ]);
   });
 
-  it('pods reference the hash-suffixed ConfigMaps, so a change rolls them', () => {
-    const name = (n: string) => findGenerated(objects, 'ConfigMap', n).metadata.name;
-    expect(api.spec.template.spec.containers[0].envFrom[0].configMapRef.name).toBe(
-      name('tilestack-api-config'),
-    );
-    for (const c of cache.spec.template.spec.containers)
-      expect(c.envFrom[0].configMapRef.name).toBe(name('tilestack-cache-config'));
-  });
-
-  it.each([
-    ['tilestack-api', 'api', 3000],
-    ['tilestack-cache', 'exporter', 9131],
-  ])('PodMonitoring %s scrapes /metrics of the %s container (port %i)', (name, containerName, port) => {
-    const { spec } = find(objects, 'PodMonitoring', name);
-    expect(selects(spec.selector, labelsOf(objects, name))).toBe(true);
-    expect(spec.endpoints).toHaveLength(1);
-    expect(spec.endpoints[0].path).toBe('/metrics');
-    const named = container(find(objects, 'Deployment', name), containerName).ports.find(
-      (p: K8sObject) => p.name === spec.endpoints[0].port,
-    );
-    expect(named?.containerPort).toBe(port);
+  it('mounts hash-named ConfigMaps; the VCL is cache/default.vcl and its include, byte for byte', () => {
+    const name = (configMap: string) => $(`ConfigMap/tilestack-${configMap}`, 'metadata.name');
+    const refs = [API, CACHE].flatMap((d) => $(d, C).map((c: K8sObject) => c.envFrom[0].configMapRef.name));
+    expect(refs).toEqual(['api-config', ...Array(3).fill('cache-config')].map(name));
+    const sources = $(CACHE, `${POD}.volumes.vcl.projected.sources`).map((s: K8sObject) => s.configMap);
+    const source = (configMap: string, key: string) => ({
+      name: name(configMap),
+      items: [{ key, path: key }],
+    });
+    expect(sources).toEqual([
+      source('cache-vcl', 'default.vcl'),
+      source('cache-environment', 'environment.vcl'),
+    ]);
+    expect($('ConfigMap/tilestack-cache-vcl', 'data')['default.vcl']).toBe(file('cache/default.vcl'));
+    const include = $('ConfigMap/tilestack-cache-environment', 'data')['environment.vcl'];
+    expect(include).toBe(file('deploy/k8s/base/cache/environment.vcl'));
   });
 });
-
-describe('the checks catch doctored manifests', () => {
-  const api = find(renderOnce('prod'), 'Deployment', 'tilestack-api');
-  const withImage = (image: string) => doctor(api, 'spec.template.spec.containers.0.image', image);
-  const digest = `sha256:${'ab12'.repeat(16)}`;
-
-  it.each([
-    'europe-docker.pkg.dev/p/tilestack/api:latest',
-    'europe-docker.pkg.dev/p/tilestack/api:1.4.2',
-    'europe-docker.pkg.dev/p/tilestack/api',
-    'localhost:5000/tilestack/api',
-    `europe-docker.pkg.dev/p/tilestack/api:1.4.2@${digest}`,
-    'europe-docker.pkg.dev/p/tilestack/api@sha256:abc',
-  ])('refuses the image %s', (image) => {
-    expect(checkImages([withImage(image)])).toEqual([
-      expect.stringMatching(/container api.*not pinned by digest/),
-    ]);
-  });
-
-  it('accepts a digest reference, also from a registry with a port; CD refuses the placeholder', () => {
-    expect(checkImages([withImage(`europe-docker.pkg.dev/p/tilestack/api@${digest}`)])).toEqual([]);
-    expect(checkImages([withImage(`localhost:5000/tilestack/api@${digest}`)])).toEqual([]);
-    expect(checkImages([withImage(`x/api@${placeholderDigest}`)], { requireRealDigest: true })).toEqual([
-      expect.stringMatching(/placeholder digest/),
-    ]);
-    const init = doctor(api, 'spec.template.spec.initContainers', [
-      { name: 'migrate', image: 'busybox:latest' },
-    ]);
-    expect(checkImages([init])).toEqual([expect.stringMatching(/container migrate.*busybox:latest/)]);
-  });
-
-  it.each([
-    ['no livenessProbe', 'containers.0.livenessProbe', undefined],
-    ['no startupProbe', 'containers.0.startupProbe', undefined],
-    ['no cpu and memory requests and limits', 'containers.0.resources.limits.memory', undefined],
-    ['may run as root', 'containers.0.securityContext.runAsNonRoot', false],
-    ['may run as root', 'containers.0.securityContext.runAsUser', 0],
-    ['root filesystem is writable', 'containers.0.securityContext.readOnlyRootFilesystem', false],
-    ['may escalate privileges', 'containers.0.securityContext.allowPrivilegeEscalation', undefined],
-    ['capabilities not all dropped', 'containers.0.securityContext.capabilities.add', ['NET_ADMIN']],
-    [
-      'seccompProfile is not RuntimeDefault',
-      'containers.0.securityContext.seccompProfile.type',
-      'Unconfined',
-    ],
-    ['uses a host namespace or path', 'hostNetwork', true],
-  ])('reports %s (%s: %s)', (problem, path, value) => {
-    const weakened = doctor(api, `spec.template.spec.${path}`, value);
-    expect(checkContainers([weakened])).toEqual([expect.stringContaining(problem)]);
-  });
-});
-
-// Kubernetes quantities (Mi, Gi) and varnishd sizes (M, G: binary multiples) in bytes.
-function bytes(value: string): number {
-  const [, amount = '', unit = ''] = /^([0-9.]+)([KMG]?)i?$/.exec(value) ?? [];
-  if (!amount) throw new Error(`unknown size ${value}`);
-  return Number(amount) * 1024 ** ' KMG'.indexOf(unit || ' ');
-}
