@@ -12,7 +12,8 @@ const [API, CACHE] = ['Deployment/tilestack-api', 'Deployment/tilestack-cache'];
 const [INGRESS, LB] = ['Ingress/tilestack', 'BackendConfig/tilestack-cache'];
 const [API_CONFIG, CACHE_CONFIG] = ['ConfigMap/tilestack-api-config', 'ConfigMap/tilestack-cache-config'];
 const [POD, C] = ['spec.template.spec', 'spec.template.spec.containers'];
-const VCL = `${POD}.volumes.vcl.projected.sources`;
+const SPREAD = `${POD}.topologySpreadConstraints`;
+const [SERVICE, LABELS] = ['Service/tilestack-cache', 'spec.template.metadata.labels'];
 const surgeFirst = { maxSurge: 1, maxUnavailable: 0 };
 const has = (fields: object) => expect.objectContaining(fields);
 const file = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
@@ -25,52 +26,44 @@ const memory = (o: K8sObject[], d: string) => bytes(at(o, d, `${C}.0.resources.l
 // biome-ignore lint/suspicious/noExplicitAny: rendered YAML
 function values(env: Environment, $: (ref: string, path?: string) => any): [string, string, unknown][] {
   const name = (configMap: string) => $(`ConfigMap/tilestack-${configMap}`, 'metadata.name');
+  const vcl = (configMap: string, key: string) => ({ name: name(configMap), items: [{ key, path: key }] });
+  const selects = (ref: string, path = 'spec.selector') => has($(ref, `${path}.matchLabels`));
   const [hostname] = $('ManagedCertificate/tilestack', 'spec.domains');
   const project = $(API_CONFIG, 'data.BIGQUERY_BILLING_PROJECT');
-  const datasets = [
-    'carto-demo-data.demo_tilesets',
-    'carto-demo-data.demo_tables',
-    `${project}.tilestack_stable`,
-  ];
-  const include = 'cache/environment.vcl';
+  const datasets = `carto-demo-data.demo_tilesets,carto-demo-data.demo_tables,${project}.tilestack_stable`;
+  const backend = { service: { name: 'tilestack-cache', port: { name: 'http' } } };
   return [
     ['Namespace/tilestack', 'metadata.labels[pod-security.kubernetes.io/enforce]', 'restricted'],
-    [API, 'spec.replicas', env === 'dev' ? 2 : 5],
-    [CACHE, 'spec.replicas', 1],
-    [API, 'spec.strategy.rollingUpdate', surgeFirst],
-    [CACHE, 'spec.strategy.rollingUpdate', surgeFirst],
+    [API, 'spec', has({ replicas: env === 'dev' ? 2 : 5, strategy: has({ rollingUpdate: surgeFirst }) })],
+    [CACHE, 'spec', has({ replicas: 1, strategy: has({ rollingUpdate: surgeFirst }) })],
     [API, `${C}.api.readinessProbe.httpGet.path`, '/readyz'],
     [CACHE, `${C}.varnish.readinessProbe.httpGet.path`, '/_cache/health'],
     [CACHE, `${C}.exporter.readinessProbe`, undefined],
     [CACHE, `${C}.exporter.args`, expect.arrayContaining(['-no-exit'])],
     [CACHE, `${C}.warmer.command`, ['/usr/local/bin/warm', '--stay']],
     [CACHE, `${C}.warmer.readinessProbe.exec.command`, ['test', '-f', '/tmp/warm.done']],
+    [CACHE_CONFIG, 'data.WARM_TILESETS', expect.stringMatching(/./)],
     ['PodDisruptionBudget/tilestack-cache', 'spec.minAvailable', 1],
     [CACHE, 'spec.template.metadata.annotations[cluster-autoscaler.kubernetes.io/safe-to-evict]', 'false'],
     ['PodDisruptionBudget/tilestack-api', 'spec.maxUnavailable', 1],
-    [API, `${POD}.topologySpreadConstraints.0.topologyKey`, 'topology.kubernetes.io/zone'],
-    [API, `${POD}.topologySpreadConstraints.1.topologyKey`, 'kubernetes.io/hostname'],
+    [API, `${SPREAD}.0.topologyKey`, 'topology.kubernetes.io/zone'],
+    [API, `${SPREAD}.1.topologyKey`, 'kubernetes.io/hostname'],
+    [API, LABELS, selects(API, `${SPREAD}.0.labelSelector`)],
+    [API, LABELS, selects(API, `${SPREAD}.1.labelSelector`)],
+    [API, LABELS, selects('PodDisruptionBudget/tilestack-api')],
+    [CACHE, LABELS, selects('PodDisruptionBudget/tilestack-cache')],
+    [API, LABELS, selects('PodMonitoring/tilestack-api')],
+    [CACHE, LABELS, selects('PodMonitoring/tilestack-cache')],
     ['Service/tilestack-api', 'spec.type', 'ClusterIP'],
     ['Service/tilestack-api', 'metadata.annotations', undefined],
-    ['Service/tilestack-cache', 'metadata.annotations[cloud.google.com/neg]', '{"ingress": true}'],
+    [SERVICE, 'metadata.annotations[cloud.google.com/neg]', '{"ingress": true}'],
+    [SERVICE, 'metadata.annotations[cloud.google.com/backend-config]', '{"default": "tilestack-cache"}'],
     [INGRESS, 'metadata.annotations[kubernetes.io/ingress.global-static-ip-name]', `tilestack-${env}-ip`],
     [INGRESS, 'spec.defaultBackend', undefined],
-    [INGRESS, 'spec.rules.length', 1],
-    [INGRESS, 'spec.rules.0.http.paths.length', 1],
-    [
-      INGRESS,
-      'spec.rules.0.http.paths.0.backend.service',
-      { name: 'tilestack-cache', port: { name: 'http' } },
-    ],
+    [INGRESS, 'spec.rules', [{ host: hostname, http: { paths: [has({ backend })] } }]],
     [LB, 'spec.securityPolicy.name', `tilestack-${env}-edge`],
     [LB, 'spec.healthCheck', has({ type: 'HTTP', requestPath: '/_cache/health', port: 8080 })],
-    [
-      'Service/tilestack-cache',
-      'metadata.annotations[cloud.google.com/backend-config]',
-      `{"default": "${LB.slice(14)}"}`,
-    ],
     [CACHE, `${C}.varnish.ports.http.containerPort`, 8080],
-    [CACHE, `${C}.varnish.volumeMounts.vcl`, has({ mountPath: '/etc/varnish', readOnly: true })],
     ['PodMonitoring/tilestack-api', 'spec.endpoints', [has({ port: 'http', path: '/metrics' })]],
     [API, `${C}.api.ports.http.containerPort`, 3000],
     ['PodMonitoring/tilestack-cache', 'spec.endpoints', [has({ port: 'metrics', path: '/metrics' })]],
@@ -79,16 +72,17 @@ function values(env: Environment, $: (ref: string, path?: string) => any): [stri
     [CACHE, `${C}.varnish.envFrom.0.configMapRef.name`, name('cache-config')],
     [CACHE, `${C}.exporter.envFrom.0.configMapRef.name`, name('cache-config')],
     [CACHE, `${C}.warmer.envFrom.0.configMapRef.name`, name('cache-config')],
-    [CACHE, `${VCL}.0.configMap.name`, name('cache-vcl')],
-    [CACHE, `${VCL}.0.configMap.items`, [{ key: 'default.vcl', path: 'default.vcl' }]],
-    [CACHE, `${VCL}.1.configMap.name`, name('cache-environment')],
-    [CACHE, `${VCL}.1.configMap.items`, [{ key: 'environment.vcl', path: 'environment.vcl' }]],
+    [CACHE, `${C}.varnish.volumeMounts.vcl`, has({ mountPath: '/etc/varnish', readOnly: true })],
+    [CACHE, `${POD}.volumes.vcl.projected.sources.0.configMap`, vcl('cache-vcl', 'default.vcl')],
+    [CACHE, `${POD}.volumes.vcl.projected.sources.1.configMap`, vcl('cache-environment', 'environment.vcl')],
     ['ConfigMap/tilestack-cache-vcl', 'data[default.vcl]', file('cache/default.vcl')],
-    ['ConfigMap/tilestack-cache-environment', 'data[environment.vcl]', file(`deploy/k8s/base/${include}`)],
-    [INGRESS, 'spec.rules.0.host', hostname],
+    [
+      'ConfigMap/tilestack-cache-environment',
+      'data[environment.vcl]',
+      file('deploy/k8s/base/cache/environment.vcl'),
+    ],
     [API_CONFIG, 'data.PUBLIC_BASE_URL', `https://${hostname}`],
-    [API_CONFIG, 'data.BIGQUERY_ALLOWED_DATASETS', datasets.join(',')],
-    [CACHE_CONFIG, 'data.WARM_TILESETS', expect.stringMatching(/./)],
+    [API_CONFIG, 'data.BIGQUERY_ALLOWED_DATASETS', datasets],
   ];
 }
 
@@ -108,18 +102,6 @@ describe.each(environments)('overlays/%s', (env) => {
     expect(o.filter((x) => x.metadata.namespace !== 'tilestack').map((x) => x.kind)).toEqual(['Namespace']);
     expect(JSON.stringify(o)).not.toMatch(/tilestack-ENV-|HOSTNAME|GSA_EMAIL/);
     expect(o.filter((x) => /Ingress|Route|Gateway/.test(x.kind)).length).toBe(1);
-  });
-
-  it("PDBs, spread constraints and PodMonitorings select their Deployment's pods", () => {
-    const spread = $(API, `${POD}.topologySpreadConstraints`).map((c: K8sObject) => [
-      'tilestack-api',
-      c.labelSelector,
-    ]);
-    const selectors = o
-      .filter((x) => /Pod(DisruptionBudget|Monitoring)/.test(x.kind))
-      .map((x) => [x.metadata.name, x.spec.selector]);
-    for (const [name, { matchLabels }] of [...selectors, ...spread])
-      expect($(`Deployment/${name}`, 'spec.template.metadata.labels')).toMatchObject(matchLabels);
   });
 
   it('warms a new cache pod within its startup budget', () => {
