@@ -1,7 +1,6 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { containersOf, workloads } from '../src/check.js';
 import { type Environment, find, findGenerated, type K8sObject, render, repoRoot } from '../src/render.js';
 
 const rendered = new Map<Environment, K8sObject[]>();
@@ -24,10 +23,6 @@ export function scratchRepo(): { root: string; cleanup: () => void } {
     cpSync(join(repoRoot, 'cache', file), join(root, 'cache', file));
   return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
-
-/** Every container's image, workload by workload. */
-export const images = (objects: K8sObject[]) =>
-  workloads(objects).flatMap(({ spec }) => containersOf(spec).map((c) => c.image));
 
 /**
  * The value at `path` of the object `Kind/name` (a ConfigMap by its name before the hash): dotted steps, or
