@@ -16,6 +16,9 @@ const SPREAD = `${POD}.topologySpreadConstraints`;
 const [SERVICE, LABELS] = ['Service/tilestack-cache', 'spec.template.metadata.labels'];
 const surgeFirst = { maxSurge: 1, maxUnavailable: 0 };
 const has = (fields: object) => expect.objectContaining(fields);
+const isMatch = (object: object, subset: object) =>
+  Object.entries(subset).every(([k, v]) => object[k as keyof object] === v);
+const satisfies = <T>(holds: (value: T) => boolean) => expect.toSatisfy(holds);
 const file = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 // Kubernetes quantities (Mi, Gi) and varnishd sizes (M, G: binary multiples) in bytes.
 const bytes = (size: string) =>
@@ -27,7 +30,14 @@ const memory = (o: K8sObject[], d: string) => bytes(at(o, d, `${C}.0.resources.l
 function values(env: Environment, $: (ref: string, path?: string) => any): [string, string, unknown][] {
   const name = (configMap: string) => $(`ConfigMap/tilestack-${configMap}`, 'metadata.name');
   const vcl = (configMap: string, key: string) => ({ name: name(configMap), items: [{ key, path: key }] });
-  const selects = (ref: string, path = 'spec.selector') => has($(ref, `${path}.matchLabels`));
+  // A selector of the Deployment's pods: labels they all carry.
+  const pods = (d: string) => (labels: object) =>
+    isMatch($(d, LABELS), labels) && Object.keys(labels).length > 0;
+  const above = (n: number) => (value: string | number) => Number(value) > n;
+  const below = (n: number) => (value: string | number) => Number(value) < n;
+  const timeout = $(API_CONFIG, 'data.SHUTDOWN_TIMEOUT_MS');
+  const warmer = $(CACHE, `${C}.warmer.startupProbe`);
+  const [apiStop, cacheStop] = [API, CACHE].map((d) => $(d, `${C}.0.lifecycle.preStop.sleep.seconds`));
   const [hostname] = $('ManagedCertificate/tilestack', 'spec.domains');
   const project = $(API_CONFIG, 'data.BIGQUERY_BILLING_PROJECT');
   const datasets = `carto-demo-data.demo_tilesets,carto-demo-data.demo_tables,${project}.tilestack_stable`;
@@ -48,12 +58,18 @@ function values(env: Environment, $: (ref: string, path?: string) => any): [stri
     ['PodDisruptionBudget/tilestack-api', 'spec.maxUnavailable', 1],
     [API, `${SPREAD}.0.topologyKey`, 'topology.kubernetes.io/zone'],
     [API, `${SPREAD}.1.topologyKey`, 'kubernetes.io/hostname'],
-    [API, LABELS, selects(API, `${SPREAD}.0.labelSelector`)],
-    [API, LABELS, selects(API, `${SPREAD}.1.labelSelector`)],
-    [API, LABELS, selects('PodDisruptionBudget/tilestack-api')],
-    [CACHE, LABELS, selects('PodDisruptionBudget/tilestack-cache')],
-    [API, LABELS, selects('PodMonitoring/tilestack-api')],
-    [CACHE, LABELS, selects('PodMonitoring/tilestack-cache')],
+    [API, `${SPREAD}.0.labelSelector.matchLabels`, satisfies(pods(API))],
+    [API, `${SPREAD}.1.labelSelector.matchLabels`, satisfies(pods(API))],
+    ['PodDisruptionBudget/tilestack-api', 'spec.selector.matchLabels', satisfies(pods(API))],
+    ['PodDisruptionBudget/tilestack-cache', 'spec.selector.matchLabels', satisfies(pods(CACHE))],
+    ['PodMonitoring/tilestack-api', 'spec.selector.matchLabels', satisfies(pods(API))],
+    ['PodMonitoring/tilestack-cache', 'spec.selector.matchLabels', satisfies(pods(CACHE))],
+    [CACHE_CONFIG, 'data.WARM_SECONDS', satisfies(below(warmer.periodSeconds * warmer.failureThreshold))],
+    [API, `${C}.0.lifecycle.preStop.sleep.seconds`, satisfies(above(0))],
+    [API, `${POD}.terminationGracePeriodSeconds`, satisfies(above(apiStop + timeout / 1000))],
+    [API_CONFIG, 'data.SHUTDOWN_DRAIN_MS', satisfies(below(timeout))],
+    [LB, 'spec.connectionDraining.drainingTimeoutSec', satisfies(below(cacheStop))],
+    [CACHE, `${POD}.terminationGracePeriodSeconds`, satisfies(above(cacheStop))],
     ['Service/tilestack-api', 'spec.type', 'ClusterIP'],
     ['Service/tilestack-api', 'metadata.annotations', undefined],
     [SERVICE, 'metadata.annotations[cloud.google.com/neg]', '{"ingress": true}'],
@@ -101,18 +117,6 @@ describe.each(environments)('overlays/%s', (env) => {
     expect(o.filter((x) => x.metadata.namespace !== 'tilestack').map((x) => x.kind)).toEqual(['Namespace']);
     expect(JSON.stringify(o)).not.toMatch(/tilestack-ENV-|HOSTNAME|GSA_EMAIL/);
     expect(o.filter((x) => /Ingress|Route|Gateway/.test(x.kind)).length).toBe(1);
-  });
-
-  it('warms within the startup budget; grace covers preStop and the API shutdown; the cache outlasts the drain', () => {
-    const { periodSeconds, failureThreshold } = $(CACHE, `${C}.warmer.startupProbe`);
-    expect(Number($(CACHE_CONFIG, 'data.WARM_SECONDS'))).toBeLessThan(periodSeconds * failureThreshold);
-    const { SHUTDOWN_DRAIN_MS, SHUTDOWN_TIMEOUT_MS } = $(API_CONFIG, 'data');
-    const [api, cache] = [API, CACHE].map((d) => $(d, POD));
-    const [apiStop, cacheStop] = [api, cache].map((pod) => pod.containers[0].lifecycle.preStop.sleep.seconds);
-    const drain = $(LB, 'spec.connectionDraining.drainingTimeoutSec');
-    expect(api.terminationGracePeriodSeconds).toBeGreaterThan(apiStop + SHUTDOWN_TIMEOUT_MS / 1000);
-    expect([apiStop > 0, Number(SHUTDOWN_DRAIN_MS) < Number(SHUTDOWN_TIMEOUT_MS)]).toEqual([true, true]);
-    expect([drain < cacheStop, cacheStop < cache.terminationGracePeriodSeconds]).toEqual([true, true]);
   });
 
   it("fits Varnish's storage and in-memory workdir in 3/4 of its memory; dev runs smaller pods than prod", () => {
