@@ -59,7 +59,6 @@ it.each([
   [API, 'spec.template.spec.hostNetwork', true, /uses a host namespace or path/],
   [API, `${C}.image`, `${image}:latest`, /not pinned by digest/],
   [API, `${C}.image`, image, /not pinned by digest/],
-  [API, `${C}.image`, 'localhost:5000/tilestack/api', /not pinned by digest/],
   [API, `${C}.image`, `${image}:1.4.2${digest}`, /not pinned by digest/],
   [API, `${C}.image`, `${image}@sha256:abc`, /not pinned by digest/],
   [API, 'spec.template.spec.initContainers', init, /container migrate: image "x:1" is not pinned/],

@@ -11,10 +11,7 @@ export function renderOnce(env: Environment): K8sObject[] {
   return structuredClone(rendered.get(env) as K8sObject[]);
 }
 
-/**
- * A throw-away copy of what the overlays read (deploy/k8s and cache/'s kustomization + VCL), laid out as in
- * the repository, for tests that edit files the way a developer or CD would.
- */
+/** A throw-away copy of what the overlays read (deploy/k8s, cache/'s kustomization and VCL), laid out as here. */
 export function scratchRepo(): { root: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'tilestack-k8s-'));
   for (const dir of ['base', 'components', 'overlays'])
