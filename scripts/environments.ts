@@ -10,18 +10,11 @@ import { parse, parseDocument } from 'yaml';
 import { z } from 'zod';
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
-const environment = z.strictObject({
-  project: name,
-  region: name,
-  hostname: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/),
-  alertEmail: z.email(),
-});
+const digits = z.string().regex(/^\d+$/);
+const hostname = z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/);
+const environment = z.strictObject({ project: name, region: name, hostname, alertEmail: z.email() });
 const Source = z.strictObject({
-  github: z.strictObject({
-    owner: z.string(),
-    repository: z.string(),
-    repositoryId: z.string().regex(/^\d+$/),
-  }),
+  github: z.strictObject({ owner: z.string(), repository: z.string(), repositoryId: digits }),
   shared: z.strictObject({ project: name, region: name }),
   environments: z.strictObject({ dev: environment, staging: environment, prod: environment }),
 });
@@ -37,10 +30,8 @@ export function githubValues(source: Source, env: keyof Source['environments']):
   return { project, region, cluster: `tilestack-${env}-gke`, hostname, url: `https://${hostname}` };
 }
 
-const overlayEnvironment = (
-  env: string,
-  e: Source['environments']['dev'],
-) => `# Generated from environments.yaml by scripts/environments.ts: edit that file, then \`npm run environments\`.
+function overlayEnvironment(env: string, e: z.infer<typeof environment>): string {
+  return `# Generated from environments.yaml by scripts/environments.ts: edit that file, then \`npm run environments\`.
 # This environment's names, written into the base by components/environment (see its README).
 apiVersion: v1
 kind: ConfigMap
@@ -57,6 +48,7 @@ data:
   stableDataset: ${e.project}.tilestack_stable
   apiServiceAccount: tilestack-api@${e.project}.iam.gserviceaccount.com
 `;
+}
 
 /** Every copy: repository-relative path -> the content the source gives it. */
 export function copies(source: Source, root = REPO_ROOT): Map<string, string> {
@@ -92,11 +84,10 @@ export function copies(source: Source, root = REPO_ROOT): Map<string, string> {
 }
 
 /** Copies whose committed content is not what the source gives. */
-export function stale(root = REPO_ROOT): string[] {
-  return [...copies(readSource(root), root)]
+export const stale = (root = REPO_ROOT): string[] =>
+  [...copies(readSource(root), root)]
     .filter(([path, text]) => read(root, path) !== text)
-    .map(([p]) => p);
-}
+    .map(([path]) => path);
 
 export function write(root = REPO_ROOT): void {
   for (const [path, text] of copies(readSource(root), root)) writeFileSync(join(root, path), text);
@@ -105,14 +96,13 @@ export function write(root = REPO_ROOT): void {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [flag, env] = process.argv.slice(2);
   if (flag === '--github') {
-    const environment = Source.shape.environments.keyof().parse(env);
-    for (const [key, value] of Object.entries(githubValues(readSource(), environment)))
-      console.log(`${key}=${value}`);
+    const values = githubValues(readSource(), Source.shape.environments.keyof().parse(env));
+    for (const [key, value] of Object.entries(values)) console.log(`${key}=${value}`);
   } else if (flag === '--check') {
-    const differ = stale();
-    for (const path of differ)
+    for (const path of stale()) {
       console.error(`${path} differs from environments.yaml: run npm run environments`);
-    process.exitCode = differ.length > 0 ? 1 : 0;
+      process.exitCode = 1;
+    }
   } else {
     write();
   }
