@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import * as pulumi from '@pulumi/pulumi';
-import { vi } from 'vitest';
+import { beforeAll, describe, expect, vi } from 'vitest';
 import { parse } from 'yaml';
 
-// Runs a Pulumi program in-process under Pulumi's mocks: no cloud, no CLI, no plugins. Every
-// resource the program declares is recorded with its resolved inputs.
-
+// Runs a Pulumi program in-process under Pulumi's mocks (no cloud, no CLI, no plugins) and records
+// every resource it declares with its resolved inputs.
 export type Inputs = Record<string, unknown>;
 export type Registered = { type: string; name: string; inputs: Inputs };
 export type Run = { stack: string; config: Record<string, string>; resources: Registered[]; outputs: Inputs };
@@ -13,102 +12,90 @@ export type Run = { stack: string; config: Record<string, string>; resources: Re
 /** The `config:` map of a committed stack file, as the Pulumi CLI hands it to the program. */
 export function stackConfig(file: string): Record<string, string> {
   const { config = {} } = parse(readFileSync(new URL(`../${file}`, import.meta.url), 'utf8'));
-  return Object.fromEntries(
-    Object.entries(config).map(([key, value]) => [
-      key,
-      typeof value === 'string' ? value : JSON.stringify(value),
-    ]),
-  );
+  const asString = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, asString(value)]));
 }
-
 export const envConfig = (stack: string) => stackConfig(`Pulumi.${stack}.yaml`);
 export const sharedConfig = () => stackConfig('shared/Pulumi.shared.yaml');
+
+export const projectNumber = '111111111111';
+const sharedPool = 'projects/222222222222/locations/global/workloadIdentityPools/github-actions';
 
 /** What the shared stack exports, as a StackReference in an environment sees it. */
 export function sharedOutputs() {
   const config = sharedConfig();
-  const project = config['gcp:project'];
+  const [project, region] = [config['gcp:project'], config['gcp:region']];
   return {
     project,
-    region: config['gcp:region'],
+    region,
     githubRepositoryId: config['tilestack-shared:githubRepositoryId'],
-    // A project number distinct from the environments' (111…) so a mix-up would show.
-    workloadIdentityPoolName: 'projects/222222222222/locations/global/workloadIdentityPools/github-actions',
+    workloadIdentityPoolName: sharedPool, // another project number than the environments': a mix-up shows
     workloadIdentityPoolId: 'github-actions',
     registryRepositoryId: 'tilestack',
-    registryLocation: config['gcp:region'],
+    registryLocation: region,
     attestorName: `projects/${project}/attestors/built-by-ci`,
     attestorId: 'built-by-ci',
   };
 }
-
-export const projectNumber = '111111111111';
 
 // Values the real provider computes, so outputs the program reads (e-mails, names) look real.
 const pool = (i: Inputs) =>
   `projects/${projectNumber}/locations/global/workloadIdentityPools/${i.workloadIdentityPoolId}`;
 const email = (i: Inputs) => `${i.accountId}@${i.project}.iam.gserviceaccount.com`;
 const computed: Record<string, (inputs: Inputs, name: string) => Inputs> = {
-  'gcp:serviceaccount/account:Account': (i) => ({
+  'serviceaccount/account:Account': (i) => ({
     email: email(i),
     member: `serviceAccount:${email(i)}`,
     name: `projects/${i.project}/serviceAccounts/${email(i)}`,
   }),
-  'gcp:iam/workloadIdentityPool:WorkloadIdentityPool': (i) => ({ name: pool(i) }),
-  'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider': (i) => ({
+  'iam/workloadIdentityPool:WorkloadIdentityPool': (i) => ({ name: pool(i) }),
+  'iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider': (i) => ({
     name: `${pool(i)}/providers/${i.workloadIdentityPoolProviderId}`,
   }),
-  'gcp:monitoring/slo:Slo': (i) => ({
+  'monitoring/slo:Slo': (i) => ({
     name: `projects/${i.project}/services/${i.service}/serviceLevelObjectives/${i.sloId}`,
   }),
-  'gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig': (_, name) => ({ uptimeCheckId: `${name}-check-id` }),
-  'gcp:monitoring/notificationChannel:NotificationChannel': (i, name) => ({
+  'monitoring/uptimeCheckConfig:UptimeCheckConfig': (_, name) => ({ uptimeCheckId: `${name}-check-id` }),
+  'monitoring/notificationChannel:NotificationChannel': (i, name) => ({
     name: `projects/${i.project}/notificationChannels/${name}`,
   }),
-  'gcp:compute/globalAddress:GlobalAddress': () => ({ address: '203.0.113.10' }),
-  'gcp:kms/cryptoKey:CryptoKey': (i) => ({ id: `${i.keyRing}/cryptoKeys/${i.name}` }),
+  'compute/globalAddress:GlobalAddress': () => ({ address: '203.0.113.10' }),
+  'kms/cryptoKey:CryptoKey': (i) => ({ id: `${i.keyRing}/cryptoKeys/${i.name}` }),
 };
-
-const mocks: pulumi.runtime.Mocks = {
-  newResource(args) {
-    if (args.type === 'pulumi:pulumi:StackReference') {
-      return { id: args.name, state: { name: args.name, outputs: sharedOutputs() } };
-    }
-    current.push({ type: args.type, name: args.name, inputs: args.inputs as Inputs });
-    const state = { ...args.inputs, ...computed[args.type]?.(args.inputs, args.name) };
-    return { id: String(state.id ?? `${args.name}-id`), state };
-  },
-  call(args) {
-    switch (args.token) {
-      case 'gcp:organizations/getProject:getProject':
-        return { number: projectNumber, projectId: args.inputs.projectId };
-      case 'gcp:kms/getKMSCryptoKeyVersion:getKMSCryptoKeyVersion':
-        return {
-          name: `${args.inputs.cryptoKey}/cryptoKeyVersions/1`,
-          publicKeys: [
-            {
-              algorithm: 'EC_SIGN_P256_SHA256',
-              pem: '-----BEGIN PUBLIC KEY-----\nMOCK\n-----END PUBLIC KEY-----\n',
-            },
-          ],
-        };
-      default:
-        throw new Error(`unexpected invoke ${args.token}`);
-    }
-  },
+const invokes: Record<string, (inputs: Inputs) => Inputs> = {
+  'organizations/getProject:getProject': (i) => ({ number: projectNumber, projectId: i.projectId }),
+  'kms/getKMSCryptoKeyVersion:getKMSCryptoKeyVersion': (i) => ({
+    name: `${i.cryptoKey}/cryptoKeyVersions/1`,
+    publicKeys: [
+      {
+        algorithm: 'EC_SIGN_P256_SHA256',
+        pem: '-----BEGIN PUBLIC KEY-----\nMOCK\n-----END PUBLIC KEY-----\n',
+      },
+    ],
+  }),
 };
 
 let current: Registered[] = [];
+const mocks: pulumi.runtime.Mocks = {
+  newResource({ type, name, inputs }) {
+    if (type === 'pulumi:pulumi:StackReference')
+      return { id: name, state: { name, outputs: sharedOutputs() } };
+    current.push({ type, name, inputs });
+    const state = { ...inputs, ...computed[type.replace(/^gcp:/, '')]?.(inputs, name) };
+    return { id: String(state.id ?? `${name}-id`), state };
+  },
+  call({ token, inputs }) {
+    const invoke = invokes[token.replace(/^gcp:/, '')];
+    if (!invoke) throw new Error(`unexpected invoke ${token}`);
+    return invoke(inputs);
+  },
+};
 
 /** Resolves any Pulumi output (or plain value) the program exported. */
-export function resolve<T>(value: pulumi.Input<T>): Promise<T> {
-  return new Promise((done) => pulumi.output(value).apply((v) => done(v as T)));
-}
+export const resolve = <T>(value: pulumi.Input<T>): Promise<T> =>
+  new Promise((done) => pulumi.output(value).apply((v) => done(v as T)));
 
-/**
- * Runs `index.ts` (environment) or `shared/index.ts` as stack `stack` with `config`.
- * Runs are sequential: Pulumi's runtime state is per process.
- */
+/** Runs `index.ts` (env) or `shared/index.ts` as `stack` with `config`; runs are sequential (one runtime per process). */
 export async function runProgram(
   program: 'env' | 'shared',
   stack: string,
@@ -118,16 +105,15 @@ export async function runProgram(
   const resources = current;
   await pulumi.runtime.setMocks(mocks, program === 'env' ? 'tilestack' : 'tilestack-shared', stack, false);
   pulumi.runtime.setAllConfig(config);
-  vi.resetModules(); // re-evaluate the program's modules: they read config at import time
+  vi.resetModules(); // the program's modules read config at import time
   const outputs: Inputs = await import(program === 'env' ? '../index.ts' : '../shared/index.ts');
-  // Resource registrations are asynchronous; wait until the mock monitor has seen them all.
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   return { stack, config, resources, outputs };
 }
 
-/** Every environment stack run from its committed stack file, once per test file. */
 export const stacks = ['dev', 'staging', 'prod'] as const;
 let environments: Promise<Record<string, Run>> | undefined;
+/** Every environment stack run from its committed stack file, once per test file. */
 export function environmentRuns(): Promise<Record<string, Run>> {
   environments ??= (async () => {
     const runs: Record<string, Run> = {};
@@ -137,32 +123,51 @@ export function environmentRuns(): Promise<Record<string, Run>> {
   return environments;
 }
 
+/** Declares `body`'s tests once per environment stack. */
+export function describeStacks(body: (stack: string, run: () => Run, project: string) => void) {
+  describe.each(stacks)('%s stack', (stack) => {
+    let run: Run;
+    beforeAll(async () => {
+      run = (await environmentRuns())[stack] as Run;
+    });
+    body(stack, () => run, envConfig(stack)['gcp:project'] ?? '');
+  });
+}
+
 /** Resources whose type token ends with `type`: `Cluster`, `serviceaccount/iAMMember:IAMMember`. */
 export const ofType = (run: Run, type: string) => run.resources.filter((r) => r.type.endsWith(type));
 
 /** The one resource of `type` named `name`, its inputs typed with the plain form of an Args interface. */
-export function named<T = Record<string, unknown>>(run: Run, type: string, name: string): pulumi.Unwrap<T> {
+export function named<T = Inputs>(run: Run, type: string, name: string): pulumi.Unwrap<T> {
   const found = ofType(run, type).find((r) => r.name === name);
   if (!found) throw new Error(`${run.stack}: no ${type} named ${name}`);
   return found.inputs as pulumi.Unwrap<T>;
 }
 
-/** Every IAM grant recorded in a run, whatever the resource it is granted on. */
-export const grants = (run: Run) =>
-  run.resources
-    .filter((r) => /iam(member|binding|policy)$/i.test(r.type.split(':')[2] ?? ''))
-    .map((r) => ({ ...r, role: String(r.inputs.role), member: String(r.inputs.member ?? '') }));
+/** Expected inputs by `<type> <name>` of a resource; each is matched against what the run declared. */
+export type Expectations = Record<string, Inputs>;
+export const matches = (run: Run, id: string, expected: Inputs) =>
+  expect(named(run, ...(id.split(' ') as [string, string]))).toMatchObject(expected);
 
-/** The IAM member of the service account declared under `name`. */
-export function memberOf(run: Run, name: string) {
-  const { accountId, project } = named(run, 'serviceaccount/account:Account', name);
-  return `serviceAccount:${accountId}@${project}.iam.gserviceaccount.com`;
-}
+/** Every output of a run, resolved. */
+export const outputsOf = (run: Run) => resolve(pulumi.output({ ...run.outputs })) as Promise<Inputs>;
 
-/** Long-lived secrets (keys, by type or by a private key among the inputs): none may ever be declared. */
-export const longLivedCredentials = (run: Run) =>
-  run.resources.filter(
-    (r) =>
-      /^gcp:(serviceaccount\/key|storage\/hmacKey|apikeys\/key):/.test(r.type) ||
-      /privateKey/i.test(JSON.stringify(r.inputs)),
+/** Every IAM grant of a run by member: `<role> <what it is granted on>`, sorted. */
+export function iamByMember(run: Run): Record<string, string[]> {
+  const grants = run.resources
+    .filter((r) => /iam(member|binding|policy)$/i.test(r.type))
+    .map(({ inputs: i }) => ({
+      member: String(i.member),
+      grant: `${i.role} ${i.repository ?? i.datasetId ?? i.serviceAccountId ?? i.attestor ?? i.note ?? i.cryptoKeyId ?? i.project}`,
+    }));
+  const members = [...new Set(grants.map((g) => g.member))];
+  return Object.fromEntries(
+    members.map((m) => [
+      m,
+      grants
+        .filter((g) => g.member === m)
+        .map((g) => g.grant)
+        .sort(),
+    ]),
   );
+}
