@@ -1,6 +1,6 @@
 import { stableDatasetPermissions } from '@tilestack/stable-copy/permissions';
 import { expect, test } from 'vitest';
-import { admitsWith } from './cel.js';
+import { mapped } from './cel.js';
 import {
   describeStacks,
   type Expectations,
@@ -12,13 +12,12 @@ import {
   outputsOf,
   projectNumber,
   runProgram,
-  sharedOutputs,
+  shared,
 } from './harness.js';
 import { violations } from './hygiene.js';
 
 describeStacks((stack, run, project) => {
   const prod = stack === 'prod';
-  const shared = sharedOutputs();
   const account = (id: string) => `tilestack-${id}@${project}.iam.gserviceaccount.com`;
   const expectations: Expectations = {
     'Cluster cluster': {
@@ -41,7 +40,7 @@ describeStacks((stack, run, project) => {
     'IAMCustomRole stable-copy': { permissions: stableDatasetPermissions },
     'WorkloadIdentityPoolProvider github': {
       oidc: { issuerUri: 'https://token.actions.githubusercontent.com' },
-      workloadIdentityPoolId: shared.workloadIdentityPoolId,
+      workloadIdentityPoolId: 'github-actions',
       attributeMapping: { 'attribute.tilestack_env': `'${stack}/' + assertion.repository_id` },
     },
   };
@@ -73,7 +72,7 @@ describeStacks((stack, run, project) => {
       ],
       [`serviceAccount:${project}.svc.id.goog[tilestack/tilestack-api]`]: [`${impersonate} ${sa('api')}`],
       // Only the principal set of this environment's provider (the attribute only it maps).
-      [`principalSet://iam.googleapis.com/${shared.workloadIdentityPoolName}/attribute.tilestack_env/${stack}/${shared.githubRepositoryId}`]:
+      [`principalSet://iam.googleapis.com/${shared.pool}/attribute.tilestack_env/${stack}/${shared.repositoryId}`]:
         [`${impersonate} ${sa('deployer')}`, `${impersonate} ${sa('stable-copy')}`],
       [`serviceAccount:service-${projectNumber}@gcp-sa-binaryauthorization.iam.gserviceaccount.com`]: [
         'roles/binaryauthorization.attestorsVerifier built-by-ci',
@@ -83,7 +82,7 @@ describeStacks((stack, run, project) => {
 
   // Tokens as GitHub mints them (https://docs.github.com/en/actions/reference/security/oidc).
   const token = {
-    repository_id: shared.githubRepositoryId,
+    repository_id: shared.repositoryId,
     ref: 'refs/heads/main',
     environment: stack,
     runner_environment: 'github-hosted',
@@ -104,7 +103,7 @@ describeStacks((stack, run, project) => {
       (entry): entry is [string, string] => !!entry[1],
     );
     const { attributeCondition } = named(run(), 'WorkloadIdentityPoolProvider', 'github');
-    expect(admitsWith(String(attributeCondition))(Object.fromEntries(claims))).toBe(admitted);
+    expect(mapped(String(attributeCondition), Object.fromEntries(claims)) === true).toBe(admitted);
   });
 
   test('the outputs name what the manifests and workflows need', async () => {

@@ -19,26 +19,16 @@ export const envConfig = (stack: string) => stackConfig(`Pulumi.${stack}.yaml`);
 export const sharedConfig = () => stackConfig('shared/Pulumi.shared.yaml');
 
 export const projectNumber = '111111111111';
-const sharedPool = 'projects/222222222222/locations/global/workloadIdentityPools/github-actions';
+const sharedSettings = sharedConfig();
+/** What the environments' tests expect of the shared stack. */
+export const shared = {
+  project: sharedSettings['gcp:project'],
+  repositoryId: sharedSettings['tilestack-shared:githubRepositoryId'],
+  pool: `projects/${projectNumber}/locations/global/workloadIdentityPools/github-actions`,
+};
 
-/** What the shared stack exports, as a StackReference in an environment sees it. */
-export function sharedOutputs() {
-  const config = sharedConfig();
-  const [project, region] = [config['gcp:project'], config['gcp:region']];
-  return {
-    project,
-    region,
-    githubRepositoryId: config['tilestack-shared:githubRepositoryId'],
-    workloadIdentityPoolName: sharedPool, // another project number than the environments': a mix-up shows
-    workloadIdentityPoolId: 'github-actions',
-    registryRepositoryId: 'tilestack',
-    registryLocation: region,
-    attestorName: `projects/${project}/attestors/built-by-ci`,
-    attestorId: 'built-by-ci',
-  };
-}
-
-// Values the real provider computes, so outputs the program reads (e-mails, names) look real.
+// Values the real provider computes, so outputs the program reads (e-mails, names) look real; other
+// resources are named by their logical name.
 const pool = (i: Inputs) =>
   `projects/${projectNumber}/locations/global/workloadIdentityPools/${i.workloadIdentityPoolId}`;
 const email = (i: Inputs) => `${i.accountId}@${i.project}.iam.gserviceaccount.com`;
@@ -56,32 +46,23 @@ const computed: Record<string, (inputs: Inputs, name: string) => Inputs> = {
     name: `projects/${i.project}/services/${i.service}/serviceLevelObjectives/${i.sloId}`,
   }),
   'monitoring/uptimeCheckConfig:UptimeCheckConfig': (_, name) => ({ uptimeCheckId: `${name}-check-id` }),
-  'monitoring/notificationChannel:NotificationChannel': (i, name) => ({
-    name: `projects/${i.project}/notificationChannels/${name}`,
-  }),
-  'compute/globalAddress:GlobalAddress': () => ({ address: '203.0.113.10' }),
   'kms/cryptoKey:CryptoKey': (i) => ({ id: `${i.keyRing}/cryptoKeys/${i.name}` }),
 };
 const invokes: Record<string, (inputs: Inputs) => Inputs> = {
   'organizations/getProject:getProject': (i) => ({ number: projectNumber, projectId: i.projectId }),
   'kms/getKMSCryptoKeyVersion:getKMSCryptoKeyVersion': (i) => ({
     name: `${i.cryptoKey}/cryptoKeyVersions/1`,
-    publicKeys: [
-      {
-        algorithm: 'EC_SIGN_P256_SHA256',
-        pem: '-----BEGIN PUBLIC KEY-----\nMOCK\n-----END PUBLIC KEY-----\n',
-      },
-    ],
+    publicKeys: [{ algorithm: 'EC_SIGN_P256_SHA256', pem: 'MOCK PEM' }],
   }),
 };
 
 let current: Registered[] = [];
+let referenced: Inputs = {};
 const mocks: pulumi.runtime.Mocks = {
   newResource({ type, name, inputs }) {
-    if (type === 'pulumi:pulumi:StackReference')
-      return { id: name, state: { name, outputs: sharedOutputs() } };
+    if (type === 'pulumi:pulumi:StackReference') return { id: name, state: { name, outputs: referenced } };
     current.push({ type, name, inputs });
-    const state = { ...inputs, ...computed[type.replace(/^gcp:/, '')]?.(inputs, name) };
+    const state = { name, ...inputs, ...computed[type.replace(/^gcp:/, '')]?.(inputs, name) };
     return { id: String(state.id ?? `${name}-id`), state };
   },
   call({ token, inputs }) {
@@ -101,6 +82,7 @@ export async function runProgram(
   stack: string,
   config: Run['config'],
 ): Promise<Run> {
+  if (program === 'env') referenced = await outputsOf((await sharedRun()) as Run);
   current = [];
   const resources = current;
   await pulumi.runtime.setMocks(mocks, program === 'env' ? 'tilestack' : 'tilestack-shared', stack, false);
@@ -110,6 +92,10 @@ export async function runProgram(
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   return { stack, config, resources, outputs };
 }
+
+// An environment's StackReference reads the outputs of the shared program's own run.
+let sharedStack: Promise<Run> | undefined;
+export const sharedRun = () => (sharedStack ??= runProgram('shared', 'shared', sharedSettings));
 
 export const stacks = ['dev', 'staging', 'prod'] as const;
 let environments: Promise<Record<string, Run>> | undefined;

@@ -1,12 +1,11 @@
 import type * as gcp from '@pulumi/gcp';
 import { expect, test } from 'vitest';
-import { describeStacks, type Expectations, matches, named, sharedOutputs } from './harness.js';
+import { describeStacks, type Expectations, matches, named, shared } from './harness.js';
 
 // Edge protection (Cloud Armor) and deploy-time image verification (Binary Authorization).
 describeStacks((stack, run) => {
   const rules = () => named<gcp.compute.SecurityPolicyArgs>(run(), 'SecurityPolicy', 'edge').rules ?? [];
   const limit = () => rules().find((r) => r.action === 'rate_based_ban');
-  const shared = sharedOutputs();
   const expectations: Expectations = {
     'SecurityPolicy edge': {
       name: `tilestack-${stack}-edge`,
@@ -16,7 +15,7 @@ describeStacks((stack, run) => {
       defaultAdmissionRule: {
         evaluationMode: 'REQUIRE_ATTESTATION',
         enforcementMode: 'ENFORCED_BLOCK_AND_AUDIT_LOG',
-        requireAttestationsBies: [shared.attestorName],
+        requireAttestationsBies: [`projects/${shared.project}/attestors/built-by-ci`],
       },
     },
     'Cluster cluster': { binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' } },
