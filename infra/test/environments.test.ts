@@ -3,10 +3,8 @@ import { expect, test } from 'vitest';
 import { mapped } from './cel.js';
 import {
   describeStacks,
-  type Expectations,
   envConfig,
   iamByMember,
-  matches,
   named,
   ofType,
   outputsOf,
@@ -19,32 +17,6 @@ import { violations } from './hygiene.js';
 describeStacks((stack, run, project) => {
   const prod = stack === 'prod';
   const account = (id: string) => `tilestack-${id}@${project}.iam.gserviceaccount.com`;
-  const expectations: Expectations = {
-    'Cluster cluster': {
-      enableAutopilot: true,
-      location: 'us-central1',
-      deletionProtection: prod,
-      privateClusterConfig: { enablePrivateNodes: true },
-      controlPlaneEndpointsConfig: { ipEndpointsConfig: { enabled: false } },
-      releaseChannel: { channel: prod ? 'STABLE' : 'REGULAR' },
-      workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
-      ipAllocationPolicy: { clusterSecondaryRangeName: 'pods', servicesSecondaryRangeName: 'services' },
-      clusterAutoscaling: { autoProvisioningDefaults: { serviceAccount: account('nodes') } }, // not the default compute one
-    },
-    'Subnetwork subnet': {
-      privateIpGoogleAccess: true,
-      secondaryIpRanges: [{ rangeName: 'pods' }, { rangeName: 'services' }],
-    },
-    'Dataset stable': { location: 'US', deletionPolicy: prod ? 'PREVENT' : 'DELETE' },
-    // The tool's own permission list (its preflight asks for the same ones).
-    'IAMCustomRole stable-copy': { permissions: stableDatasetPermissions },
-    'WorkloadIdentityPoolProvider github': {
-      oidc: { issuerUri: 'https://token.actions.githubusercontent.com' },
-      workloadIdentityPoolId: 'github-actions',
-      attributeMapping: { 'attribute.tilestack_env': `'${stack}/' + assertion.repository_id` },
-    },
-  };
-  test.each(Object.entries(expectations))('%s', (id, expected) => matches(run(), id, expected));
 
   test('one cluster; every labellable resource is labelled; no key or other long-lived credential', () => {
     expect(ofType(run(), 'Cluster')).toHaveLength(1);
@@ -116,6 +88,31 @@ describeStacks((stack, run, project) => {
       workloadIdentityProvider: `projects/111111111111/locations/global/workloadIdentityPools/github-actions/providers/github-${stack}`,
     });
   });
+  return {
+    'Cluster cluster': {
+      enableAutopilot: true,
+      location: 'us-central1',
+      deletionProtection: prod,
+      privateClusterConfig: { enablePrivateNodes: true },
+      controlPlaneEndpointsConfig: { ipEndpointsConfig: { enabled: false } },
+      releaseChannel: { channel: prod ? 'STABLE' : 'REGULAR' },
+      workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
+      ipAllocationPolicy: { clusterSecondaryRangeName: 'pods', servicesSecondaryRangeName: 'services' },
+      clusterAutoscaling: { autoProvisioningDefaults: { serviceAccount: account('nodes') } }, // not the default compute one
+    },
+    'Subnetwork subnet': {
+      privateIpGoogleAccess: true,
+      secondaryIpRanges: [{ rangeName: 'pods' }, { rangeName: 'services' }],
+    },
+    'Dataset stable': { location: 'US', deletionPolicy: prod ? 'PREVENT' : 'DELETE' },
+    // The tool's own permission list (its preflight asks for the same ones).
+    'IAMCustomRole stable-copy': { permissions: stableDatasetPermissions },
+    'WorkloadIdentityPoolProvider github': {
+      oidc: { issuerUri: 'https://token.actions.githubusercontent.com' },
+      workloadIdentityPoolId: 'github-actions',
+      attributeMapping: { 'attribute.tilestack_env': `'${stack}/' + assertion.repository_id` },
+    },
+  };
 });
 
 test('the stable dataset follows a configured source location', async () => {

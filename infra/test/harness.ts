@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as pulumi from '@pulumi/pulumi';
-import { beforeAll, describe, expect, vi } from 'vitest';
+import { beforeAll, describe, expect, test, vi } from 'vitest';
 import { parse } from 'yaml';
 
 // Runs a Pulumi program in-process under Pulumi's mocks (no cloud, no CLI, no plugins) and records
@@ -82,7 +82,7 @@ export async function runProgram(
   stack: string,
   config: Run['config'],
 ): Promise<Run> {
-  if (program === 'env') referenced = await outputsOf((await sharedRun()) as Run);
+  if (program === 'env') referenced = await outputsOf(await sharedRun());
   current = [];
   const resources = current;
   await pulumi.runtime.setMocks(mocks, program === 'env' ? 'tilestack' : 'tilestack-shared', stack, false);
@@ -93,30 +93,29 @@ export async function runProgram(
   return { stack, config, resources, outputs };
 }
 
-// An environment's StackReference reads the outputs of the shared program's own run.
-let sharedStack: Promise<Run> | undefined;
-export const sharedRun = () => (sharedStack ??= runProgram('shared', 'shared', sharedSettings));
+// Each run once per test file. An environment's StackReference reads the shared program's own outputs.
+const runs = new Map<string, Promise<Run>>();
+const once = (key: string, start: () => Promise<Run>) =>
+  runs.get(key) ?? (runs.set(key, start()).get(key) as Promise<Run>);
+export const sharedRun = () => once('shared', () => runProgram('shared', 'shared', sharedSettings));
+export const envRun = (stack: string) => once(stack, () => runProgram('env', stack, envConfig(stack)));
 
 export const stacks = ['dev', 'staging', 'prod'] as const;
-let environments: Promise<Record<string, Run>> | undefined;
-/** Every environment stack run from its committed stack file, once per test file. */
-export function environmentRuns(): Promise<Record<string, Run>> {
-  environments ??= (async () => {
-    const runs: Record<string, Run> = {};
-    for (const stack of stacks) runs[stack] = await runProgram('env', stack, envConfig(stack));
-    return runs;
-  })();
-  return environments;
-}
-
-/** Declares `body`'s tests once per environment stack. */
-export function describeStacks(body: (stack: string, run: () => Run, project: string) => void) {
-  describe.each(stacks)('%s stack', (stack) => {
+/** Declares `body`'s tests and its table of expected resource inputs once per environment stack. */
+export function describeStacks(
+  body: (stack: string, run: () => Run, project: string) => Expectations | undefined,
+  names: readonly string[] = stacks,
+) {
+  describe.each(names)('%s stack', (stack) => {
     let run: Run;
     beforeAll(async () => {
-      run = (await environmentRuns())[stack] as Run;
+      run = await (stack === 'shared' ? sharedRun() : envRun(stack));
     });
-    body(stack, () => run, envConfig(stack)['gcp:project'] ?? '');
+    const config = stack === 'shared' ? sharedSettings : envConfig(stack);
+    const expectations = body(stack, () => run, config['gcp:project'] ?? '');
+    test.each(Object.entries(expectations ?? {}))('%s', (id, expected) => {
+      expect(named(run, ...(id.split(' ') as [string, string]))).toMatchObject(expected);
+    });
   });
 }
 
@@ -130,30 +129,19 @@ export function named<T = Inputs>(run: Run, type: string, name: string): pulumi.
   return found.inputs as pulumi.Unwrap<T>;
 }
 
-/** Expected inputs by `<type> <name>` of a resource; each is matched against what the run declared. */
+/** Expected inputs by `<type> <name>` of a resource. */
 export type Expectations = Record<string, Inputs>;
-export const matches = (run: Run, id: string, expected: Inputs) =>
-  expect(named(run, ...(id.split(' ') as [string, string]))).toMatchObject(expected);
 
 /** Every output of a run, resolved. */
 export const outputsOf = (run: Run) => resolve(pulumi.output({ ...run.outputs })) as Promise<Inputs>;
 
 /** Every IAM grant of a run by member: `<role> <what it is granted on>`, sorted. */
 export function iamByMember(run: Run): Record<string, string[]> {
-  const grants = run.resources
-    .filter((r) => /iam(member|binding|policy)$/i.test(r.type))
-    .map(({ inputs: i }) => ({
-      member: String(i.member),
-      grant: `${i.role} ${i.repository ?? i.datasetId ?? i.serviceAccountId ?? i.attestor ?? i.note ?? i.cryptoKeyId ?? i.project}`,
-    }));
-  const members = [...new Set(grants.map((g) => g.member))];
-  return Object.fromEntries(
-    members.map((m) => [
-      m,
-      grants
-        .filter((g) => g.member === m)
-        .map((g) => g.grant)
-        .sort(),
-    ]),
-  );
+  const picture: Record<string, string[]> = {};
+  for (const { inputs: i } of run.resources.filter((r) => /iam(member|binding|policy)$/i.test(r.type))) {
+    const on =
+      i.repository ?? i.datasetId ?? i.serviceAccountId ?? i.attestor ?? i.note ?? i.cryptoKeyId ?? i.project;
+    picture[String(i.member)] = [...(picture[String(i.member)] ?? []), `${i.role} ${on}`].sort();
+  }
+  return picture;
 }

@@ -1,11 +1,12 @@
 import { beforeAll, expect, test } from 'vitest';
-import { envConfig, environmentRuns, type Run, runProgram } from './harness.js';
+import { envConfig, envRun, type Run, runProgram, stacks } from './harness.js';
 
 // The environments differ only by their configuration files: same resources, same shape, and
 // no behaviour keyed on the stack's name.
 let runs: Record<string, Run>;
 beforeAll(async () => {
-  runs = await environmentRuns();
+  runs = {};
+  for (const stack of stacks) runs[stack] = await envRun(stack);
 });
 
 /** The structure of a value: keys and types, not contents. */
