@@ -20,17 +20,17 @@ export const sharedConfig = () => stackConfig('shared/Pulumi.shared.yaml');
 
 export const projectNumber = '111111111111';
 const sharedSettings = sharedConfig();
+const pool = (i: Inputs) =>
+  `projects/${projectNumber}/locations/global/workloadIdentityPools/${i.workloadIdentityPoolId}`;
 /** What the environments' tests expect of the shared stack. */
 export const shared = {
   project: sharedSettings['gcp:project'],
   repositoryId: sharedSettings['tilestack-shared:githubRepositoryId'],
-  pool: `projects/${projectNumber}/locations/global/workloadIdentityPools/github-actions`,
+  pool: pool({ workloadIdentityPoolId: 'github-actions' }),
 };
 
 // Values the real provider computes, so outputs the program reads (e-mails, names) look real; other
 // resources are named by their logical name.
-const pool = (i: Inputs) =>
-  `projects/${projectNumber}/locations/global/workloadIdentityPools/${i.workloadIdentityPoolId}`;
 const email = (i: Inputs) => `${i.accountId}@${i.project}.iam.gserviceaccount.com`;
 const computed: Record<string, (inputs: Inputs, name: string) => Inputs> = {
   'serviceaccount/account:Account': (i) => ({
@@ -72,16 +72,9 @@ const mocks: pulumi.runtime.Mocks = {
   },
 };
 
-/** Resolves any Pulumi output (or plain value) the program exported. */
-export const resolve = <T>(value: pulumi.Input<T>): Promise<T> =>
-  new Promise((done) => pulumi.output(value).apply((v) => done(v as T)));
-
-/** Runs `index.ts` (env) or `shared/index.ts` as `stack` with `config`; runs are sequential (one runtime per process). */
-export async function runProgram(
-  program: 'env' | 'shared',
-  stack: string,
-  config: Run['config'],
-): Promise<Run> {
+/** Runs `shared/index.ts` for the stack `shared`, else `index.ts`; one at a time (one runtime per process). */
+export async function runProgram(stack: string, config = envConfig(stack)): Promise<Run> {
+  const program = stack === 'shared' ? 'shared' : 'env';
   if (program === 'env') referenced = await outputsOf(await sharedRun());
   current = [];
   const resources = current;
@@ -97,8 +90,8 @@ export async function runProgram(
 const runs = new Map<string, Promise<Run>>();
 const once = (key: string, start: () => Promise<Run>) =>
   runs.get(key) ?? (runs.set(key, start()).get(key) as Promise<Run>);
-export const sharedRun = () => once('shared', () => runProgram('shared', 'shared', sharedSettings));
-export const envRun = (stack: string) => once(stack, () => runProgram('env', stack, envConfig(stack)));
+export const sharedRun = () => once('shared', () => runProgram('shared', sharedSettings));
+export const envRun = (stack: string) => once(stack, () => runProgram(stack));
 
 export const stacks = ['dev', 'staging', 'prod'] as const;
 /** Declares `body`'s tests and its table of expected resource inputs once per environment stack. */
@@ -133,7 +126,8 @@ export function named<T = Inputs>(run: Run, type: string, name: string): pulumi.
 export type Expectations = Record<string, Inputs>;
 
 /** Every output of a run, resolved. */
-export const outputsOf = (run: Run) => resolve(pulumi.output({ ...run.outputs })) as Promise<Inputs>;
+export const outputsOf = (run: Run) =>
+  new Promise<Inputs>((done) => pulumi.output({ ...run.outputs }).apply(done));
 
 /** Every IAM grant of a run by member: `<role> <what it is granted on>`, sorted. */
 export function iamByMember(run: Run): Record<string, string[]> {

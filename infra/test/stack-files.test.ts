@@ -6,22 +6,16 @@ import { stackConfig } from './harness.js';
 // The committed project and stack files: the runtime Pulumi uses, and settings that are non-secret
 // and spelled as config.ts reads them (a typo would silently fall back to a default).
 const read = (file: string) => readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+const { shared } = parse(read('../environments.yaml'));
 
 test.each([
   ['Pulumi.yaml', 'tilestack'],
   ['shared/Pulumi.yaml', 'tilestack-shared'],
 ])('%s runs TypeScript ES modules through tsx', (file, name) => {
-  expect(parse(read(file))).toMatchObject({
-    name,
-    main: 'index.ts',
-    runtime: {
-      name: 'nodejs',
-      options: { typescript: false, nodeargs: '--import tsx', packagemanager: 'npm' },
-    },
-  });
+  const options = { typescript: false, nodeargs: '--import tsx', packagemanager: 'npm' };
+  expect(parse(read(file))).toMatchObject({ name, main: 'index.ts', runtime: { name: 'nodejs', options } });
 });
 
-const { shared } = parse(read('../environments.yaml')) as { shared: { project: string; region: string } };
 test.each([
   ['Pulumi.dev.yaml', 'src/config.ts', 'tilestack'],
   ['Pulumi.staging.yaml', 'src/config.ts', 'tilestack'],
@@ -35,8 +29,7 @@ test.each([
     for (const key of Object.keys(stackConfig(file))) expect(known, key).toContain(key);
     expect(read(file)).not.toMatch(/secure:/);
     // CI's preview and up never ask for a passphrase.
-    expect(parse(read(file)).secretsprovider).toBe(
-      `gcpkms://projects/${shared.project}/locations/${shared.region}/keyRings/pulumi/cryptoKeys/state`,
-    );
+    const provider = `gcpkms://projects/${shared.project}/locations/${shared.region}/keyRings/pulumi/cryptoKeys/state`;
+    expect(parse(read(file)).secretsprovider).toBe(provider);
   },
 );
