@@ -2,8 +2,8 @@ import { stableDatasetPermissions } from '@tilestack/stable-copy/permissions';
 import { expect, test } from 'vitest';
 import { mapped } from './cel.js';
 import {
+  configOf,
   describeStacks,
-  envConfig,
   iamByMember,
   named,
   ofType,
@@ -114,6 +114,6 @@ describeStacks((stack, run, project) => {
 });
 
 test('the stable dataset follows a configured source location', async () => {
-  const run = await runProgram('dev', { ...envConfig('dev'), 'tilestack:sourceDataLocation': 'EU' });
+  const run = await runProgram('dev', { ...configOf('dev'), 'tilestack:sourceDataLocation': 'EU' });
   expect(named(run, 'Dataset', 'stable').location).toBe('EU');
 });

@@ -15,11 +15,11 @@ export function stackConfig(file: string): Record<string, string> {
   const asString = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
   return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, asString(value)]));
 }
-export const envConfig = (stack: string) => stackConfig(`Pulumi.${stack}.yaml`);
-export const sharedConfig = () => stackConfig('shared/Pulumi.shared.yaml');
+export const configOf = (stack: string) =>
+  stackConfig(stack === 'shared' ? 'shared/Pulumi.shared.yaml' : `Pulumi.${stack}.yaml`);
 
 export const projectNumber = '111111111111';
-const sharedSettings = sharedConfig();
+const sharedSettings = configOf('shared');
 const pool = (i: Inputs) =>
   `projects/${projectNumber}/locations/global/workloadIdentityPools/${i.workloadIdentityPoolId}`;
 /** What the environments' tests expect of the shared stack. */
@@ -73,25 +73,23 @@ const mocks: pulumi.runtime.Mocks = {
 };
 
 /** Runs `shared/index.ts` for the stack `shared`, else `index.ts`; one at a time (one runtime per process). */
-export async function runProgram(stack: string, config = envConfig(stack)): Promise<Run> {
-  const program = stack === 'shared' ? 'shared' : 'env';
-  if (program === 'env') referenced = await outputsOf(await sharedRun());
+export async function runProgram(stack: string, config = configOf(stack)): Promise<Run> {
+  const shared = stack === 'shared';
+  if (!shared) referenced = await outputsOf(await stackRun('shared'));
   current = [];
   const resources = current;
-  await pulumi.runtime.setMocks(mocks, program === 'env' ? 'tilestack' : 'tilestack-shared', stack, false);
+  await pulumi.runtime.setMocks(mocks, shared ? 'tilestack-shared' : 'tilestack', stack, false);
   pulumi.runtime.setAllConfig(config);
   vi.resetModules(); // the program's modules read config at import time
-  const outputs: Inputs = await import(program === 'env' ? '../index.ts' : '../shared/index.ts');
+  const outputs: Inputs = await import(shared ? '../shared/index.ts' : '../index.ts');
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   return { stack, config, resources, outputs };
 }
 
-// Each run once per test file. An environment's StackReference reads the shared program's own outputs.
+// Each stack's run once per test file; environments' StackReferences read the shared run's outputs.
 const runs = new Map<string, Promise<Run>>();
-const once = (key: string, start: () => Promise<Run>) =>
-  runs.get(key) ?? (runs.set(key, start()).get(key) as Promise<Run>);
-export const sharedRun = () => once('shared', () => runProgram('shared', sharedSettings));
-export const envRun = (stack: string) => once(stack, () => runProgram(stack));
+export const stackRun = (stack: string) =>
+  runs.get(stack) ?? (runs.set(stack, runProgram(stack)).get(stack) as Promise<Run>);
 
 export const stacks = ['dev', 'staging', 'prod'] as const;
 /** Declares `body`'s tests and its table of expected resource inputs once per environment stack. */
@@ -102,10 +100,9 @@ export function describeStacks(
   describe.each(names)('%s stack', (stack) => {
     let run: Run;
     beforeAll(async () => {
-      run = await (stack === 'shared' ? sharedRun() : envRun(stack));
+      run = await stackRun(stack);
     });
-    const config = stack === 'shared' ? sharedSettings : envConfig(stack);
-    const expectations = body(stack, () => run, config['gcp:project'] ?? '');
+    const expectations = body(stack, () => run, configOf(stack)['gcp:project'] ?? '');
     test.each(Object.entries(expectations ?? {}))('%s', (id, expected) => {
       expect(named(run, ...(id.split(' ') as [string, string]))).toMatchObject(expected);
     });

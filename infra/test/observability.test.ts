@@ -1,9 +1,9 @@
 import { expect, test } from 'vitest';
-import { describeStacks, envConfig, named, ofType } from './harness.js';
+import { configOf, describeStacks, named, ofType } from './harness.js';
 
 // Monitoring as code: uptime check, threshold alerts, SLOs with burn-rate alerts, dashboard.
 describeStacks((stack, run, project) => {
-  const config = envConfig(stack);
+  const config = configOf(stack);
   const sloName = (slo: string) =>
     `projects/${project}/services/tilestack-${stack}/serviceLevelObjectives/${slo}`;
   const edge = 'metric.type="loadbalancing.googleapis.com/https/request_count" resource.type="https_lb_rule"';

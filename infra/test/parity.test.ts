@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { envConfig, envRun, type Run, runProgram } from './harness.js';
+import { configOf, type Run, runProgram, stackRun } from './harness.js';
 
 // The environments differ only by their configuration files: same resources, same shape, and
 // no behaviour keyed on the stack's name.
@@ -15,14 +15,15 @@ const byId = (run: Run, f: (inputs: unknown) => unknown = (x) => x) =>
   Object.fromEntries(run.resources.map((r) => [`${r.type} ${r.name}`, f(r.inputs)]));
 
 test('every stack declares the same resources under the same logical names, with the same inputs', async () => {
-  const dev = await envRun('dev');
+  const dev = await stackRun('dev');
   expect(dev.resources.length).toBeGreaterThan(40);
   expect(Object.keys(byId(dev))).toHaveLength(dev.resources.length);
-  for (const stack of ['staging', 'prod']) expect(byId(await envRun(stack), shape)).toEqual(byId(dev, shape));
+  for (const stack of ['staging', 'prod'])
+    expect(byId(await stackRun(stack), shape)).toEqual(byId(dev, shape));
 });
 
 test('nothing depends on the stack name beyond naming: prod with dev settings is dev renamed', async () => {
-  const renamed = await runProgram('prod', envConfig('dev'));
+  const renamed = await runProgram('prod', configOf('dev'));
   const asDev = JSON.parse(JSON.stringify(byId(renamed)).replace(/(?<![A-Za-z])prod(?![A-Za-z])/g, 'dev'));
-  expect(asDev).toEqual(byId(await envRun('dev')));
+  expect(asDev).toEqual(byId(await stackRun('dev')));
 });
