@@ -11,10 +11,11 @@ import {
   projectNumber,
   runProgram,
   shared,
+  stacks,
 } from './harness.js';
 import { violations } from './hygiene.js';
 
-describeStacks((stack, run, project) => {
+describeStacks(stacks, (stack, run, project) => {
   const prod = stack === 'prod';
   const account = (id: string) => `tilestack-${id}@${project}.iam.gserviceaccount.com`;
 

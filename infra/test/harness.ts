@@ -92,10 +92,10 @@ export const stackRun = (stack: string) =>
   runs.get(stack) ?? (runs.set(stack, runProgram(stack)).get(stack) as Promise<Run>);
 
 export const stacks = ['dev', 'staging', 'prod'] as const;
-/** Declares `body`'s tests and its table of expected resource inputs once per environment stack. */
+/** Declares `body`'s tests, and its table of expected resource inputs, once per stack of `names`. */
 export function describeStacks(
+  names: readonly string[],
   body: (stack: string, run: () => Run, project: string) => Expectations | undefined,
-  names: readonly string[] = stacks,
 ) {
   describe.each(names)('%s stack', (stack) => {
     let run: Run;

@@ -1,8 +1,8 @@
 import { expect, test } from 'vitest';
-import { configOf, describeStacks, named, ofType } from './harness.js';
+import { configOf, describeStacks, named, ofType, stacks } from './harness.js';
 
 // Monitoring as code: uptime check, threshold alerts, SLOs with burn-rate alerts, dashboard.
-describeStacks((stack, run, project) => {
+describeStacks(stacks, (stack, run, project) => {
   const config = configOf(stack);
   const sloName = (slo: string) =>
     `projects/${project}/services/tilestack-${stack}/serviceLevelObjectives/${slo}`;

@@ -1,10 +1,10 @@
-import { describeStacks, shared } from './harness.js';
+import { describeStacks, shared, stacks } from './harness.js';
 
 // Edge protection (Cloud Armor) and deploy-time image verification (Binary Authorization).
 const wafRules = ['sqli', 'xss', 'lfi', 'rce', 'protocolattack', 'scannerdetection', 'methodenforcement'];
 const everyone = { config: { srcIpRanges: ['*'] } };
 
-describeStacks((stack) => ({
+describeStacks(stacks, (stack) => ({
   // Rules run by priority: the WAF first (the rate limit's allow ends evaluation), dev only watching.
   'SecurityPolicy edge': {
     adaptiveProtectionConfig: { layer7DdosDefenseConfig: { enable: true } },
