@@ -29,28 +29,24 @@ export const shared = {
   pool: pool({ workloadIdentityPoolId: 'github-actions' }),
 };
 
-// Values the real provider computes, so outputs the program reads (e-mails, names) look real; other
+// Values the real provider computes (by class), so outputs the program reads look real; other
 // resources are named by their logical name.
 const email = (i: Inputs) => `${i.accountId}@${i.project}.iam.gserviceaccount.com`;
 const computed: Record<string, (inputs: Inputs, name: string) => Inputs> = {
-  'serviceaccount/account:Account': (i) => ({
+  Account: (i) => ({
     email: email(i),
     member: `serviceAccount:${email(i)}`,
     name: `projects/${i.project}/serviceAccounts/${email(i)}`,
   }),
-  'iam/workloadIdentityPool:WorkloadIdentityPool': (i) => ({ name: pool(i) }),
-  'iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider': (i) => ({
-    name: `${pool(i)}/providers/${i.workloadIdentityPoolProviderId}`,
-  }),
-  'monitoring/slo:Slo': (i) => ({
-    name: `projects/${i.project}/services/${i.service}/serviceLevelObjectives/${i.sloId}`,
-  }),
-  'monitoring/uptimeCheckConfig:UptimeCheckConfig': (_, name) => ({ uptimeCheckId: `${name}-check-id` }),
-  'kms/cryptoKey:CryptoKey': (i) => ({ id: `${i.keyRing}/cryptoKeys/${i.name}` }),
+  WorkloadIdentityPool: (i) => ({ name: pool(i) }),
+  WorkloadIdentityPoolProvider: (i) => ({ name: `${pool(i)}/providers/${i.workloadIdentityPoolProviderId}` }),
+  Slo: (i) => ({ name: `projects/${i.project}/services/${i.service}/serviceLevelObjectives/${i.sloId}` }),
+  UptimeCheckConfig: (_, name) => ({ uptimeCheckId: `${name}-check-id` }),
+  CryptoKey: (i) => ({ id: `${i.keyRing}/cryptoKeys/${i.name}` }),
 };
 const invokes: Record<string, (inputs: Inputs) => Inputs> = {
-  'organizations/getProject:getProject': (i) => ({ number: projectNumber, projectId: i.projectId }),
-  'kms/getKMSCryptoKeyVersion:getKMSCryptoKeyVersion': (i) => ({
+  getProject: (i) => ({ number: projectNumber, projectId: i.projectId }),
+  getKMSCryptoKeyVersion: (i) => ({
     name: `${i.cryptoKey}/cryptoKeyVersions/1`,
     publicKeys: [{ algorithm: 'EC_SIGN_P256_SHA256', pem: 'MOCK PEM' }],
   }),
@@ -62,11 +58,11 @@ const mocks: pulumi.runtime.Mocks = {
   newResource({ type, name, inputs }) {
     if (type === 'pulumi:pulumi:StackReference') return { id: name, state: { name, outputs: referenced } };
     current.push({ type, name, inputs });
-    const state = { name, ...inputs, ...computed[type.replace(/^gcp:/, '')]?.(inputs, name) };
+    const state = { name, ...inputs, ...computed[type.split(':')[2] ?? '']?.(inputs, name) };
     return { id: String(state.id ?? `${name}-id`), state };
   },
   call({ token, inputs }) {
-    const invoke = invokes[token.replace(/^gcp:/, '')];
+    const invoke = invokes[token.split(':')[2] ?? ''];
     if (!invoke) throw new Error(`unexpected invoke ${token}`);
     return invoke(inputs);
   },
