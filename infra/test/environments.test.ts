@@ -1,26 +1,15 @@
 import { stableDatasetPermissions } from '@tilestack/stable-copy/permissions';
 import { expect, test } from 'vitest';
 import { mapped } from './cel.js';
-import {
-  configOf,
-  describeStacks,
-  iamByMember,
-  named,
-  ofType,
-  outputsOf,
-  projectNumber,
-  runProgram,
-  shared,
-  stacks,
-} from './harness.js';
+import * as h from './harness.js';
 import { violations } from './hygiene.js';
 
-describeStacks(stacks, (stack, run, project) => {
+h.describeStacks(h.stacks, (stack, run, project) => {
   const prod = stack === 'prod';
   const account = (id: string) => `tilestack-${id}@${project}.iam.gserviceaccount.com`;
 
   test('one cluster; every labellable resource is labelled; no key or other long-lived credential', () => {
-    expect(ofType(run(), 'Cluster')).toHaveLength(1);
+    expect(h.ofType(run(), 'Cluster')).toHaveLength(1);
     const { labelled, problems } = violations(run());
     expect([labelled > 10, problems]).toEqual([true, []]);
   });
@@ -29,7 +18,7 @@ describeStacks(stacks, (stack, run, project) => {
   test('the IAM grants of the stack, by member', () => {
     const sa = (id: string) => `projects/${project}/serviceAccounts/${account(id)}`;
     const impersonate = 'roles/iam.workloadIdentityUser';
-    expect(iamByMember(run())).toEqual({
+    expect(h.iamByMember(run())).toEqual({
       [`serviceAccount:${account('api')}`]: [
         'roles/bigquery.dataViewer tilestack_stable',
         `roles/bigquery.jobUser ${project}`,
@@ -45,9 +34,9 @@ describeStacks(stacks, (stack, run, project) => {
       ],
       [`serviceAccount:${project}.svc.id.goog[tilestack/tilestack-api]`]: [`${impersonate} ${sa('api')}`],
       // Only the principal set of this environment's provider (the attribute only it maps).
-      [`principalSet://iam.googleapis.com/${shared.pool}/attribute.tilestack_env/${stack}/${shared.repositoryId}`]:
+      [`principalSet://iam.googleapis.com/${h.shared.pool}/attribute.tilestack_env/${stack}/${h.shared.repositoryId}`]:
         [`${impersonate} ${sa('deployer')}`, `${impersonate} ${sa('stable-copy')}`],
-      [`serviceAccount:service-${projectNumber}@gcp-sa-binaryauthorization.iam.gserviceaccount.com`]: [
+      [`serviceAccount:service-${h.projectNumber}@gcp-sa-binaryauthorization.iam.gserviceaccount.com`]: [
         'roles/binaryauthorization.attestorsVerifier built-by-ci',
       ],
     });
@@ -55,7 +44,7 @@ describeStacks(stacks, (stack, run, project) => {
 
   // Tokens as GitHub mints them (https://docs.github.com/en/actions/reference/security/oidc).
   const token = {
-    repository_id: shared.repositoryId,
+    repository_id: h.shared.repositoryId,
     ref: 'refs/heads/main',
     environment: stack,
     runner_environment: 'github-hosted',
@@ -73,18 +62,18 @@ describeStacks(stacks, (stack, run, project) => {
     ['a scheduled run (prod refuses)', { event_name: 'schedule' }, !prod],
   ])('GitHub Actions: %s gets in: %s', (_, change, admitted) => {
     const claims = JSON.parse(JSON.stringify({ ...token, ...change })); // without the undefined ones
-    const { attributeCondition } = named(run(), 'WorkloadIdentityPoolProvider', 'github');
+    const { attributeCondition } = h.named(run(), 'WorkloadIdentityPoolProvider', 'github');
     expect(mapped(String(attributeCondition), claims) === true).toBe(admitted);
   });
 
   test('the outputs name what the manifests and workflows need', async () => {
-    expect(await outputsOf(run())).toMatchObject({
+    expect(await h.outputsOf(run())).toMatchObject({
       staticIpName: `tilestack-${stack}-ip`,
       securityPolicyName: `tilestack-${stack}-edge`,
       clusterName: `tilestack-${stack}-gke`,
       namespace: 'tilestack',
       deployerServiceAccountEmail: account('deployer'),
-      workloadIdentityProvider: `projects/111111111111/locations/global/workloadIdentityPools/github-actions/providers/github-${stack}`,
+      workloadIdentityProvider: `${h.shared.pool}/providers/github-${stack}`,
     });
   });
   return {
@@ -115,6 +104,6 @@ describeStacks(stacks, (stack, run, project) => {
 });
 
 test('the stable dataset follows a configured source location', async () => {
-  const run = await runProgram('dev', { ...configOf('dev'), 'tilestack:sourceDataLocation': 'EU' });
-  expect(named(run, 'Dataset', 'stable').location).toBe('EU');
+  const run = await h.runProgram('dev', { ...h.configOf('dev'), 'tilestack:sourceDataLocation': 'EU' });
+  expect(h.named(run, 'Dataset', 'stable').location).toBe('EU');
 });
