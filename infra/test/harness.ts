@@ -6,8 +6,8 @@ import { parse } from 'yaml';
 // Runs a Pulumi program in-process under Pulumi's mocks (no cloud, no CLI, no plugins) and records
 // every resource it declares with its resolved inputs.
 export type Inputs = Record<string, unknown>;
-export type Registered = { type: string; name: string; inputs: Inputs };
-export type Run = { stack: string; config: Record<string, string>; resources: Registered[]; outputs: Inputs };
+type Resource = { type: string; name: string; inputs: Inputs };
+export type Run = { stack: string; resources: Resource[]; outputs: Inputs };
 
 /** The `config:` map of a committed stack file, as the Pulumi CLI hands it to the program. */
 export function stackConfig(file: string): Record<string, string> {
@@ -52,7 +52,7 @@ const invokes: Record<string, (inputs: Inputs) => Inputs> = {
   }),
 };
 
-let current: Registered[] = [];
+let current: Resource[] = [];
 let referenced: Inputs = {};
 const mocks: pulumi.runtime.Mocks = {
   newResource({ type, name, inputs }) {
@@ -79,7 +79,7 @@ export async function runProgram(stack: string, config = configOf(stack)): Promi
   vi.resetModules(); // the program's modules read config at import time
   const outputs: Inputs = await import(shared ? '../shared/index.ts' : '../index.ts');
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  return { stack, config, resources, outputs };
+  return { stack, resources, outputs };
 }
 
 // Each stack's run once per test file; environments' StackReferences read the shared run's outputs.
@@ -88,10 +88,10 @@ export const stackRun = (stack: string) =>
   runs.get(stack) ?? (runs.set(stack, runProgram(stack)).get(stack) as Promise<Run>);
 
 export const stacks = ['dev', 'staging', 'prod'] as const;
-/** Declares `body`'s tests, and its table of expected resource inputs, once per stack of `names`. */
+/** Declares `body`'s tests, and the inputs it expects by `<type> <name>`, once per stack of `names`. */
 export function describeStacks(
   names: readonly string[],
-  body: (stack: string, run: () => Run, project: string) => Expectations | undefined,
+  body: (stack: string, run: () => Run, project: string) => Record<string, Inputs> | undefined,
 ) {
   describe.each(names)('%s stack', (stack) => {
     let run: Run;
@@ -114,9 +114,6 @@ export function named<T = Inputs>(run: Run, type: string, name: string): pulumi.
   if (!found) throw new Error(`${run.stack}: no ${type} named ${name}`);
   return found.inputs as pulumi.Unwrap<T>;
 }
-
-/** Expected inputs by `<type> <name>` of a resource. */
-export type Expectations = Record<string, Inputs>;
 
 /** Every output of a run, resolved. */
 export const outputsOf = (run: Run) =>
