@@ -6,7 +6,7 @@ describeStacks(stacks, (stack, run, project) => {
   const config = configOf(stack);
   const sloName = (slo: string) =>
     `projects/${project}/services/tilestack-${stack}/serviceLevelObjectives/${slo}`;
-  const edge = 'metric.type="loadbalancing.googleapis.com/https/request_count" resource.type="https_lb_rule"';
+  const lb = 'metric.type="loadbalancing.googleapis.com/https/request_count" resource.type="https_lb_rule"';
 
   const alerts = () => Object.fromEntries(ofType(run(), 'AlertPolicy').map((a) => [a.name, a.inputs]));
   const conditions = (name: string) => JSON.stringify(alerts()[name]?.conditions);
@@ -45,12 +45,8 @@ describeStacks(stacks, (stack, run, project) => {
   test('the dashboard is valid JSON charting the edge, the API and both error budgets', () => {
     const json = String(named(run(), 'Dashboard', 'dashboard').dashboardJson);
     expect(JSON.parse(json).mosaicLayout.tiles.length).toBeGreaterThanOrEqual(8);
-    for (const chart of [
-      sloName('availability'),
-      sloName('latency'),
-      'https_request_count',
-      'http_requests_total',
-    ])
+    const budgets = ['availability', 'latency'].map((slo) => sloName(slo));
+    for (const chart of [...budgets, 'https_request_count', 'http_requests_total'])
       expect(json).toContain(chart);
   });
   return {
@@ -65,8 +61,8 @@ describeStacks(stacks, (stack, run, project) => {
       service: `tilestack-${stack}`,
       requestBasedSli: {
         goodTotalRatio: {
-          totalServiceFilter: edge,
-          badServiceFilter: `${edge} metric.label.response_code_class=500`,
+          totalServiceFilter: lb,
+          badServiceFilter: `${lb} metric.label.response_code_class=500`,
         },
       },
     },
