@@ -43,13 +43,8 @@ h.describeStacks(h.stacks, (stack, run, project) => {
   });
 
   // Tokens as GitHub mints them (https://docs.github.com/en/actions/reference/security/oidc).
-  const token = {
-    repository_id: h.shared.repositoryId,
-    ref: 'refs/heads/main',
-    environment: stack,
-    runner_environment: 'github-hosted',
-    event_name: 'push',
-  };
+  const deploy = { repository_id: h.shared.repositoryId, ref: 'refs/heads/main', environment: stack };
+  const token = { ...deploy, runner_environment: 'github-hosted', event_name: 'push' };
   test.each([
     ['a push on main in its GitHub Environment', {}, true],
     ['a manual run', { event_name: 'workflow_dispatch' }, true],

@@ -11,12 +11,8 @@ describeStacks(['shared'], (_, run, project) => {
     ['a job on a branch', { ref: 'refs/heads/feature', environment: 'shared' }, 'none'],
     ['a job on main without environment', { ref: 'refs/heads/main' }, 'none'],
   ])("the shared infra identity's attribute: %s maps to %s", (_, claims, expected) => {
-    const { attributeMapping: mapping } = named<{ attributeMapping: Record<string, string> }>(
-      run(),
-      'WorkloadIdentityPoolProvider',
-      'github-ci',
-    );
-    expect(mapped(mapping['attribute.main_environment'] ?? '', claims)).toBe(expected);
+    const { attributeMapping } = named(run(), 'WorkloadIdentityPoolProvider', 'github-ci');
+    expect(mapped(String(Object(attributeMapping)['attribute.main_environment']), claims)).toBe(expected);
   });
 
   test('the IAM grants of the stack, by member: only workflows on main may publish and sign', () => {
