@@ -5,15 +5,13 @@ import { apis } from './apis.js';
 import { labels, project, region } from './config.js';
 import { publisher } from './github.js';
 
-// Binary Authorization attestor "built-by-ci": CI signs an attestation for every image digest it
-// built and tested (gcloud container binauthz attestations sign-and-create), and each
-// environment's policy admits only attested images. The private key never leaves Cloud KMS.
+// Attestor "built-by-ci": CI attests every image digest it built and tested, and each environment's
+// policy admits only attested images. The private key never leaves Cloud KMS.
 const keyRing = new gcp.kms.KeyRing(
   'attestor',
   { project, name: 'tilestack-attestor', location: region },
   { dependsOn: apis },
 );
-
 export const signingKey = new gcp.kms.CryptoKey(
   'attestor',
   {
@@ -23,13 +21,12 @@ export const signingKey = new gcp.kms.CryptoKey(
     versionTemplate: { algorithm: 'EC_SIGN_P256_SHA256' },
     labels,
   },
-  // KMS keys cannot really be deleted (only their versions, after a delay): never plan to.
-  { protect: true },
+  { protect: true }, // KMS keys cannot really be deleted (only their versions): never plan to
 );
-
 const keyVersion = gcp.kms.getKMSCryptoKeyVersionOutput({ cryptoKey: signingKey.id });
+export const signingKeyVersion = keyVersion.name;
 
-export const note = new gcp.containeranalysis.Note(
+const note = new gcp.containeranalysis.Note(
   'built-by-ci',
   {
     project,
@@ -49,9 +46,9 @@ export const attestor = new gcp.binaryauthorization.Attestor(
       noteReference: note.name,
       publicKeys: [
         {
-          id: keyVersion.apply((version) => `//cloudkms.googleapis.com/v1/${version.name}`),
+          id: pulumi.interpolate`//cloudkms.googleapis.com/v1/${keyVersion.name}`,
           pkixPublicKey: {
-            publicKeyPem: keyVersion.apply((version) => version.publicKeys[0]?.pem ?? ''),
+            publicKeyPem: keyVersion.publicKeys.apply((keys) => keys[0]?.pem ?? ''),
             signatureAlgorithm: 'ECDSA_P256_SHA256',
           },
         },
@@ -60,9 +57,7 @@ export const attestor = new gcp.binaryauthorization.Attestor(
   },
   { dependsOn: apis },
 );
-
 export const attestorName = pulumi.interpolate`projects/${project}/attestors/${attestor.name}`;
-export const signingKeyVersion = keyVersion.apply((version) => version.name);
 
 // CI signs with the key and records attestations as occurrences of the note.
 new gcp.kms.CryptoKeyIAMMember('publisher-signer', {
@@ -88,8 +83,8 @@ new gcp.binaryauthorization.AttestorIamMember('publisher-attestor-viewer', {
   member: publisher.member,
 });
 
-// The verifiers read attestations through this project's Binary Authorization service agent.
-// (Each environment grants its own agent attestorsVerifier on the attestor: infra/src/security.ts.)
+// Verifiers read attestations through this project's service agent (each environment grants its own
+// agent attestorsVerifier on the attestor: infra/src/security.ts).
 new gcp.containeranalysis.NoteIamMember(
   'binauthz-agent-occurrences-viewer',
   {

@@ -4,37 +4,32 @@ import { apis } from './apis.js';
 import { githubOwner, githubRepository, githubRepositoryId, project, publishRef } from './config.js';
 import { repository } from './registry.js';
 
-// Workload Identity Federation for GitHub Actions: workflows exchange their OIDC token for a
-// short-lived Google token. No service account key exists anywhere.
+// Workload Identity Federation for GitHub Actions; each environment adds its own provider here.
+const repo = `${githubOwner}/${githubRepository}`;
 export const pool = new gcp.iam.WorkloadIdentityPool(
   'github',
   {
     project,
     workloadIdentityPoolId: 'github-actions',
     displayName: 'GitHub Actions',
-    description: `Workflows of ${githubOwner}/${githubRepository}. Each environment adds its own provider here.`,
+    description: `Workflows of ${repo}`,
   },
   { dependsOn: apis },
 );
 
-// GitHub uses one issuer for every repository on github.com, so the condition is what keeps
-// other repositories out. The numeric id survives renames and is never reused.
-export const ciCondition = `assertion.repository_id == '${githubRepositoryId}'`;
-
-/** The CI provider: image builds. Environments have their own providers (deploys, stable copies). */
+// GitHub has one issuer for every repository: the condition keeps the others out.
 export const ciProvider = new gcp.iam.WorkloadIdentityPoolProvider('github-ci', {
   project,
   workloadIdentityPoolId: pool.workloadIdentityPoolId,
   workloadIdentityPoolProviderId: 'github-ci',
   displayName: 'GitHub Actions CI',
-  description: `Image builds of ${githubOwner}/${githubRepository}`,
-  attributeCondition: ciCondition,
+  description: `Image builds of ${repo}`,
+  attributeCondition: `assertion.repository_id == '${githubRepositoryId}'`,
   attributeMapping: {
     'google.subject': 'assertion.sub',
     'attribute.repository_id': 'assertion.repository_id',
     'attribute.ref': 'assertion.ref',
-    // The GitHub Environment of a job on main ('none' otherwise): the shared infra identity, made at
-    // bootstrap, trusts `attribute.main_environment/shared` only (infra/README.md).
+    // The GitHub Environment of a job on main ('none' otherwise), for the shared infra identity.
     'attribute.main_environment':
       "assertion.ref == 'refs/heads/main' && has(assertion.environment) ? assertion.environment : 'none'",
   },
@@ -48,24 +43,22 @@ export const publisher = new gcp.serviceaccount.Account(
     project,
     accountId: 'tilestack-ci-publisher',
     displayName: 'tilestack CI publisher',
-    description: `Pushes and attests images from ${publishRef} of ${githubOwner}/${githubRepository}.`,
+    description: `Pushes and attests images from ${publishRef} of ${repo}.`,
   },
   { dependsOn: apis },
 );
 
-// Only workflows running on the publishing ref (the provider has already checked the repository)
-// may act as the publisher: branches and pull requests build and test, but cannot ship.
-export const publisherPrincipals = pulumi.interpolate`principalSet://iam.googleapis.com/${pool.name}/attribute.ref/${publishRef}`;
-
+const principals = (attribute: string) =>
+  pulumi.interpolate`principalSet://iam.googleapis.com/${pool.name}/attribute.${attribute}`;
 /** Who may act as the shared stack's infra identity: jobs on main in the GitHub Environment `shared`. */
-export const sharedInfraPrincipals = pulumi.interpolate`principalSet://iam.googleapis.com/${pool.name}/attribute.main_environment/shared`;
+export const sharedInfraPrincipals = principals('main_environment/shared');
 
+// Branches and pull requests build and test, but only the publishing ref can ship.
 new gcp.serviceaccount.IAMMember('publisher-github-impersonation', {
   serviceAccountId: publisher.name,
   role: 'roles/iam.workloadIdentityUser',
-  member: publisherPrincipals,
+  member: principals(`ref/${publishRef}`),
 });
-
 new gcp.artifactregistry.RepositoryIamMember('publisher-writer', {
   project,
   location: repository.location,

@@ -1,40 +1,43 @@
 import * as gcp from '@pulumi/gcp';
 import { apis } from './apis.js';
-import {
-  deletionProtection,
-  environment,
-  labels,
-  maintenanceEnd,
-  maintenanceRecurrence,
-  maintenanceStart,
-  prefix,
-  project,
-  region,
-  releaseChannel,
-} from './config.js';
-import { network, podsRangeName, servicesRangeName, subnet } from './network.js';
+import * as c from './config.js';
 import { registryLocation, registryRepository, sharedProject } from './shared.js';
 
-// Nodes run as their own minimal service account rather than the default compute one (which
-// has Editor on the project): it may write logs and metrics and pull images, nothing else.
+// One VPC-native subnet (pods get routable IPs, which container-native load balancing needs).
+// Private Google Access lets the private nodes reach Google APIs; with no Cloud NAT, the cluster has
+// no egress to the internet, which it does not need.
+const network = new gcp.compute.Network(
+  'network',
+  { project: c.project, name: `${c.prefix}-vpc`, autoCreateSubnetworks: false, routingMode: 'REGIONAL' },
+  { dependsOn: apis },
+);
+const ranges = { pods: c.podsCidr, services: c.servicesCidr };
+const subnet = new gcp.compute.Subnetwork('subnet', {
+  project: c.project,
+  name: `${c.prefix}-${c.region}`,
+  region: c.region,
+  network: network.id,
+  ipCidrRange: c.subnetCidr,
+  privateIpGoogleAccess: true,
+  secondaryIpRanges: Object.entries(ranges).map(([rangeName, ipCidrRange]) => ({ rangeName, ipCidrRange })),
+});
+
+// Nodes run as their own service account, not the default compute one (Editor on the project).
 export const nodeServiceAccount = new gcp.serviceaccount.Account(
   'nodes',
   {
-    project,
+    project: c.project,
     accountId: 'tilestack-nodes',
-    displayName: `tilestack ${environment} GKE nodes`,
+    displayName: `tilestack ${c.environment} GKE nodes`,
     description: 'Autopilot node identity: logs, metrics, image pulls. Never used by workloads.',
   },
   { dependsOn: apis },
 );
-
 const nodeRole = new gcp.projects.IAMMember('nodes-default-role', {
-  project,
+  project: c.project,
   role: 'roles/container.defaultNodeServiceAccount',
   member: nodeServiceAccount.member,
 });
-
-// Images live in the shared registry (built once, promoted by digest): read access there only.
 new gcp.artifactregistry.RepositoryIamMember('nodes-registry-reader', {
   project: sharedProject,
   location: registryLocation,
@@ -43,34 +46,29 @@ new gcp.artifactregistry.RepositoryIamMember('nodes-registry-reader', {
   member: nodeServiceAccount.member,
 });
 
-// One regional Autopilot cluster: Google runs the nodes, we pay per pod request.
 export const cluster = new gcp.container.Cluster(
   'cluster',
   {
-    project,
-    name: `${prefix}-gke`,
-    location: region,
+    project: c.project,
+    name: `${c.prefix}-gke`,
+    location: c.region,
     enableAutopilot: true,
     network: network.id,
     subnetwork: subnet.id,
-    ipAllocationPolicy: {
-      clusterSecondaryRangeName: podsRangeName,
-      servicesSecondaryRangeName: servicesRangeName,
-    },
-    // Nodes have no public IP. The control plane is reached through its DNS endpoint, which
-    // authorizes every call with IAM (GitHub Actions' deployer included), so no IP allow-list
-    // of CI runners is needed and the IP endpoints stay off.
+    ipAllocationPolicy: { clusterSecondaryRangeName: 'pods', servicesSecondaryRangeName: 'services' },
+    // The control plane is reached only through its DNS endpoint, which authorizes every call with IAM:
+    // no IP allow-list of CI runners is needed, so the IP endpoints stay off.
     privateClusterConfig: { enablePrivateNodes: true },
     controlPlaneEndpointsConfig: {
       dnsEndpointConfig: { allowExternalTraffic: true },
       ipEndpointsConfig: { enabled: false },
     },
-    releaseChannel: { channel: releaseChannel },
+    releaseChannel: { channel: c.releaseChannel },
     maintenancePolicy: {
       recurringWindow: {
-        startTime: maintenanceStart,
-        endTime: maintenanceEnd,
-        recurrence: maintenanceRecurrence,
+        startTime: c.maintenanceStart,
+        endTime: c.maintenanceEnd,
+        recurrence: c.maintenanceRecurrence,
       },
     },
     clusterAutoscaling: {
@@ -79,14 +77,11 @@ export const cluster = new gcp.container.Cluster(
         oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
       },
     },
-    // Pods get Google identities through Workload Identity (no keys, no node credentials).
-    workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
-    // Only images signed by CI's attestor may run (policy in security.ts).
-    binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' },
-    // The Kubernetes manifests may use the Gateway API instead of Ingress.
-    gatewayApiConfig: { channel: 'CHANNEL_STANDARD' },
-    deletionProtection,
-    resourceLabels: labels,
+    workloadIdentityConfig: { workloadPool: `${c.project}.svc.id.goog` },
+    binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' }, // policy: security.ts
+    gatewayApiConfig: { channel: 'CHANNEL_STANDARD' }, // the manifests may use a Gateway instead of Ingress
+    deletionProtection: c.deletionProtection,
+    resourceLabels: c.labels,
   },
   // The first nodes must be able to write logs and metrics as soon as they boot.
   { dependsOn: [...apis, nodeRole] },

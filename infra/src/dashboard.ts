@@ -5,24 +5,15 @@ import { environment, labels, project } from './config.js';
 import { promql } from './metrics.js';
 import { availabilitySlo, latencySlo } from './slo.js';
 
-// One dashboard per environment: edge (what clients see), API (cache misses), SLO budgets and
-// BigQuery spend. Built as an object and serialized, so a typo is a compile error, not a 400.
-type Widget = Record<string, unknown>;
-
-const chart = (title: string, query: string, unit?: string): Widget => ({
+// Edge (what clients see), API (cache misses), SLO budgets and BigQuery spend, two tiles a row.
+const chart = (title: string, query: string, unit?: string) => ({
   title,
   xyChart: {
-    dataSets: [
-      {
-        plotType: 'LINE',
-        timeSeriesQuery: { prometheusQuery: query, ...(unit ? { unitOverride: unit } : {}) },
-      },
-    ],
+    dataSets: [{ plotType: 'LINE', timeSeriesQuery: { prometheusQuery: query, unitOverride: unit } }],
     yAxis: { scale: 'LINEAR' },
   },
 });
-
-const budget = (title: string, sloName: string): Widget => ({
+const budget = (title: string, sloName: string) => ({
   title,
   scorecard: {
     timeSeriesQuery: { timeSeriesFilter: { filter: `select_slo_budget_fraction("${sloName}")` } },
@@ -33,38 +24,32 @@ const budget = (title: string, sloName: string): Widget => ({
   },
 });
 
-/** Lays tiles out two per row on the 48-column mosaic grid. */
-const layout = (widgets: Widget[]) =>
-  widgets.map((widget, index) => ({
-    xPos: (index % 2) * 24,
-    yPos: Math.floor(index / 2) * 16,
-    width: 24,
-    height: 16,
-    widget,
-  }));
-
-export const dashboardJson = pulumi
-  .all([availabilitySlo.name, latencySlo.name])
-  .apply(([availability, latency]) =>
-    JSON.stringify({
-      displayName: `tilestack ${environment}`,
-      labels,
-      mosaicLayout: {
-        columns: 48,
-        tiles: layout([
-          budget('Availability SLO: error budget left', availability),
-          budget('Latency SLO: error budget left', latency),
-          chart('Edge requests/s by response class', promql.edgeRate),
-          chart('Edge 5xx ratio', promql.edge5xxRatio),
-          chart('Edge p95 latency to the cache (ms)', promql.edgeP95Ms, 'ms'),
-          chart('Share of tile requests the cache answered (approx.)', promql.cacheOffload),
-          chart('API tile requests/s by status (cache misses)', promql.apiTileRate),
-          chart('API tile p95 latency (s)', promql.apiTileP95Seconds, 's'),
-          chart('BigQuery bytes billed/s by query kind', promql.bigQueryBytesBilled, 'By'),
-        ]),
-      },
-    }),
-  );
+const dashboardJson = pulumi.all([availabilitySlo.name, latencySlo.name]).apply(([availability, latency]) =>
+  JSON.stringify({
+    displayName: `tilestack ${environment}`,
+    labels,
+    mosaicLayout: {
+      columns: 48,
+      tiles: [
+        budget('Availability SLO: error budget left', availability),
+        budget('Latency SLO: error budget left', latency),
+        chart('Edge requests/s by response class', promql.edgeRate),
+        chart('Edge 5xx ratio', promql.edge5xxRatio),
+        chart('Edge p95 latency to the cache (ms)', promql.edgeP95Ms, 'ms'),
+        chart('Share of tile requests the cache answered (approx.)', promql.cacheOffload),
+        chart('API tile requests/s by status (cache misses)', promql.apiTileRate),
+        chart('API tile p95 latency (s)', promql.apiTileP95Seconds, 's'),
+        chart('BigQuery bytes billed/s by query kind', promql.bigQueryBytesBilled, 'By'),
+      ].map((widget, i) => ({
+        xPos: (i % 2) * 24,
+        yPos: Math.floor(i / 2) * 16,
+        width: 24,
+        height: 16,
+        widget,
+      })),
+    },
+  }),
+);
 
 export const dashboard = new gcp.monitoring.Dashboard(
   'dashboard',

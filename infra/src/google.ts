@@ -1,17 +1,12 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 
-// What both stacks (this environment program and shared/) need of Google Cloud.
-
-/** Labels on every resource that takes labels (cost reports and inventory group by them). */
+// What both programs (the environments and shared/) need of Google Cloud.
 export const labelsOf = (stack: string) => ({ app: 'tilestack', environment: stack, 'managed-by': 'pulumi' });
 
-/**
- * Turns on Google APIs in a project. disableOnDestroy is false: destroying a stack must not switch
- * off an API something else in the project may use.
- */
-export function enableApis(project: string, services: string[]): gcp.projects.Service[] {
-  return services.map(
+/** Destroying a stack must not switch off an API something else in the project may use. */
+export const enableApis = (project: string, services: string[]) =>
+  services.map(
     (service) =>
       new gcp.projects.Service(service.split('.')[0] ?? service, {
         project,
@@ -20,7 +15,6 @@ export function enableApis(project: string, services: string[]): gcp.projects.Se
         disableDependentServices: false,
       }),
   );
-}
 
 /** The project's Binary Authorization service agent, which verifies attestations at deploy time. */
 export const binauthzAgent = (project: string) =>

@@ -3,10 +3,8 @@ import { apis } from './apis.js';
 import { cluster } from './cluster.js';
 import { apiKsa, billingProject, environment, k8sNamespace, project } from './config.js';
 
-// Google identities of this environment. None has a key: pods use Workload Identity, GitHub
-// Actions uses Workload Identity Federation (github.ts), both exchange short-lived tokens.
-// Account ids carry no environment suffix: each environment has its own project, and the
-// Kubernetes overlays expect `tilestack-api@<project>.iam.gserviceaccount.com`.
+// Google identities of this environment; none has a key (pods use Workload Identity, GitHub Actions
+// Workload Identity Federation: github.ts). Account ids carry no environment: each has its own project.
 const account = (name: string, accountId: string, description: string) =>
   new gcp.serviceaccount.Account(
     name,
@@ -14,24 +12,36 @@ const account = (name: string, accountId: string, description: string) =>
     { dependsOn: apis },
   );
 
-/** The API pods' identity: read-only BigQuery. */
 export const apiServiceAccount = account(
   'api',
   'tilestack-api',
-  'tilestack API pods (KSA tilestack/tilestack-api): runs queries, reads the stable dataset.',
+  `tilestack API pods (KSA ${k8sNamespace}/${apiKsa}): runs queries, reads the stable dataset.`,
+);
+export const deployerServiceAccount = account(
+  'deployer',
+  'tilestack-deployer',
+  'GitHub Actions deploys (kubectl apply of the Kustomize overlay) through Workload Identity Federation.',
+);
+export const stableCopyServiceAccount = account(
+  'stable-copy',
+  'tilestack-stable-copy',
+  'Stable-copy job (GitHub Actions): copies source tilesets into the stable dataset.',
 );
 
-// jobUser lets the API run query jobs billed to our project; it grants no data access. Data
-// access is dataViewer on the stable dataset only (data.ts). The public carto-demo-data
-// datasets are readable by any authenticated principal, so they need no grant here.
-new gcp.projects.IAMMember('api-job-user', {
-  project: billingProject,
-  role: 'roles/bigquery.jobUser',
-  member: apiServiceAccount.member,
-});
+// Project roles; data access is granted on the stable dataset only (data.ts). jobUser runs query
+// jobs and grants no data access (the public carto-demo-data is readable by any authenticated
+// principal). container.developer is the narrowest predefined role that can fetch cluster
+// credentials and apply namespaced objects; it cannot change IAM, RBAC or the cluster.
+const projectRoles = [
+  ['api-job-user', billingProject, 'roles/bigquery.jobUser', apiServiceAccount],
+  ['deployer-container-developer', project, 'roles/container.developer', deployerServiceAccount],
+  ['stable-copy-job-user', project, 'roles/bigquery.jobUser', stableCopyServiceAccount],
+] as const;
+for (const [name, roleProject, role, { member }] of projectRoles)
+  new gcp.projects.IAMMember(name, { project: roleProject, role, member });
 
-// Workload Identity: the Kubernetes service account tilestack/tilestack-api may act as the
-// API's Google service account. The identity pool exists once the cluster does.
+// The Kubernetes service account of the API pods may act as the API's Google identity; the
+// cluster's identity pool exists once the cluster does.
 new gcp.serviceaccount.IAMMember(
   'api-workload-identity',
   {
@@ -41,33 +51,3 @@ new gcp.serviceaccount.IAMMember(
   },
   { dependsOn: [cluster] },
 );
-
-/** GitHub Actions' deploy identity for this environment (applies the Kustomize overlay). */
-export const deployerServiceAccount = account(
-  'deployer',
-  'tilestack-deployer',
-  'GitHub Actions deploys (kubectl apply of the Kustomize overlay) through Workload Identity Federation.',
-);
-
-// container.developer is the narrowest predefined role that can get cluster credentials and
-// create/update the namespaced objects of a deploy (Deployments, Services, ConfigMaps, ...).
-// It cannot change IAM, RBAC or the cluster itself. GKE roles exist only at project level, which
-// is one reason each environment has its own project.
-new gcp.projects.IAMMember('deployer-container-developer', {
-  project,
-  role: 'roles/container.developer',
-  member: deployerServiceAccount.member,
-});
-
-/** GitHub Actions' stable-copy identity: refreshes the stable dataset from the source tables. */
-export const stableCopyServiceAccount = account(
-  'stable-copy',
-  'tilestack-stable-copy',
-  'Stable-copy job (GitHub Actions): copies source tilesets into the stable dataset.',
-);
-
-new gcp.projects.IAMMember('stable-copy-job-user', {
-  project,
-  role: 'roles/bigquery.jobUser',
-  member: stableCopyServiceAccount.member,
-});

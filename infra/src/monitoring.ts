@@ -1,76 +1,59 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { apis } from './apis.js';
-import {
-  alertEmail,
-  apiLatencyP95Seconds,
-  environment,
-  errorRatioThreshold,
-  hostname,
-  labels,
-  project,
-} from './config.js';
+import * as c from './config.js';
 import { promql } from './metrics.js';
 
-// Threshold alerts: the endpoint answers, the edge does not fail, the API is not slow. The SLO
-// burn-rate alerts (slo.ts) page on the error budget; these catch the sharp breakages sooner.
-// Every alert goes to one e-mail channel per environment and links to the runbooks.
-export const channel = new gcp.monitoring.NotificationChannel(
+// Threshold alerts catch sharp breakages sooner than the SLO burn-rate alerts (slo.ts) do.
+const channel = new gcp.monitoring.NotificationChannel(
   'email',
   {
-    project,
-    displayName: `tilestack ${environment} on-call`,
+    project: c.project,
+    displayName: `tilestack ${c.environment} on-call`,
     type: 'email',
-    labels: { email_address: alertEmail },
-    userLabels: labels,
+    labels: { email_address: c.alertEmail },
+    userLabels: c.labels,
   },
   { dependsOn: apis },
 );
 
-type Condition = gcp.types.input.monitoring.AlertPolicyCondition;
+type Alert = { severity: string; conditions: gcp.types.input.monitoring.AlertPolicyCondition[] };
 
-/** An alert policy of this environment: `title` and `subject` are prefixed with the environment. */
-export function alertPolicy(
+/** An alert policy of this environment, sent to its channel, linking the runbooks. */
+export const alertPolicy = (
   name: string,
-  alert: {
-    title: string;
-    severity: string;
-    conditions: Condition[];
-    combiner?: string;
-    subject: string;
-    content: string;
-  },
-): gcp.monitoring.AlertPolicy {
-  return new gcp.monitoring.AlertPolicy(
+  title: string,
+  content: string,
+  alert: Alert & { combiner?: string },
+) =>
+  new gcp.monitoring.AlertPolicy(
     name,
     {
-      project,
+      project: c.project,
       notificationChannels: [channel.name],
-      userLabels: labels,
+      userLabels: c.labels,
       alertStrategy: { autoClose: '1800s' },
-      displayName: `tilestack ${environment}: ${alert.title}`,
-      severity: alert.severity,
-      combiner: alert.combiner ?? 'OR',
-      conditions: alert.conditions,
+      displayName: `tilestack ${c.environment}: ${title}`,
+      combiner: 'OR',
+      ...alert,
       documentation: {
         mimeType: 'text/markdown',
-        subject: `tilestack ${environment}: ${alert.subject}`,
-        content: `${alert.content} Runbooks: docs/runbooks/ in the tilestack repository.`,
+        subject: `tilestack ${c.environment}: ${title}`,
+        content: `${content} Runbooks: docs/runbooks/ in the tilestack repository.`,
       },
     },
     { dependsOn: apis },
   );
-}
 
 // The public readiness endpoint, from several regions, through DNS, TLS, Cloud Armor and the cache.
 export const uptimeCheck = new gcp.monitoring.UptimeCheckConfig(
   'readyz',
   {
-    project,
-    displayName: `tilestack ${environment} https://${hostname}/readyz`,
+    project: c.project,
+    displayName: `tilestack ${c.environment} https://${c.hostname}/readyz`,
     timeout: '10s',
     period: '60s',
-    monitoredResource: { type: 'uptime_url', labels: { project_id: project, host: hostname } },
+    monitoredResource: { type: 'uptime_url', labels: { project_id: c.project, host: c.hostname } },
     httpCheck: {
       path: '/readyz',
       port: 443,
@@ -78,13 +61,12 @@ export const uptimeCheck = new gcp.monitoring.UptimeCheckConfig(
       validateSsl: true,
       acceptedResponseStatusCodes: [{ statusClass: 'STATUS_CLASS_2XX' }],
     },
-    userLabels: labels,
+    userLabels: c.labels,
   },
   { dependsOn: apis },
 );
 
-export const uptimeAlert = alertPolicy('uptime', {
-  title: '/readyz failing',
+alertPolicy('uptime', '/readyz failing', `https://${c.hostname}/readyz fails from several regions.`, {
   severity: 'CRITICAL',
   conditions: [
     {
@@ -106,40 +88,38 @@ export const uptimeAlert = alertPolicy('uptime', {
       },
     },
   ],
-  subject: 'unreachable',
-  content: `https://${hostname}/readyz fails from several regions.`,
 });
 
-/** A PromQL condition that holds for `duration`, evaluated every minute. */
-const promqlCondition = (displayName: string, query: string, duration: string): Condition => ({
-  displayName,
-  conditionPrometheusQueryLanguage: { query, duration, evaluationInterval: '60s' },
-});
-
-export const errorRatioAlert = alertPolicy('edge-5xx', {
-  title: `5xx ratio above ${errorRatioThreshold * 100}%`,
-  severity: 'ERROR',
-  conditions: [
-    promqlCondition(
-      'Share of 5xx responses at the load balancer',
-      `${promql.edge5xxRatio} > ${errorRatioThreshold}`,
-      '300s',
-    ),
-  ],
-  subject: 'clients get 5xx',
-  content: `More than ${errorRatioThreshold * 100}% of requests at the edge failed for 5 minutes.`,
-});
-
-export const latencyAlert = alertPolicy('api-p95-latency', {
-  title: `API tile p95 above ${apiLatencyP95Seconds}s`,
-  severity: 'WARNING',
-  conditions: [
-    promqlCondition(
-      'p95 of tile requests reaching the API (cache misses)',
-      `${promql.apiTileP95Seconds} > ${apiLatencyP95Seconds}`,
-      '600s',
-    ),
-  ],
-  subject: 'tile misses are slow',
-  content: `Tiles the cache does not have take more than ${apiLatencyP95Seconds}s at p95 (BigQuery slow or throttled?).`,
-});
+// PromQL alerts (MQL is deprecated), evaluated every minute, firing after `minutes` above `limit`.
+const thresholds = [
+  {
+    name: 'edge-5xx',
+    severity: 'ERROR',
+    title: `5xx ratio above ${c.errorRatioThreshold * 100}%`,
+    query: promql.edge5xxRatio,
+    limit: c.errorRatioThreshold,
+    minutes: 5,
+  },
+  {
+    name: 'api-p95-latency',
+    severity: 'WARNING',
+    title: `API tile p95 above ${c.apiLatencyP95Seconds}s (cache misses)`,
+    query: promql.apiTileP95Seconds,
+    limit: c.apiLatencyP95Seconds,
+    minutes: 10,
+  },
+];
+for (const { name, severity, title, query, limit, minutes } of thresholds)
+  alertPolicy(name, title, `${title} for ${minutes} minutes.`, {
+    severity,
+    conditions: [
+      {
+        displayName: title,
+        conditionPrometheusQueryLanguage: {
+          query: `${query} > ${limit}`,
+          duration: `${minutes * 60}s`,
+          evaluationInterval: '60s',
+        },
+      },
+    ],
+  });

@@ -1,9 +1,6 @@
 import { evaluate } from '@marcbachmann/cel-js';
 
-/**
- * A CEL expression (a provider's attribute condition or mapping) evaluated on a token's claims, as Google
- * does; an error (a missing claim) gives undefined, and a condition that is not `true` rejects the token.
- */
+/** A CEL expression evaluated on a token's claims as Google does: an error (a missing claim) gives undefined. */
 export function mapped(expression: string, claims: Record<string, string>): unknown {
   try {
     return evaluate(expression, { assertion: claims });
@@ -11,5 +8,3 @@ export function mapped(expression: string, claims: Record<string, string>): unkn
     return undefined;
   }
 }
-export const admitsWith = (condition: string) => (claims: Record<string, string>) =>
-  mapped(condition, claims) === true;

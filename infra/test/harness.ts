@@ -1,168 +1,131 @@
 import { readFileSync } from 'node:fs';
 import * as pulumi from '@pulumi/pulumi';
-import { vi } from 'vitest';
+import { beforeAll, describe, expect, test, vi } from 'vitest';
 import { parse } from 'yaml';
 
-// Runs a Pulumi program in-process under Pulumi's mocks: no cloud, no CLI, no plugins. Every
-// resource the program declares is recorded with its resolved inputs.
-
+// Runs a Pulumi program in-process under Pulumi's mocks (no cloud, no CLI, no plugins) and records
+// every resource it declares with its resolved inputs.
 export type Inputs = Record<string, unknown>;
-export type Registered = { type: string; name: string; inputs: Inputs };
-export type Run = { stack: string; config: Record<string, string>; resources: Registered[]; outputs: Inputs };
+type Resource = { type: string; name: string; inputs: Inputs };
+export type Run = { stack: string; resources: Resource[]; outputs: Inputs };
 
 /** The `config:` map of a committed stack file, as the Pulumi CLI hands it to the program. */
 export function stackConfig(file: string): Record<string, string> {
   const { config = {} } = parse(readFileSync(new URL(`../${file}`, import.meta.url), 'utf8'));
-  return Object.fromEntries(
-    Object.entries(config).map(([key, value]) => [
-      key,
-      typeof value === 'string' ? value : JSON.stringify(value),
-    ]),
-  );
+  const asString = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, asString(value)]));
 }
-
-export const envConfig = (stack: string) => stackConfig(`Pulumi.${stack}.yaml`);
-export const sharedConfig = () => stackConfig('shared/Pulumi.shared.yaml');
-
-/** What the shared stack exports, as a StackReference in an environment sees it. */
-export function sharedOutputs() {
-  const config = sharedConfig();
-  const project = config['gcp:project'];
-  return {
-    project,
-    region: config['gcp:region'],
-    githubRepositoryId: config['tilestack-shared:githubRepositoryId'],
-    // A project number distinct from the environments' (111…) so a mix-up would show.
-    workloadIdentityPoolName: 'projects/222222222222/locations/global/workloadIdentityPools/github-actions',
-    workloadIdentityPoolId: 'github-actions',
-    registryRepositoryId: 'tilestack',
-    registryLocation: config['gcp:region'],
-    attestorName: `projects/${project}/attestors/built-by-ci`,
-    attestorId: 'built-by-ci',
-  };
-}
+export const configOf = (stack: string) =>
+  stackConfig(stack === 'shared' ? 'shared/Pulumi.shared.yaml' : `Pulumi.${stack}.yaml`);
 
 export const projectNumber = '111111111111';
-
-// Values the real provider computes, so outputs the program reads (e-mails, names) look real.
+const sharedSettings = configOf('shared');
 const pool = (i: Inputs) =>
   `projects/${projectNumber}/locations/global/workloadIdentityPools/${i.workloadIdentityPoolId}`;
+/** What the environments' tests expect of the shared stack. */
+export const shared = {
+  project: sharedSettings['gcp:project'],
+  repositoryId: sharedSettings['tilestack-shared:githubRepositoryId'],
+  pool: pool({ workloadIdentityPoolId: 'github-actions' }),
+};
+
+// Values the real provider computes (by class), so outputs the program reads look real; other
+// resources are named by their logical name.
 const email = (i: Inputs) => `${i.accountId}@${i.project}.iam.gserviceaccount.com`;
 const computed: Record<string, (inputs: Inputs, name: string) => Inputs> = {
-  'gcp:serviceaccount/account:Account': (i) => ({
+  Account: (i) => ({
     email: email(i),
     member: `serviceAccount:${email(i)}`,
     name: `projects/${i.project}/serviceAccounts/${email(i)}`,
   }),
-  'gcp:iam/workloadIdentityPool:WorkloadIdentityPool': (i) => ({ name: pool(i) }),
-  'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider': (i) => ({
-    name: `${pool(i)}/providers/${i.workloadIdentityPoolProviderId}`,
+  WorkloadIdentityPool: (i) => ({ name: pool(i) }),
+  WorkloadIdentityPoolProvider: (i) => ({ name: `${pool(i)}/providers/${i.workloadIdentityPoolProviderId}` }),
+  Slo: (i) => ({ name: `projects/${i.project}/services/${i.service}/serviceLevelObjectives/${i.sloId}` }),
+  UptimeCheckConfig: (_, name) => ({ uptimeCheckId: `${name}-check-id` }),
+  CryptoKey: (i) => ({ id: `${i.keyRing}/cryptoKeys/${i.name}` }),
+};
+const invokes: Record<string, (inputs: Inputs) => Inputs> = {
+  getProject: (i) => ({ number: projectNumber, projectId: i.projectId }),
+  getKMSCryptoKeyVersion: (i) => ({
+    name: `${i.cryptoKey}/cryptoKeyVersions/1`,
+    publicKeys: [{ algorithm: 'EC_SIGN_P256_SHA256', pem: 'MOCK PEM' }],
   }),
-  'gcp:monitoring/slo:Slo': (i) => ({
-    name: `projects/${i.project}/services/${i.service}/serviceLevelObjectives/${i.sloId}`,
-  }),
-  'gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig': (_, name) => ({ uptimeCheckId: `${name}-check-id` }),
-  'gcp:monitoring/notificationChannel:NotificationChannel': (i, name) => ({
-    name: `projects/${i.project}/notificationChannels/${name}`,
-  }),
-  'gcp:compute/globalAddress:GlobalAddress': () => ({ address: '203.0.113.10' }),
-  'gcp:kms/cryptoKey:CryptoKey': (i) => ({ id: `${i.keyRing}/cryptoKeys/${i.name}` }),
 };
 
+let current: Resource[] = [];
+let referenced: Inputs = {};
 const mocks: pulumi.runtime.Mocks = {
-  newResource(args) {
-    if (args.type === 'pulumi:pulumi:StackReference') {
-      return { id: args.name, state: { name: args.name, outputs: sharedOutputs() } };
-    }
-    current.push({ type: args.type, name: args.name, inputs: args.inputs as Inputs });
-    const state = { ...args.inputs, ...computed[args.type]?.(args.inputs, args.name) };
-    return { id: String(state.id ?? `${args.name}-id`), state };
+  newResource({ type, name, inputs }) {
+    if (type === 'pulumi:pulumi:StackReference') return { id: name, state: { name, outputs: referenced } };
+    current.push({ type, name, inputs });
+    const state = { name, ...inputs, ...computed[type.split(':')[2] ?? '']?.(inputs, name) };
+    return { id: String(state.id ?? `${name}-id`), state };
   },
-  call(args) {
-    switch (args.token) {
-      case 'gcp:organizations/getProject:getProject':
-        return { number: projectNumber, projectId: args.inputs.projectId };
-      case 'gcp:kms/getKMSCryptoKeyVersion:getKMSCryptoKeyVersion':
-        return {
-          name: `${args.inputs.cryptoKey}/cryptoKeyVersions/1`,
-          publicKeys: [
-            {
-              algorithm: 'EC_SIGN_P256_SHA256',
-              pem: '-----BEGIN PUBLIC KEY-----\nMOCK\n-----END PUBLIC KEY-----\n',
-            },
-          ],
-        };
-      default:
-        throw new Error(`unexpected invoke ${args.token}`);
-    }
+  call({ token, inputs }) {
+    const invoke = invokes[token.split(':')[2] ?? ''];
+    if (!invoke) throw new Error(`unexpected invoke ${token}`);
+    return invoke(inputs);
   },
 };
 
-let current: Registered[] = [];
-
-/** Resolves any Pulumi output (or plain value) the program exported. */
-export function resolve<T>(value: pulumi.Input<T>): Promise<T> {
-  return new Promise((done) => pulumi.output(value).apply((v) => done(v as T)));
-}
-
-/**
- * Runs `index.ts` (environment) or `shared/index.ts` as stack `stack` with `config`.
- * Runs are sequential: Pulumi's runtime state is per process.
- */
-export async function runProgram(
-  program: 'env' | 'shared',
-  stack: string,
-  config: Run['config'],
-): Promise<Run> {
+/** Runs `shared/index.ts` for the stack `shared`, else `index.ts`; one at a time (one runtime per process). */
+export async function runProgram(stack: string, config = configOf(stack)): Promise<Run> {
+  const shared = stack === 'shared';
+  if (!shared) referenced = await outputsOf(await stackRun('shared'));
   current = [];
   const resources = current;
-  await pulumi.runtime.setMocks(mocks, program === 'env' ? 'tilestack' : 'tilestack-shared', stack, false);
+  await pulumi.runtime.setMocks(mocks, shared ? 'tilestack-shared' : 'tilestack', stack, false);
   pulumi.runtime.setAllConfig(config);
-  vi.resetModules(); // re-evaluate the program's modules: they read config at import time
-  const outputs: Inputs = await import(program === 'env' ? '../index.ts' : '../shared/index.ts');
-  // Resource registrations are asynchronous; wait until the mock monitor has seen them all.
+  vi.resetModules(); // the program's modules read config at import time
+  const outputs: Inputs = await import(shared ? '../shared/index.ts' : '../index.ts');
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  return { stack, config, resources, outputs };
+  return { stack, resources, outputs };
 }
 
-/** Every environment stack run from its committed stack file, once per test file. */
+// Each stack's run once per test file; environments' StackReferences read the shared run's outputs.
+const runs = new Map<string, Promise<Run>>();
+export const stackRun = (stack: string) =>
+  runs.get(stack) ?? (runs.set(stack, runProgram(stack)).get(stack) as Promise<Run>);
+
 export const stacks = ['dev', 'staging', 'prod'] as const;
-let environments: Promise<Record<string, Run>> | undefined;
-export function environmentRuns(): Promise<Record<string, Run>> {
-  environments ??= (async () => {
-    const runs: Record<string, Run> = {};
-    for (const stack of stacks) runs[stack] = await runProgram('env', stack, envConfig(stack));
-    return runs;
-  })();
-  return environments;
+/** Declares `body`'s tests, and the inputs it expects by `<type> <name>`, once per stack of `names`. */
+export function describeStacks(
+  names: readonly string[],
+  body: (stack: string, run: () => Run, project: string) => Record<string, Inputs> | undefined,
+) {
+  describe.each(names)('%s stack', (stack) => {
+    let run: Run;
+    beforeAll(async () => {
+      run = await stackRun(stack);
+    });
+    const expectations = body(stack, () => run, configOf(stack)['gcp:project'] ?? '');
+    test.each(Object.entries(expectations ?? {}))('%s', (id, expected) => {
+      expect(named(run, ...(id.split(' ') as [string, string]))).toMatchObject(expected);
+    });
+  });
 }
 
 /** Resources whose type token ends with `type`: `Cluster`, `serviceaccount/iAMMember:IAMMember`. */
 export const ofType = (run: Run, type: string) => run.resources.filter((r) => r.type.endsWith(type));
 
 /** The one resource of `type` named `name`, its inputs typed with the plain form of an Args interface. */
-export function named<T = Record<string, unknown>>(run: Run, type: string, name: string): pulumi.Unwrap<T> {
+export function named<T = Inputs>(run: Run, type: string, name: string): pulumi.Unwrap<T> {
   const found = ofType(run, type).find((r) => r.name === name);
   if (!found) throw new Error(`${run.stack}: no ${type} named ${name}`);
   return found.inputs as pulumi.Unwrap<T>;
 }
 
-/** Every IAM grant recorded in a run, whatever the resource it is granted on. */
-export const grants = (run: Run) =>
-  run.resources
-    .filter((r) => /iam(member|binding|policy)$/i.test(r.type.split(':')[2] ?? ''))
-    .map((r) => ({ ...r, role: String(r.inputs.role), member: String(r.inputs.member ?? '') }));
+/** Every output of a run, resolved. */
+export const outputsOf = (run: Run) =>
+  new Promise<Inputs>((done) => pulumi.output({ ...run.outputs }).apply(done));
 
-/** The IAM member of the service account declared under `name`. */
-export function memberOf(run: Run, name: string) {
-  const { accountId, project } = named(run, 'serviceaccount/account:Account', name);
-  return `serviceAccount:${accountId}@${project}.iam.gserviceaccount.com`;
+/** Every IAM grant of a run by member: `<role> <what it is granted on>`, sorted. */
+export function iamByMember(run: Run): Record<string, string[]> {
+  const picture: Record<string, string[]> = {};
+  for (const { inputs: i } of run.resources.filter((r) => /iam(member|binding|policy)$/i.test(r.type))) {
+    const on =
+      i.repository ?? i.datasetId ?? i.serviceAccountId ?? i.attestor ?? i.note ?? i.cryptoKeyId ?? i.project;
+    picture[String(i.member)] = [...(picture[String(i.member)] ?? []), `${i.role} ${on}`].sort();
+  }
+  return picture;
 }
-
-/** Long-lived secrets (keys, by type or by a private key among the inputs): none may ever be declared. */
-export const longLivedCredentials = (run: Run) =>
-  run.resources.filter(
-    (r) =>
-      /^gcp:(serviceaccount\/key|storage\/hmacKey|apikeys\/key):/.test(r.type) ||
-      /privateKey/i.test(JSON.stringify(r.inputs)),
-  );

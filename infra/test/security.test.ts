@@ -1,63 +1,45 @@
-import type * as gcp from '@pulumi/gcp';
-import { beforeAll, describe, expect, test } from 'vitest';
-import { environmentRuns, named, type Run, sharedOutputs, stacks } from './harness.js';
+import { describeStacks, shared, stacks } from './harness.js';
 
 // Edge protection (Cloud Armor) and deploy-time image verification (Binary Authorization).
-let runs: Record<string, Run>;
-beforeAll(async () => {
-  runs = await environmentRuns();
-});
+const wafRules = ['sqli', 'xss', 'lfi', 'rce', 'protocolattack', 'scannerdetection', 'methodenforcement'];
+const everyone = { config: { srcIpRanges: ['*'] } };
 
-describe.each(stacks)('%s stack', (stack) => {
-  const run = () => runs[stack] as Run;
-  const rules = () => named<gcp.compute.SecurityPolicyArgs>(run(), 'SecurityPolicy', 'edge').rules ?? [];
-
-  test('Cloud Armor limits each client IP and bans the ones that keep going', () => {
-    expect(named<gcp.compute.SecurityPolicyArgs>(run(), 'SecurityPolicy', 'edge').name).toBe(
-      `tilestack-${stack}-edge`,
-    );
-    const limit = rules().find((r) => r.action === 'rate_based_ban');
-    expect(limit?.match.config?.srcIpRanges).toEqual(['*']);
-    expect(limit?.rateLimitOptions).toMatchObject({
-      enforceOnKey: 'IP',
-      rateLimitThreshold: { count: 1200, intervalSec: 60 },
-      banThreshold: { count: 6000, intervalSec: 300 },
-      banDurationSec: 600,
-      conformAction: 'allow',
-      exceedAction: 'deny(429)',
-    });
-  });
-
-  test('the WAF rules run before the rate limit (which ends evaluation), then everything else is allowed', () => {
-    const limit = rules().find((r) => r.action === 'rate_based_ban');
-    const waf = rules().filter((r) => r.match.expr?.expression.startsWith('evaluatePreconfiguredWaf'));
-    expect(waf.map((r) => r.match.expr?.expression)).toContainEqual(
-      expect.stringContaining("'sqli-v33-stable'"),
-    );
-    for (const rule of waf) {
-      expect(rule.priority).toBeLessThan(limit?.priority ?? 0);
-      expect([rule.action, rule.preview]).toEqual(['deny(403)', stack === 'dev']); // dev watches before blocking
-    }
-    expect(rules().at(-1)).toMatchObject({ priority: 2147483647, action: 'allow' });
-    const priorities = rules().map((r) => r.priority);
-    expect(new Set(priorities).size).toBe(priorities.length);
-  });
-
-  test('only images attested by CI may run on the cluster', () => {
-    expect(
-      named<gcp.binaryauthorization.PolicyArgs>(run(), 'Policy', 'binauthz').defaultAdmissionRule,
-    ).toEqual({
+describeStacks(stacks, (stack) => ({
+  // Rules run by priority: the WAF first (the rate limit's allow ends evaluation), dev only watching.
+  'SecurityPolicy edge': {
+    adaptiveProtectionConfig: { layer7DdosDefenseConfig: { enable: true } },
+    rules: [
+      ...wafRules.map((set, index) => ({
+        priority: 1000 + index * 10,
+        action: 'deny(403)',
+        preview: stack === 'dev',
+        match: { expr: { expression: `evaluatePreconfiguredWaf('${set}-v33-stable', {'sensitivity': 1})` } },
+      })),
+      {
+        // Each client IP: 429 above 1200/min, banned when it keeps going.
+        priority: 2000,
+        action: 'rate_based_ban',
+        match: everyone,
+        rateLimitOptions: {
+          enforceOnKey: 'IP',
+          rateLimitThreshold: { count: 1200, intervalSec: 60 },
+          banThreshold: { count: 6000, intervalSec: 300 },
+          banDurationSec: 600,
+          conformAction: 'allow',
+          exceedAction: 'deny(429)',
+        },
+      },
+      { priority: 2147483647, action: 'allow', match: everyone },
+    ],
+  },
+  'Policy binauthz': {
+    defaultAdmissionRule: {
       evaluationMode: 'REQUIRE_ATTESTATION',
       enforcementMode: 'ENFORCED_BLOCK_AND_AUDIT_LOG',
-      requireAttestationsBies: [sharedOutputs().attestorName],
-    });
-    const cluster = named<gcp.container.ClusterArgs>(run(), 'Cluster', 'cluster');
-    expect(cluster.binaryAuthorization?.evaluationMode).toBe('PROJECT_SINGLETON_POLICY_ENFORCE');
-    expect(named(run(), 'AttestorIamMember', 'attestor-verifier')).toMatchObject({
-      project: sharedOutputs().project,
-      attestor: 'built-by-ci',
-      role: 'roles/binaryauthorization.attestorsVerifier',
-      member: 'serviceAccount:service-111111111111@gcp-sa-binaryauthorization.iam.gserviceaccount.com',
-    });
-  });
-});
+      requireAttestationsBies: [`projects/${shared.project}/attestors/built-by-ci`],
+    },
+  },
+  'Cluster cluster': { binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' } },
+  // The service agent's grant (environments.test.ts) is on the shared project's attestor.
+  'AttestorIamMember attestor-verifier': { project: shared.project, attestor: 'built-by-ci' },
+}));
