@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 
 export { default as freePort } from 'get-port';
 
@@ -25,7 +25,7 @@ export class ManagedProcess {
   private readonly output: string[] = [];
   private readonly exited: Promise<number | null>;
 
-  constructor(
+  private constructor(
     readonly name: string,
     readonly child: ChildProcess,
   ) {
@@ -38,11 +38,8 @@ export class ManagedProcess {
   }
 
   static start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): ManagedProcess {
-    const child = spawn(command, args, {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return new ManagedProcess(name, child);
+    const stdio = ['ignore', 'pipe', 'pipe'] satisfies StdioOptions;
+    return new ManagedProcess(name, spawn(command, args, { env: { ...process.env, ...env }, stdio }));
   }
 
   /** Resolves with the exit code (null when killed by a signal). */
