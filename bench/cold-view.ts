@@ -61,18 +61,17 @@ export async function coldView(): Promise<string> {
     const answers = await Promise.all(tiles.map((t) => fetch(`${base}/${t.z}/${t.x}/${t.y}`)));
     const totalMs = Math.round(performance.now() - started);
     const ok = answers.filter((r) => r.status === 200).length;
-    const queries = stub.requestsTo('jobs.query').concat(stub.requestsTo('jobs.insert'));
-    const tileQueries = queries.filter(isTileQuery).length;
-    const partitions = new Set(tiles.map((t) => cartoPartition(PARTITIONS, t.z, t.x, t.y))).size;
     if (tileJson.status !== 200 || ok !== tiles.length)
       throw new Error(`cold view: ${ok}/${tiles.length} tiles`);
+    const queries = stub.requestsTo('jobs.query').concat(stub.requestsTo('jobs.insert'));
+    const partitions = new Set(tiles.map((t) => cartoPartition(PARTITIONS, t.z, t.x, t.y))).size;
     return `## Cold map view (\`npm run bench\`)
 Measured ${new Date().toISOString().slice(0, 10)} on ${machineDescription()}.
 Command: \`npm run bench\` (bench/cold-view.ts: varnishd → one API process → the BigQuery REST stub, every tile query answered after ${QUERY_MS} ms).
 
 | view | tiles | partitions | TileJSON ms | all tiles answered ms | BigQuery queries (tile queries) |
 |---|---|---|---|---|---|
-| z${VIEW.z}, ${VIEW.columns} × ${VIEW.rows} tiles, nothing cached | ${tiles.length} | ${partitions} | ${tileJsonMs} | ${totalMs} | ${queries.length} (${tileQueries}) |`;
+| z${VIEW.z}, ${VIEW.columns} × ${VIEW.rows} tiles, nothing cached | ${tiles.length} | ${partitions} | ${tileJsonMs} | ${totalMs} | ${queries.length} (${queries.filter(isTileQuery).length}) |`;
   } finally {
     await cache.stop();
     await api.process.stop();

@@ -8,12 +8,8 @@ const SCRIPT = fileURLToPath(new URL('./wrk.lua', import.meta.url));
 
 export type LoadResult = Awaited<ReturnType<typeof load>>;
 
-export interface LoadOptions {
-  connections?: number;
-  threads?: number;
-  /** At most this many requests per second in all (each connection paces itself); default: flat out. */
-  rate?: number;
-}
+/** `rate`: at most this many requests per second in all (each connection paces itself); default: flat out. */
+export type LoadOptions = { connections?: number; threads?: number; rate?: number };
 
 /**
  * Runs wrk (native, so the generator is not what limits a fast server) against `baseUrl` for `size`

@@ -12,10 +12,9 @@ import { BASE_STYLE, buildingLayers, INITIAL_VIEW, storesLayer } from './style.j
 import { TileStats } from './tile-stats.js';
 
 declare global {
+  /** The map (for tests and the console); `viewerReady`: the first view settled (or failed to load). */
   interface Window {
-    /** The MapLibre map, for tests and for poking at it from the console. */
     viewerMap?: MapLibreMap;
-    /** True once the first view has settled: its sources loaded and the map idle (or the load failed). */
     viewerReady?: boolean;
   }
 }
@@ -39,7 +38,7 @@ map.addControl(new NavigationControl({ visualizePitch: true }));
 enableFeaturePopups(map, ['buildings-3d', 'buildings-flat', 'stores']);
 window.viewerMap = map;
 
-/** Removes the layers, then the source (MapLibre refuses to remove a source still in use). */
+/** The layers first: MapLibre refuses to remove a source still in use. */
 function remove(source: string, layers: readonly string[]): void {
   for (const id of layers) if (map.getLayer(id)) map.removeLayer(id);
   if (map.getSource(source)) map.removeSource(source);
@@ -51,8 +50,7 @@ async function showBuildings(base: string, tileset: string, current: () => boole
   const tileJson = await fetchJson<{ tiles?: string[]; vector_layers?: { id: string }[] }>(url, 'TileJSON');
   if (!current()) return;
   if (!tileJson.tiles?.length) throw new Error(`TileJSON without tiles: ${url}`);
-  // Its own tile URLs (versioned, absolute as the environment writes them), only metered: the viewer
-  // shows what clients get, a wrong PUBLIC_BASE_URL included.
+  // Its own tile URLs, only metered: the viewer shows what clients get, a wrong PUBLIC_BASE_URL included.
   map.addSource('buildings', { ...tileJson, type: 'vector', tiles: tileJson.tiles.map(meteredUrl) });
   const below = map.getLayer('stores') ? 'stores' : undefined; // points stay on top
   // CARTO tilesets have one layer, `default`: draw whatever the TileJSON names first.

@@ -3,12 +3,8 @@ import config from './environments.json' with { type: 'json' };
 export const CUSTOM = 'custom';
 export const DEFAULT_TILESET = 'carto-demo-data.demo_tilesets.osm_buildings';
 
-export interface Environment {
-  id: string;
-  label: string;
-  /** Absolute, without a trailing slash, e.g. `https://tiles.dev.example.com`. */
-  baseUrl: string;
-}
+/** `baseUrl`: absolute, without a trailing slash, e.g. `https://tiles.dev.example.com`. */
+export type Environment = { id: string; label: string; baseUrl: string };
 
 /** What the page shows, kept in the query string so a URL can be shared (the view lives in the hash). */
 export interface ViewerState {

@@ -1,10 +1,5 @@
 /** One tile's HTTP answer: status, time to its last byte, and the cache's `X-Cache` and `Age` headers. */
-export interface TileAnswer {
-  status: number;
-  ms: number;
-  xCache: string | null;
-  age: string | null;
-}
+export type TileAnswer = { status: number; ms: number; xCache: string | null; age: string | null };
 
 /** Varnish's verdicts; any other `X-Cache` (or none) counts as "without X-Cache": no Varnish in front. */
 const VERDICTS = ['HIT', 'MISS', 'STALE', 'PASS', 'SYNTH'];
@@ -44,7 +39,6 @@ export class TileStats {
     }
   }
 
-  /** The text of the panel's `[data-stat]` cells. */
   cells(): Record<string, string> {
     const verdicts = this.answers.map((a) => {
       const v = a.xCache?.trim().toUpperCase() ?? '';
