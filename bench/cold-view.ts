@@ -1,9 +1,5 @@
-/**
- * Cold map view: a viewer opens a z14 view of a BigQuery tileset nobody looked at; the TileJSON, then
- * every tile of the view at once (HTTP/2 in front of the cache multiplexes them), through varnishd and
- * the API, with the BigQuery stub answering each tile query in 300 ms. Reports the time until every tile
- * is answered and how many queries BigQuery was asked to run.
- */
+// Cold map view: the TileJSON, then every tile of a z14 view nobody looked at, at once (HTTP/2 multiplexes
+// them), through varnishd and the API to the BigQuery stub (300 ms a tile query): time and queries asked.
 import { gzipSync } from 'node:zlib';
 import { cartoPartition, type PartitionParams } from '@tilestack/bigquery';
 import { addCartoTileset, cartoTilesetHandler, startBigQueryStub } from '@tilestack/bigquery-stub';

@@ -11,10 +11,7 @@ export type LoadResult = Awaited<ReturnType<typeof load>>;
 /** `rate`: at most this many requests per second in all (each connection paces itself); default: flat out. */
 export type LoadOptions = { connections?: number; threads?: number; rate?: number };
 
-/**
- * Runs wrk (native, so the generator is not what limits a fast server) against `baseUrl` for `size`
- * seconds or requests, every request taking the next of `paths`; wrk.lua reports the figures and its CPU.
- */
+/** wrk (native: the generator must not limit a fast server) for `size` seconds or requests over `paths`. */
 export async function load(
   label: string,
   baseUrl: string,

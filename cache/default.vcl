@@ -60,6 +60,7 @@ sub vcl_recv {
     if (req.http.X-Request-Id !~ "^[A-Za-z0-9._:-]{1,128}$") {
         set req.http.X-Request-Id = "varnish-" + req.xid;
     }
+    set req.http.x-cache = "PASS"; # until vcl_hit or vcl_miss says otherwise
     if (req.method == "OPTIONS") {
         return (pass);
     }
@@ -90,10 +91,6 @@ sub vcl_hit {
 
 sub vcl_miss {
     set req.http.x-cache = "MISS";
-}
-
-sub vcl_pass {
-    set req.http.x-cache = "PASS";
 }
 
 sub vcl_backend_response {

@@ -12,18 +12,14 @@ export type AuditReport = { vulnerabilities?: Record<string, { name: string; via
 /** Blocking and excepted HIGH/CRITICAL findings of an `npm audit --json` report, and expired exceptions. */
 export function evaluate(report: AuditReport, exceptions: AuditException[], today: string) {
   const findings = Object.values(report.vulnerabilities ?? {}).flatMap(({ name, via }) =>
-    via.flatMap((v) =>
-      typeof v !== 'string' && (v.severity === 'high' || v.severity === 'critical')
-        ? [
-            {
-              package: name,
-              advisory: v.url?.split('/').pop() ?? 'unknown',
-              severity: v.severity,
-              title: v.title ?? '',
-            },
-          ]
-        : [],
-    ),
+    via
+      .filter((v): v is Via => typeof v !== 'string' && /^(high|critical)$/.test(v.severity ?? ''))
+      .map(({ url, severity, title = '' }) => ({
+        package: name,
+        advisory: url?.split('/').pop() ?? 'unknown',
+        severity,
+        title,
+      })),
   );
   const excepted = (f: (typeof findings)[number]) =>
     exceptions.some((e) => e.advisory === f.advisory && e.package === f.package && e.expires >= today);

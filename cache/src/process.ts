@@ -2,15 +2,15 @@ import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process'
 
 export { default as freePort } from 'get-port';
 
-/** Polls `url` until it answers with a status `ok` accepts (default any 2xx); throws after `timeoutMs`. */
-export async function waitForHttp(url: string, timeoutMs = 20_000, ok = (s: number) => s < 300) {
+/** Polls `url` until it answers 2xx; throws after `timeoutMs`. */
+export async function waitForHttp(url: string, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
-      if (ok(res.status)) return;
+      if (res.status < 300) return;
       last = `status ${res.status}`;
     } catch (error) {
       last = String(error);
