@@ -45,11 +45,8 @@ export class TileStats {
       return VERDICTS.includes(v) ? v : 'without X-Cache';
     });
     const count = (verdict: string) => verdicts.filter((v) => v === verdict).length;
-    const ages = this.answers
-      .filter((a, i) => /^(HIT|STALE)$/.test(verdicts[i] ?? '') && a.age !== null)
-      .map((a) => Number(a.age))
-      .filter(Number.isFinite);
-    const age = percentile(ages, 50);
+    const hits = this.answers.filter((a, i) => /^(HIT|STALE)$/.test(verdicts[i] ?? '') && a.age !== null);
+    const age = percentile(hits.map((a) => Number(a.age)).filter(Number.isFinite), 50);
     const latencies = this.answers.map((a) => a.ms);
     const inFlight = this.requested - this.answers.length - this.cancelled - this.unreachable;
     const other = ['STALE', 'PASS', 'SYNTH', 'without X-Cache'].filter(count).map((v) => `${count(v)} ${v}`);
