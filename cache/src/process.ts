@@ -42,12 +42,11 @@ export class ManagedProcess {
     return new ManagedProcess(name, spawn(command, args, { env: { ...process.env, ...env }, stdio }));
   }
 
-  /** Resolves with the exit code (null when killed by a signal). */
   waitForExit(): Promise<number | null> {
     return this.exited;
   }
 
-  /** Sends `signal` and waits for the exit; SIGKILL after `timeoutMs`. */
+  /** SIGKILL after `timeoutMs`. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<number | null> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
     this.child.kill(signal);

@@ -3,10 +3,7 @@ import type { TileStats } from './tile-stats.js';
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/**
- * Tiles go through `metered://<real url>` so that the page, not MapLibre's worker, fetches them: only
- * the main thread sees each answer's headers (`X-Cache`, `Age`) and timing.
- */
+/** `metered://<real url>`: the page, not MapLibre's worker, fetches tiles to see their headers and timing. */
 export const meteredUrl = (url: string): string => `metered://${url}`;
 
 export function registerMeteredProtocol(stats: TileStats, changed: () => void): void {
@@ -15,8 +12,7 @@ export function registerMeteredProtocol(stats: TileStats, changed: () => void): 
     stats.requested++;
     changed();
     const startedAt = performance.now();
-    // `no-store`: we measure the environment (cache + API). A browser-cache hit would replay the first
-    // answer's headers (X-Cache: MISS) at ~0 ms, which says nothing about it.
+    // `no-store`: a browser-cache hit would replay the first answer's headers (X-Cache: MISS) at ~0 ms.
     const { response, data } = await fetch(url, { signal: abortController.signal, cache: 'no-store' })
       .then(async (response) => ({ response, data: await response.arrayBuffer() })) // the body is latency too
       .catch((error) => {
