@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,9 +39,7 @@ export async function load(
     output += chunk.toString();
     if (output.split('thread done').length > threads) wrk.kill('SIGINT');
   });
-  const code = await new Promise<number | null>((resolve, reject) =>
-    wrk.once('error', reject).once('exit', resolve),
-  );
+  const [code] = await once(wrk, 'exit'); // rejects on 'error' (no wrk)
   rmSync(dir, { recursive: true, force: true });
   const json = /RESULT (\{.*\})/.exec(output)?.[1];
   if (code !== 0 || !json) throw new Error(`wrk failed (exit ${code}):\n${output}`);

@@ -1,7 +1,7 @@
 // `npm run audit`: fails on HIGH or CRITICAL advisories in production dependencies, except those listed in
 // audit-exceptions.json with a reason and an expiry date (an expired exception fails again, so nobody
 // forgets one). Runs in CI (GitHub reaches npm's advisory endpoint; this sandbox does not).
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -29,13 +29,9 @@ export function evaluate(report: AuditReport, exceptions: AuditException[], toda
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = fileURLToPath(new URL('../', import.meta.url));
-  let output: string;
-  try {
-    output = execFileSync('npm', ['audit', '--omit=dev', '--json'], { cwd: root, encoding: 'utf8' });
-  } catch (error) {
-    output = String((error as { stdout?: string }).stdout ?? ''); // npm audit exits 1 when it finds anything
-  }
-  const report = JSON.parse(output) as AuditReport & { statusCode?: number; message?: string };
+  // npm audit exits 1 when it finds anything: the report is on stdout either way.
+  const { stdout } = spawnSync('npm', ['audit', '--omit=dev', '--json'], { cwd: root, encoding: 'utf8' });
+  const report = JSON.parse(stdout) as AuditReport & { statusCode?: number; message?: string };
   if (report.statusCode && !report.vulnerabilities) {
     console.error(`audit: the advisory service did not answer (${report.message}); cannot decide`);
     process.exit(2);

@@ -3,16 +3,14 @@
 # new copy of its data was published (stable-copy.yml runs it).
 #   ban-tileset.sh PROJECT.DATASET.TABLE              every cache pod of the cluster kubectl points at
 #   ban-tileset.sh --url URL PROJECT.DATASET.TABLE    one cache reached directly (e.g. the local stack)
-# The cache takes `BAN /` + `X-Ban-Tileset: <id>` only from its `purgers` ACL (localhost, the cluster's
-# internal ranges; cache/default.vcl), so in the cluster it goes through `kubectl port-forward` to each pod:
-# it arrives from the pod's loopback and needs nothing in the image. Needs `pods/portforward`.
-# Env: NAMESPACE (tilestack), CACHE_SELECTOR (app.kubernetes.io/name=tilestack-cache), CACHE_PORT (8080),
-#      KUBECTL (kubectl).
+# The cache takes BAN only from its `purgers` ACL (cache/default.vcl), so in the cluster the request goes
+# through `kubectl port-forward` to each pod (from its loopback; needs `pods/portforward`, nothing in the image).
+# Env: NAMESPACE (tilestack), CACHE_SELECTOR (app.kubernetes.io/name=tilestack-cache), CACHE_PORT (8080), KUBECTL.
 set -euo pipefail
 kubectl=("${KUBECTL:-kubectl}" -n "${NAMESPACE:-tilestack}")
 selector="${CACHE_SELECTOR:-app.kubernetes.io/name=tilestack-cache}"
 
-usage() { sed -n '2,11s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '2,8s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 url=""
 if [ "${1:-}" = "--url" ]; then
   url="${2:-}"

@@ -1,5 +1,5 @@
-// The system tools `npm test` runs for real, checked first (well under a second) so a missing or too-old
-// one is named with its install command instead of failing minutes later inside a test report.
+// The system tools `npm test` runs for real, checked first (well under a second): a missing or too-old one
+// is named with its install command instead of failing minutes later inside a test report.
 //   node --import tsx scripts/check-tools.ts [test|bench]     exit 1 when anything is missing or too old
 // The dev image (.devcontainer/Dockerfile) carries all of them: `docker compose run --rm test`.
 import { spawnSync } from 'node:child_process';

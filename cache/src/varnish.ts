@@ -26,9 +26,7 @@ export async function startVarnish(options: { backends: number[]; port?: number 
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'tilestack-varnish-'));
   writeFileSync(join(dir, 'environment.vcl'), environmentVcl(options.backends));
-  const args = `-F -j none -T none -s malloc,256m -s Transient=malloc,64m ${TUNING ?? ''}`
-    .split(' ')
-    .filter(Boolean);
+  const args = `-F -j none -T none -s malloc,256m -s Transient=malloc,64m ${TUNING ?? ''}`.trim().split(' ');
   args.push('-n', join(dir, 'work'), '-a', `127.0.0.1:${port}`, '-f', join(CACHE_DIR, 'default.vcl'));
   args.push('-p', `vcl_path=${dir}:${CACHE_DIR}`);
   const varnishd = ManagedProcess.start(`varnish:${port}`, process.env.VARNISHD ?? 'varnishd', args);
