@@ -11,14 +11,6 @@ import { baseUrlOf, environments, readState, searchOf, type ViewerState } from '
 import { BASE_STYLE, buildingLayers, INITIAL_VIEW, storesLayer } from './style.js';
 import { TileStats } from './tile-stats.js';
 
-declare global {
-  /** The map (for tests and the console); `viewerReady`: the first view settled (or failed to load). */
-  interface Window {
-    viewerMap?: MapLibreMap;
-    viewerReady?: boolean;
-  }
-}
-
 const STORES = '/maps/table/carto-demo-data.demo_tables.retail_stores?geomField=geom&format=geojson';
 
 // MapLibre's worker comes from our own origin (no CDN): the build puts it beside the bundle.
@@ -36,7 +28,9 @@ const map = new MapLibreMap({
 });
 map.addControl(new NavigationControl({ visualizePitch: true }));
 enableFeaturePopups(map, ['buildings-3d', 'buildings-flat', 'stores']);
-window.viewerMap = map;
+/** The map (for tests and the console); `viewerReady`: the first view settled (or failed to load). */
+const hooks = window as Window & { viewerMap?: MapLibreMap; viewerReady?: boolean };
+hooks.viewerMap = map;
 
 /** The layers first: MapLibre refuses to remove a source still in use. */
 function remove(source: string, layers: readonly string[]): void {
@@ -112,5 +106,5 @@ map.once('load', async () => {
     map.once('idle', resolve);
     map.triggerRepaint(); // an idle map with nothing new to draw would never fire `idle` again
   });
-  window.viewerReady = true;
+  hooks.viewerReady = true;
 });
