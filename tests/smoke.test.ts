@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { SmokeReport } from '@tilestack/smoke';
 import { centerTile, parseTile, tileUrl } from '@tilestack/smoke/tiles';
-import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Stack, startStack } from '@tilestack/test-support';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const CLI = new URL('../tools/smoke/src/cli.ts', import.meta.url).pathname;
 const BAN = new URL('../scripts/ban-tileset.sh', import.meta.url).pathname;
