@@ -46,11 +46,7 @@ export async function startStack(options: {
       );
     }
     const varnish = await startVarnish({ backends: apis.map((a) => a.port), port: options.cachePort });
-    const stop = async () => {
-      await varnish.stop();
-      await stopApis();
-    };
-    return { cacheUrl: varnish.url, apis, varnish, stop };
+    return { cacheUrl: varnish.url, apis, varnish, stop: () => varnish.stop().then(stopApis) };
   } catch (error) {
     await stopApis();
     throw error;
