@@ -1,9 +1,5 @@
-/**
- * Cold map view: a viewer opens a z14 view of a BigQuery tileset nobody looked at; the TileJSON, then
- * every tile of the view at once (HTTP/2 in front of the cache multiplexes them), through varnishd and
- * the API, with the BigQuery stub answering each tile query in 300 ms. Reports the time until every tile
- * is answered and how many queries BigQuery was asked to run.
- */
+// Cold map view: the TileJSON, then every tile of a z14 view nobody looked at, at once (HTTP/2 multiplexes
+// them), through varnishd and the API to the BigQuery stub (300 ms a tile query): time and queries asked.
 import { gzipSync } from 'node:zlib';
 import { cartoPartition, type PartitionParams } from '@tilestack/bigquery';
 import { addCartoTileset, cartoTilesetHandler, startBigQueryStub } from '@tilestack/bigquery-stub';
@@ -61,18 +57,17 @@ export async function coldView(): Promise<string> {
     const answers = await Promise.all(tiles.map((t) => fetch(`${base}/${t.z}/${t.x}/${t.y}`)));
     const totalMs = Math.round(performance.now() - started);
     const ok = answers.filter((r) => r.status === 200).length;
-    const queries = stub.requestsTo('jobs.query').concat(stub.requestsTo('jobs.insert'));
-    const tileQueries = queries.filter(isTileQuery).length;
-    const partitions = new Set(tiles.map((t) => cartoPartition(PARTITIONS, t.z, t.x, t.y))).size;
     if (tileJson.status !== 200 || ok !== tiles.length)
       throw new Error(`cold view: ${ok}/${tiles.length} tiles`);
+    const queries = stub.requestsTo('jobs.query').concat(stub.requestsTo('jobs.insert'));
+    const partitions = new Set(tiles.map((t) => cartoPartition(PARTITIONS, t.z, t.x, t.y))).size;
     return `## Cold map view (\`npm run bench\`)
 Measured ${new Date().toISOString().slice(0, 10)} on ${machineDescription()}.
 Command: \`npm run bench\` (bench/cold-view.ts: varnishd → one API process → the BigQuery REST stub, every tile query answered after ${QUERY_MS} ms).
 
 | view | tiles | partitions | TileJSON ms | all tiles answered ms | BigQuery queries (tile queries) |
 |---|---|---|---|---|---|
-| z${VIEW.z}, ${VIEW.columns} × ${VIEW.rows} tiles, nothing cached | ${tiles.length} | ${partitions} | ${tileJsonMs} | ${totalMs} | ${queries.length} (${tileQueries}) |`;
+| z${VIEW.z}, ${VIEW.columns} × ${VIEW.rows} tiles, nothing cached | ${tiles.length} | ${partitions} | ${tileJsonMs} | ${totalMs} | ${queries.length} (${queries.filter(isTileQuery).length}) |`;
   } finally {
     await cache.stop();
     await api.process.stop();

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,17 +9,10 @@ const SCRIPT = fileURLToPath(new URL('./wrk.lua', import.meta.url));
 
 export type LoadResult = Awaited<ReturnType<typeof load>>;
 
-export interface LoadOptions {
-  connections?: number;
-  threads?: number;
-  /** At most this many requests per second in all (each connection paces itself); default: flat out. */
-  rate?: number;
-}
+/** `rate`: at most this many requests per second in all (each connection paces itself); default: flat out. */
+export type LoadOptions = { connections?: number; threads?: number; rate?: number };
 
-/**
- * Runs wrk (native, so the generator is not what limits a fast server) against `baseUrl` for `size`
- * seconds or requests, every request taking the next of `paths`; wrk.lua reports the figures and its CPU.
- */
+/** wrk (native: the generator must not limit a fast server) for `size` seconds or requests over `paths`. */
 export async function load(
   label: string,
   baseUrl: string,
@@ -45,9 +39,7 @@ export async function load(
     output += chunk.toString();
     if (output.split('thread done').length > threads) wrk.kill('SIGINT');
   });
-  const code = await new Promise<number | null>((resolve, reject) =>
-    wrk.once('error', reject).once('exit', resolve),
-  );
+  const [code] = await once(wrk, 'exit'); // rejects on 'error' (no wrk)
   rmSync(dir, { recursive: true, force: true });
   const json = /RESULT (\{.*\})/.exec(output)?.[1];
   if (code !== 0 || !json) throw new Error(`wrk failed (exit ${code}):\n${output}`);

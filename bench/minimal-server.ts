@@ -1,9 +1,5 @@
-/**
- * The baseline: the least a tile server can do — node:http + SQLite (better-sqlite3 on Node 20,
- * node:sqlite where it exists, as the API) reading the same MBTiles file, with no validation,
- * caching headers, logging or metrics. The API's throughput is measured against it.
- * Usage: minimal-server.ts <http://127.0.0.1:port> <file.mbtiles>
- */
+// The baseline: the least a tile server can do, on the API's SQLite engine and MBTiles file; no validation,
+// caching headers, logging or metrics.   Usage: minimal-server.ts <http://127.0.0.1:port> <file.mbtiles>
 import { createServer } from 'node:http';
 import { openSqlite } from '@tilestack/api/sqlite';
 

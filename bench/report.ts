@@ -7,8 +7,7 @@ export function machineDescription(): string {
   const cpu = cpus();
   const out = spawnSync('varnishd', ['-V'], { encoding: 'utf8' }); // prints its version on stderr
   const varnish = /varnish-[\d.]+/.exec(`${out.stdout}${out.stderr}`)?.[0] ?? 'varnishd not found';
-  const memory = Math.round(totalmem() / 2 ** 30);
-  return `${cpu.length} × ${cpu[0]?.model.trim()}, ${memory} GiB RAM, ${process.platform} ${process.arch}, Node ${process.version}, ${varnish}`;
+  return `${cpu.length} × ${cpu[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${process.platform} ${process.arch}, Node ${process.version}, ${varnish}`;
 }
 
 /** Replaces (or appends) the block between `<!-- NAME:start -->` and `<!-- NAME:end -->` in a doc. */

@@ -1,6 +1,4 @@
-// `npm run bench`: tiles/s and latency of a minimal node:http + SQLite server, the API direct and cache hits
-// through varnishd (same machine, tileset and URLs; wrk; interleaved rounds), then the cold map view
-// (cold-view.ts), into docs/benchmarks.md. `-- --serve`: the same targets, for a wrk run from outside.
+// `npm run bench` (bench/README.md) into docs/benchmarks.md; `-- --serve`: the targets, for a wrk from outside.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,12 +13,12 @@ import { processStats } from './process-stats.js';
 import { machineDescription, writeSection } from './report.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-// Other work on a shared machine comes and goes: targets take turns, round after round, and each ratio
-// is the median of the rounds' ratios (each round's target measured minutes apart at most).
+// Other work on a shared machine comes and goes: targets take turns, each ratio is the rounds' median.
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-const THREADS = Number(process.env.BENCH_THREADS ?? 2);
-const OPTIONS = { connections: CONNECTIONS, threads: THREADS };
+const OPTIONS = {
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 64),
+  threads: Number(process.env.BENCH_THREADS ?? 2),
+};
 // Above this share of a core per wrk thread, the generator rather than the server may set the pace.
 const GENERATOR_LIMIT = 0.6;
 const DOC = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
@@ -34,7 +32,7 @@ for (let z = 12; z <= 16; z++) {
 
 type Measured = LoadResult & { serverUsPerRequest: number };
 
-/** Load against one target, with the server's own CPU per request (its whole process tree). */
+/** Load against one target, with the CPU per request of its whole process tree. */
 async function measure(label: string, url: string, pid: number): Promise<Measured> {
   await load(label, url, paths, 1, OPTIONS); // warm-up: JIT, connections, cache
   const before = (await processStats(pid)).cpuMs;
@@ -52,11 +50,10 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const dataDir = mkdtempSync(join(tmpdir(), 'tilestack-bench-'));
 generateSampleData(dataDir);
 const minimalUrl = `http://127.0.0.1:${await freePort()}`;
-const minimalArgs = [fileURLToPath(new URL('./minimal-server.ts', import.meta.url)), minimalUrl];
-minimalArgs.push(join(dataDir, `${SAMPLE_TILESET_ID}.mbtiles`));
-const minimal = ManagedProcess.start('minimal', process.execPath, ['--import', 'tsx', ...minimalArgs]);
-// Production settings. The load generator is one client, so the per-client rate limit runs (and costs what
-// it costs) with a limit wrk cannot reach.
+const minimalArgs = ['--import', 'tsx', fileURLToPath(new URL('./minimal-server.ts', import.meta.url))];
+minimalArgs.push(minimalUrl, join(dataDir, `${SAMPLE_TILESET_ID}.mbtiles`));
+const minimal = ManagedProcess.start('minimal', process.execPath, minimalArgs);
+// Production settings; the rate limit runs (and costs what it costs) with a limit wrk, one client, cannot reach.
 const api = await startApi({ DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '1000000000' });
 const varnish = await startVarnish({ backends: [api.port] });
 const targets: [string, string, number][] = [
@@ -82,14 +79,14 @@ try {
 }
 if (serving) process.exit(0);
 
-/** Keeps the targets up and prints what to run against them, until Ctrl-C or SIGTERM (then stops them). */
+/** Keeps the targets up and prints what to run against them, until Ctrl-C or SIGTERM. */
 async function serve(): Promise<void> {
   const file = join(dataDir, 'paths');
   writeFileSync(file, `${paths.join('\n')}\n`);
   const script = fileURLToPath(new URL('./wrk.lua', import.meta.url));
   for (const [label, url] of targets) {
     console.log(
-      `# ${label}\nBENCH_PATHS=${file} BENCH_THREADS=${THREADS} wrk -t${THREADS} -c${CONNECTIONS} -d${SECONDS}s -H 'accept-encoding: gzip' -s ${script} ${url}`,
+      `# ${label}\nBENCH_PATHS=${file} BENCH_THREADS=${OPTIONS.threads} wrk -t${OPTIONS.threads} -c${OPTIONS.connections} -d${SECONDS}s -H 'accept-encoding: gzip' -s ${script} ${url}`,
     );
   }
   await new Promise((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
@@ -100,22 +97,18 @@ const rows = targets.map(([label], i) => {
   const of = (pick: (m: Measured) => number) => median(runs.map(pick));
   const ratio = median(rounds.map((r) => (r[i]?.rps ?? 0) / (r[0]?.rps ?? 1)));
   const share = Math.max(...rounds.flatMap((r) => [r[0], r[i]]).map((m) => m?.generatorCoreShare ?? 0));
-  const errors = runs.reduce((n, m) => n + m.errors + m.non2xx, 0);
   const verdict =
     share > GENERATOR_LIMIT ? 'refused: the generator was the limit' : `**${ratio.toFixed(2)}×**`;
-  return {
-    errors,
-    row: `| ${label} | ${of((m) => m.rps)} | ${of((m) => m.p50)} | ${of((m) => m.p99)} | ${of((m) => m.serverUsPerRequest)} | ${of((m) => m.generatorUsPerRequest)} | ${Math.round(share * 100)} % | ${rss[i]} | ${errors} | ${verdict} |`,
-  };
+  return `| ${label} | ${of((m) => m.rps)} | ${of((m) => m.p50)} | ${of((m) => m.p99)} | ${of((m) => m.serverUsPerRequest)} | ${of((m) => m.generatorUsPerRequest)} | ${Math.round(share * 100)} % | ${rss[i]} | ${runs.reduce((n, m) => n + m.errors + m.non2xx, 0)} | ${verdict} |`;
 });
 const body = `## Tile throughput (\`npm run bench\`)
 Measured ${new Date().toISOString().slice(0, 10)} on ${machineDescription()}.
-Command: \`npm run bench\` (wrk -t${THREADS} -c${CONNECTIONS}, ${SECONDS} s per target after a 1 s warm-up, ${ROUNDS} interleaved rounds, medians;
+Command: \`npm run bench\` (wrk -t${OPTIONS.threads} -c${OPTIONS.connections}, ${SECONDS} s per target after a 1 s warm-up, ${ROUNDS} interleaved rounds, medians;
 ${paths.length} distinct tile URLs at z12–16 over the sample city, a mix of 200 and 204, \`accept-encoding: gzip\`).
 
 | target | tiles/s | p50 ms | p99 ms | server CPU µs/request | wrk CPU µs/request | wrk, share of a core per thread (max) | RSS MiB | errors | vs minimal (median of rounds) |
 |---|---|---|---|---|---|---|---|---|---|
-${rows.map((r) => r.row).join('\n')}
+${rows.join('\n')}
 
 Targets: API direct ≥ 0.8× the minimal server; Varnish hits ≥ 2.2× with p99 ≤ 10 ms. A ratio is refused when
 wrk used more than ${GENERATOR_LIMIT * 100} % of a core per thread in any round of it or of the minimal server.`;
@@ -124,4 +117,4 @@ console.log(body);
 const view = await coldView();
 writeSection(DOC, 'bench:cold-view', view);
 console.log(view);
-process.exit(rows.some((r) => r.errors > 0) ? 1 : 0);
+process.exit(rounds.flat().some((m) => m.errors + m.non2xx > 0) ? 1 : 0);

@@ -1,6 +1,5 @@
 vcl 4.1;
-# tilestack cache policy: the same file in the tests, compose and Kubernetes; what differs per environment
-# (backends, who may invalidate) is in the included `environment.vcl`.
+# tilestack cache policy (cache/README.md); per environment: the included `environment.vcl`.
 
 import std;
 import directors;
@@ -23,9 +22,7 @@ sub vcl_recv {
         return (synth(200, "OK"));
     }
 
-    # One object per tile: only the parameters the API reads (v, geomField, format) are kept, and
-    # leading zeros of z/x/y are dropped (`/01/0/0` is `/1/0/0`). Then sorted, no empty query string.
-    # Before PURGE, so a purge of any spelling drops the one object.
+    # One object per tile (PURGE too): only the parameters the API reads, no leading zeros in z/x/y.
     if (req.url ~ "^/maps/") {
         set req.url = regsuball(req.url, "(?<=[?&])(?!(?:v|geomField|format)=)[^&]*&?", "");
         set req.url = regsub(req.url, "^(/maps/tileset/[^/?]+)/0*(\d+)/0*(\d+)/0*(\d+)(?=\?|$)", "\1/\2/\3/\4");
@@ -39,8 +36,7 @@ sub vcl_recv {
         if (req.method == "PURGE") {
             return (purge);
         }
-        # BAN a whole tileset: tiles, TileJSON and tile URLs of every data version. Bans test only
-        # obj.http.* so the ban lurker can evict in the background instead of at lookup time.
+        # Bans test only obj.http.* so the ban lurker can evict in the background.
         if (req.http.X-Ban-Tileset !~ "^[a-z][a-z0-9-]{4,28}[a-z0-9]\.[A-Za-z0-9_]{1,1024}\.[A-Za-z0-9_-]{1,1024}$") {
             return (synth(400, "X-Ban-Tileset must be a project.dataset.table id"));
         }
@@ -53,11 +49,9 @@ sub vcl_recv {
     }
 
     set req.backend_hint = api.backend();
-    # Every answer of the API is public: credentials never reach the cache key nor the API.
+    # No client header may change a shared object: credentials and a forwarded host are in no key.
     unset req.http.Cookie;
     unset req.http.Authorization;
-    # The API writes links from Host and X-Forwarded-Proto, both in the key of the objects that embed
-    # them (vcl_hash); a forwarded host is in no key, so it never reaches the API.
     unset req.http.X-Forwarded-Host;
     set req.http.X-Forwarded-Proto = regsub(req.http.X-Forwarded-Proto, "^.*,\s*", "");
     if (req.http.X-Forwarded-Proto !~ "^https?$") {
@@ -66,14 +60,12 @@ sub vcl_recv {
     if (req.http.X-Request-Id !~ "^[A-Za-z0-9._:-]{1,128}$") {
         set req.http.X-Request-Id = "varnish-" + req.xid;
     }
-    # CORS preflights are answered by the API (per Origin, never stored).
+    set req.http.x-cache = "PASS"; # until vcl_hit or vcl_miss says otherwise
     if (req.method == "OPTIONS") {
         return (pass);
     }
 
-    # While the API is healthy, serve a stale object for at most 10 minutes while it refreshes in the
-    # background (the API's default stale-while-revalidate); when it is sick, use the object's whole
-    # grace (the API's stale-if-error, a day by default).
+    # Healthy: stale for at most 10 min (stale-while-revalidate); sick: the object's whole grace.
     if (std.healthy(req.backend_hint)) {
         set req.grace = 10m;
     }
@@ -101,26 +93,18 @@ sub vcl_miss {
     set req.http.x-cache = "MISS";
 }
 
-sub vcl_pass {
-    set req.http.x-cache = "PASS";
-}
-
 sub vcl_backend_response {
-    # Kept on the object so bans can match by URL in the background (ban lurker).
     set beresp.http.x-url = bereq.url;
 
-    # A failed background refresh keeps the stale copy.
     if (beresp.status >= 500 && bereq.is_bgfetch) {
         return (abandon);
     }
     if (beresp.status == 404) {
-        # Short negative caching: a burst for a missing tileset costs the API one request a minute.
         set beresp.ttl = 60s;
         set beresp.grace = 0s;
         return (deliver);
     }
-    # Never stored: statuses other than 200/204 (a failed miss is passed on) and what the API marks
-    # uncacheable (health, readiness, metrics). Our return (deliver) skips the built-in VCL that does this.
+    # Our return (deliver) skips the built-in VCL, which would mark these uncacheable.
     if ((beresp.status != 200 && beresp.status != 204) || beresp.http.Set-Cookie
         || beresp.http.Cache-Control ~ "(?i)(^|[,\s])(no-store|no-cache|private)([,\s=]|$)") {
         set beresp.uncacheable = true;
@@ -128,35 +112,25 @@ sub vcl_backend_response {
         return (deliver);
     }
 
-    # TTL comes from Cache-Control (s-maxage first) — Varnish does that itself. Grace is the API's
-    # stale-if-error: how long we may answer from a stale copy when the API cannot.
+    # Varnish takes the TTL from Cache-Control itself; grace is the API's stale-if-error.
     if (beresp.http.Cache-Control ~ "stale-if-error=[0-9]+") {
         set beresp.grace = std.duration(
             regsub(beresp.http.Cache-Control, "^.*stale-if-error=([0-9]+).*$", "\1") + "s", 1d);
     }
 
-    # Store one copy, gzipped: Varnish gunzips on delivery for the clients that need it, so the
-    # object must not vary on Accept-Encoding.
+    # One gzipped copy, gunzipped on delivery when needed; the API varies on nothing else.
     if (beresp.http.Content-Type ~ "json") {
         set beresp.do_gzip = true;
     }
-    if (beresp.http.Vary) {
-        set beresp.http.Vary = regsuball(beresp.http.Vary, "(?i)(^|,\s*)accept-encoding", "");
-        set beresp.http.Vary = regsub(beresp.http.Vary, "^,\s*", "");
-        if (beresp.http.Vary == "") {
-            unset beresp.http.Vary;
-        }
-    }
+    unset beresp.http.Vary;
     return (deliver);
 }
 
 sub vcl_backend_error {
-    # The API could not be reached (a replica restarting, a connection reset): try another one.
-    # Only connection failures are retried; an API that answered 5xx is not asked twice.
+    # Only connection failures get here (a 5xx answer is never retried): try another replica.
     if (bereq.retries < 2) {
         return (retry);
     }
-    # Still unreachable during a background refresh: keep serving the stale copy.
     if (bereq.is_bgfetch) {
         return (abandon);
     }
@@ -172,7 +146,6 @@ sub vcl_deliver {
     if (resp.http.Content-Type ~ "vnd.mapbox-vector-tile|json") {
         set resp.http.Vary = "Accept-Encoding";
     }
-    # The stored request id belongs to the request that filled the cache; answer with this one's.
     set resp.http.X-Request-Id = req.http.X-Request-Id;
     unset resp.http.x-url;
     unset resp.http.Via;

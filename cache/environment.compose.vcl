@@ -1,9 +1,5 @@
-# Compose environment of the cache policy (cache/default.vcl includes it): the image's built-in
-# /etc/varnish/environment.vcl; Kubernetes mounts deploy/k8s/base/cache/environment.vcl instead. The local
-# stack (cache/src/varnish.ts) uses this file with one copy of the backend per API process on 127.0.0.1.
-
-# The compose service `api`, resolved when the VCL compiles at start (compose starts the cache after the
-# api container, and restarts it if the name was not there yet).
+# The image's built-in environment.vcl (compose; the local stack rewrites the backend per API process).
+# `api` resolves when the VCL compiles at start: compose starts the cache after it, restarts it if not yet.
 backend api_compose {
     .host = "api";
     .port = "3000";
@@ -13,8 +9,7 @@ backend api_compose {
     .between_bytes_timeout = 5s;
 }
 
-# May PURGE/BAN: the container itself and the private ranges of compose networks (so `curl -X PURGE`
-# through the published port works too: it arrives from the network's gateway).
+# May PURGE/BAN: the container and compose's private ranges (the published port arrives from the gateway).
 acl purgers {
     "127.0.0.1";
     "::1";

@@ -1,8 +1,7 @@
 #!/bin/bash
-# Warms a fresh varnishd before its pod turns ready (deploy/k8s/base/cache.yaml, container `warmer`): asks
-# it for the hottest tiles one at a time (a paced trickle for the API and BigQuery, not every client's
-# misses at once), then writes WARM_DONE (the container's probes check it). `warm --stay` then waits for
-# SIGTERM (a container that exits would be restarted, and warm again).
+# Warms a fresh varnishd before its pod turns ready (deploy/k8s/base/cache.yaml, container `warmer`), one
+# tile at a time (a trickle for the API, not every client's misses at once), then writes WARM_DONE (probes
+# check it). `warm --stay` then waits for SIGTERM (a container that exits would be restarted, warm again).
 #   VARNISH_HTTP_PORT  the cache to warm, on 127.0.0.1 (default 8080)
 #   WARM_LIST          file of paths, one per line; default: zooms 0..WARM_MAX_ZOOM (3) of each tileset in
 #                      WARM_TILESETS (comma-separated): every map view starts there, whatever the traffic

@@ -1,7 +1,7 @@
 // `npm run audit`: fails on HIGH or CRITICAL advisories in production dependencies, except those listed in
 // audit-exceptions.json with a reason and an expiry date (an expired exception fails again, so nobody
 // forgets one). Runs in CI (GitHub reaches npm's advisory endpoint; this sandbox does not).
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -12,18 +12,14 @@ export type AuditReport = { vulnerabilities?: Record<string, { name: string; via
 /** Blocking and excepted HIGH/CRITICAL findings of an `npm audit --json` report, and expired exceptions. */
 export function evaluate(report: AuditReport, exceptions: AuditException[], today: string) {
   const findings = Object.values(report.vulnerabilities ?? {}).flatMap(({ name, via }) =>
-    via.flatMap((v) =>
-      typeof v !== 'string' && (v.severity === 'high' || v.severity === 'critical')
-        ? [
-            {
-              package: name,
-              advisory: v.url?.split('/').pop() ?? 'unknown',
-              severity: v.severity,
-              title: v.title ?? '',
-            },
-          ]
-        : [],
-    ),
+    via
+      .filter((v): v is Via => typeof v !== 'string' && /^(high|critical)$/.test(v.severity ?? ''))
+      .map(({ url, severity, title = '' }) => ({
+        package: name,
+        advisory: url?.split('/').pop() ?? 'unknown',
+        severity,
+        title,
+      })),
   );
   const excepted = (f: (typeof findings)[number]) =>
     exceptions.some((e) => e.advisory === f.advisory && e.package === f.package && e.expires >= today);
@@ -33,13 +29,9 @@ export function evaluate(report: AuditReport, exceptions: AuditException[], toda
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = fileURLToPath(new URL('../', import.meta.url));
-  let output: string;
-  try {
-    output = execFileSync('npm', ['audit', '--omit=dev', '--json'], { cwd: root, encoding: 'utf8' });
-  } catch (error) {
-    output = String((error as { stdout?: string }).stdout ?? ''); // npm audit exits 1 when it finds anything
-  }
-  const report = JSON.parse(output) as AuditReport & { statusCode?: number; message?: string };
+  // npm audit exits 1 when it finds anything: the report is on stdout either way.
+  const { stdout } = spawnSync('npm', ['audit', '--omit=dev', '--json'], { cwd: root, encoding: 'utf8' });
+  const report = JSON.parse(stdout) as AuditReport & { statusCode?: number; message?: string };
   if (report.statusCode && !report.vulnerabilities) {
     console.error(`audit: the advisory service did not answer (${report.message}); cannot decide`);
     process.exit(2);

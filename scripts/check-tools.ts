@@ -1,5 +1,5 @@
-// The system tools `npm test` runs for real, checked first (well under a second) so a missing or too-old
-// one is named with its install command instead of failing minutes later inside a test report.
+// The system tools `npm test` runs for real, checked first (well under a second): a missing or too-old one
+// is named with its install command instead of failing minutes later inside a test report.
 //   node --import tsx scripts/check-tools.ts [test|bench]     exit 1 when anything is missing or too old
 // The dev image (.devcontainer/Dockerfile) carries all of them: `docker compose run --rm test`.
 import { spawnSync } from 'node:child_process';
@@ -8,8 +8,9 @@ import semver from 'semver';
 
 const CONTAINER = 'or run everything in the dev image: docker compose run --rm test';
 const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
-/** name, why, version command, lowest working version (undefined: any), Debian/Ubuntu and macOS installs. */
-const TOOLS = [
+type Tool = { name: string; why: string; command?: string[]; min?: string; debian?: string; macos?: string };
+/** `command` defaults to `NAME --version`, installs to the package of that name; `for` to ['test']. */
+const TOOLS: (Tool & { for?: string[] })[] = [
   {
     name: 'varnishd',
     // default.vcl is `vcl 4.1` (6.0+) and is tested on 7.1, the Varnish of Debian 12 and the cache image.
@@ -34,23 +35,9 @@ const TOOLS = [
     command: ['kubectl', 'version', '--client'],
     min: '1.27.0',
     debian: 'sudo bash deploy/k8s/scripts/ensure-kubectl.sh   (Debian’s kubernetes-client is too old)',
-    macos: 'brew install kubectl',
   },
-  {
-    name: 'shellcheck',
-    why: 'lints the workflows’ run: scripts and scripts/',
-    command: ['shellcheck', '--version'],
-    debian: 'sudo apt-get install shellcheck',
-    macos: 'brew install shellcheck',
-  },
-  {
-    name: 'wrk',
-    why: 'the load generator of npm run bench',
-    command: ['wrk', '-v'],
-    debian: 'sudo apt-get install wrk',
-    macos: 'brew install wrk',
-    for: ['bench'],
-  },
+  { name: 'shellcheck', why: 'lints the workflows’ run: scripts and scripts/' },
+  { name: 'wrk', why: 'the load generator of npm run bench', command: ['wrk', '-v'], for: ['bench'] },
 ];
 
 /** The first x.y[.z] in a tool's version output ("varnish-7.1.1", "v1.34.5"); undefined when not found. */
@@ -67,13 +54,13 @@ const nvmrc = readFileSync(new URL('../.nvmrc', import.meta.url), 'utf8').trim()
 const problems = semver.satisfies(process.versions.node, engines)
   ? []
   : [`node (${process.versions.node}, not ${engines}): .nvmrc says ${nvmrc}. nvm install · ${CONTAINER}`];
-for (const tool of TOOLS.filter((t) => (t.for ?? ['test']).includes(purpose))) {
-  const version = versionOf(tool.command);
-  if (version !== undefined && (!tool.min || (version && semver.gte(version, tool.min)))) continue;
-  const state = version === undefined ? 'missing' : `${version ?? 'unknown version'}, older than ${tool.min}`;
-  problems.push(
-    `${tool.name} (${state}): ${tool.why}. Debian/Ubuntu: ${tool.debian} · macOS: ${tool.macos} · ${CONTAINER}`,
-  );
+for (const { name, why, command = [name, '--version'], min, ...tool } of TOOLS) {
+  if (!(tool.for ?? ['test']).includes(purpose)) continue;
+  const version = versionOf(command);
+  if (version !== undefined && (!min || (version && semver.gte(version, min)))) continue;
+  const state = version === undefined ? 'missing' : `${version ?? 'unknown version'}, older than ${min}`;
+  const { debian = `sudo apt-get install ${name}`, macos = `brew install ${name}` } = tool;
+  problems.push(`${name} (${state}): ${why}. Debian/Ubuntu: ${debian} · macOS: ${macos} · ${CONTAINER}`);
 }
 for (const line of problems) console.error(line);
 process.exitCode = problems.length > 0 ? 1 : 0;

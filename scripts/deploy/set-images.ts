@@ -1,6 +1,4 @@
-// Pins an overlay's images by digest, the edit of `kustomize edit set image NAME=REPO@sha256:…` without the
-// kustomize binary (kubectl's built-in kustomize renders but cannot edit); comments and the rest are kept.
-//
+// `kustomize edit set image NAME=REPO@sha256:…` without kustomize (kubectl's renders but cannot edit):
 //   node --import tsx scripts/deploy/set-images.ts deploy/k8s/overlays/dev \
 //     tilestack-api=REGISTRY/api@sha256:<64 hex> tilestack-cache=REGISTRY/cache@sha256:<64 hex>
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,8 +19,8 @@ export function setImages(kustomization: string, args: string[]): string {
   for (const arg of args) {
     const [, name, newName, digest] = IMAGE_ARG.exec(arg) ?? [];
     if (!name) throw new Error(`"${arg}" is not NAME=REPOSITORY@sha256:<64 hex>; tags are refused`);
-    const found = images.items.find((item) => isMap(item) && item.get('name') === name);
-    const entry = (found as YAMLMap | undefined) ?? new YAMLMap();
+    const found = images.items.find((item): item is YAMLMap => isMap(item) && item.get('name') === name);
+    const entry = found ?? new YAMLMap();
     if (!found) images.items.push(entry);
     entry.set('name', name);
     entry.set('newName', newName);

@@ -4,8 +4,7 @@
 # to push. Needs `docker buildx` logged in to the registry (DOCKER overrides the docker command).
 set -euo pipefail
 ref="${1:?usage: existing-digest.sh REGISTRY/REPOSITORY:TAG}"
-# {"schemaVersion": 2, "mediaType": …, "digest": "sha256:…", "manifests": [...]}: the first digest is the
-# one the tag points to (the index), the later ones its per-platform manifests.
+# The first digest of the manifest is the one the tag points to (the index), the later ones its platforms'.
 manifest="$("${DOCKER:-docker}" buildx imagetools inspect "$ref" --format '{{json .Manifest}}' 2>/dev/null || true)"
 digest="$(grep -o '"digest": *"sha256:[0-9a-f]\{64\}"' <<<"$manifest" | head -n 1 | grep -o 'sha256:[0-9a-f]*' || true)"
 if [ -n "$digest" ]; then

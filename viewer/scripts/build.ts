@@ -26,11 +26,7 @@ export const bundleOptions = (outdir: string): esbuild.BuildOptions => ({
   logLevel: 'warning',
 });
 
-/**
- * Builds into `outDir` (default `viewer/dist`): the bundle, the static files, and `.gz` twins the API
- * serves to gzip clients (@fastify/static `preCompressed`). Built in a sibling folder and swapped in,
- * so a running API never serves half a build.
- */
+/** Bundle, static files and `.gz` twins (@fastify/static `preCompressed`), swapped in whole: never half a build. */
 export async function buildViewer(outDir: string = DIST): Promise<string> {
   const target = resolve(outDir);
   const staging = `${target}.tmp-${process.pid}`;

@@ -2,11 +2,8 @@ import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 import { buildViewer, bundleOptions, DIST } from './build.js';
 
-/**
- * The viewer on its own: esbuild's dev server over `dist/`, rebuilding the bundle on each page load.
- * "local" there is this server, which has no tiles: the environment comes from `?api=`.
- *   npm run serve -w @tilestack/viewer -- [--port 3100] [--host 127.0.0.1] [--api http://localhost:3000]
- */
+// esbuild's dev server over `dist/`, rebuilding the bundle on each page load; it has no tiles: use `?api=`.
+//   npm run serve -w @tilestack/viewer -- [--port 3100] [--host 127.0.0.1] [--api http://localhost:3000]
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: process.env.PORT ?? '3100' },

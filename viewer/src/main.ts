@@ -11,15 +11,6 @@ import { baseUrlOf, environments, readState, searchOf, type ViewerState } from '
 import { BASE_STYLE, buildingLayers, INITIAL_VIEW, storesLayer } from './style.js';
 import { TileStats } from './tile-stats.js';
 
-declare global {
-  interface Window {
-    /** The MapLibre map, for tests and for poking at it from the console. */
-    viewerMap?: MapLibreMap;
-    /** True once the first view has settled: its sources loaded and the map idle (or the load failed). */
-    viewerReady?: boolean;
-  }
-}
-
 const STORES = '/maps/table/carto-demo-data.demo_tables.retail_stores?geomField=geom&format=geojson';
 
 // MapLibre's worker comes from our own origin (no CDN): the build puts it beside the bundle.
@@ -37,9 +28,11 @@ const map = new MapLibreMap({
 });
 map.addControl(new NavigationControl({ visualizePitch: true }));
 enableFeaturePopups(map, ['buildings-3d', 'buildings-flat', 'stores']);
-window.viewerMap = map;
+/** The map (for tests and the console); `viewerReady`: the first view settled (or failed to load). */
+const hooks = window as Window & { viewerMap?: MapLibreMap; viewerReady?: boolean };
+hooks.viewerMap = map;
 
-/** Removes the layers, then the source (MapLibre refuses to remove a source still in use). */
+/** The layers first: MapLibre refuses to remove a source still in use. */
 function remove(source: string, layers: readonly string[]): void {
   for (const id of layers) if (map.getLayer(id)) map.removeLayer(id);
   if (map.getSource(source)) map.removeSource(source);
@@ -51,8 +44,7 @@ async function showBuildings(base: string, tileset: string, current: () => boole
   const tileJson = await fetchJson<{ tiles?: string[]; vector_layers?: { id: string }[] }>(url, 'TileJSON');
   if (!current()) return;
   if (!tileJson.tiles?.length) throw new Error(`TileJSON without tiles: ${url}`);
-  // Its own tile URLs (versioned, absolute as the environment writes them), only metered: the viewer
-  // shows what clients get, a wrong PUBLIC_BASE_URL included.
+  // Its own tile URLs, only metered: the viewer shows what clients get, a wrong PUBLIC_BASE_URL included.
   map.addSource('buildings', { ...tileJson, type: 'vector', tiles: tileJson.tiles.map(meteredUrl) });
   const below = map.getLayer('stores') ? 'stores' : undefined; // points stay on top
   // CARTO tilesets have one layer, `default`: draw whatever the TileJSON names first.
@@ -114,5 +106,5 @@ map.once('load', async () => {
     map.once('idle', resolve);
     map.triggerRepaint(); // an idle map with nothing new to draw would never fire `idle` again
   });
-  window.viewerReady = true;
+  hooks.viewerReady = true;
 });

@@ -3,11 +3,7 @@ import type { TileStats } from './tile-stats.js';
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/**
- * Tiles go through `metered://<real url>` so that the page, not MapLibre's worker, fetches them: only
- * the main thread sees each answer's headers (`X-Cache`, `Age`) and timing. Workers hand requests of
- * protocols they do not know to the main thread, where this handler runs.
- */
+/** `metered://<real url>`: the page, not MapLibre's worker, fetches tiles to see their headers and timing. */
 export const meteredUrl = (url: string): string => `metered://${url}`;
 
 export function registerMeteredProtocol(stats: TileStats, changed: () => void): void {
@@ -16,8 +12,7 @@ export function registerMeteredProtocol(stats: TileStats, changed: () => void): 
     stats.requested++;
     changed();
     const startedAt = performance.now();
-    // `no-store`: we measure the environment (cache + API). A browser-cache hit would replay the first
-    // answer's headers (X-Cache: MISS) at ~0 ms, which says nothing about it.
+    // `no-store`: a browser-cache hit would replay the first answer's headers (X-Cache: MISS) at ~0 ms.
     const { response, data } = await fetch(url, { signal: abortController.signal, cache: 'no-store' })
       .then(async (response) => ({ response, data: await response.arrayBuffer() })) // the body is latency too
       .catch((error) => {
@@ -47,24 +42,20 @@ export async function fetchJson<T>(url: string, what: string): Promise<T> {
 /** Polls `<base>/readyz` (the API's readiness, through the cache) every 10 s until the returned stop. */
 export function watchReadiness(base: string, report: (state: string, detail: string) => void): () => void {
   let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const tick = async () => {
-    const signal = AbortSignal.timeout(5000);
-    const [state, detail] = await fetch(`${base}/readyz`, { cache: 'no-store', signal })
+  const tick = () =>
+    fetch(`${base}/readyz`, { cache: 'no-store', signal: AbortSignal.timeout(5000) })
       .then(async (r) => {
         const body = (await r.json().catch(() => ({}))) as { status?: string; dataSource?: string };
         if (r.ok) return ['ready', body.dataSource ? `source: ${body.dataSource}` : ''];
         return ['not ready', `HTTP ${r.status}${body.status ? ` ${body.status}` : ''}`]; // 503: draining, source down
       })
-      .catch((error) => ['unreachable', errorText(error)]); // network, DNS, timeout or CORS: the browser hides which
-    if (stopped) return;
-    report(state ?? '', detail ?? '');
-    timer = setTimeout(tick, 10_000);
-  };
+      .catch((error) => ['unreachable', errorText(error)]) // network, DNS, timeout or CORS: the browser hides which
+      .then(([state = '', detail = '']) => stopped || report(state, detail));
   report('checking', '');
   void tick();
+  const timer = setInterval(tick, 10_000);
   return () => {
     stopped = true;
-    clearTimeout(timer);
+    clearInterval(timer);
   };
 }

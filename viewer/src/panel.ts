@@ -24,10 +24,7 @@ export function renderStats(stats: TileStats): void {
   });
 }
 
-/**
- * Fills the form from the state and reports each change as a new state. The base URL field shows only
- * for `custom`; it applies on Enter or when it loses focus.
- */
+/** Fills the form and reports each change as a new state; the base URL field shows only for `custom`. */
 export function bindControls(
   envs: readonly Environment[],
   initial: ViewerState,

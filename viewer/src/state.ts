@@ -3,21 +3,11 @@ import config from './environments.json' with { type: 'json' };
 export const CUSTOM = 'custom';
 export const DEFAULT_TILESET = 'carto-demo-data.demo_tilesets.osm_buildings';
 
-export interface Environment {
-  id: string;
-  label: string;
-  /** Absolute, without a trailing slash, e.g. `https://tiles.dev.example.com`. */
-  baseUrl: string;
-}
+/** `baseUrl`: absolute, without a trailing slash, e.g. `https://tiles.dev.example.com`. */
+export type Environment = { id: string; label: string; baseUrl: string };
 
-/** What the page shows, kept in the query string so a URL can be shared (the view lives in the hash). */
-export interface ViewerState {
-  /** `local`, `dev`, …, or `custom` with `apiBase` (`?api=`, which wins over `?env=`). */
-  envId: string;
-  apiBase?: string;
-  tileset: string;
-  stores: boolean;
-}
+/** What the page shows, in the query string (the view is in the hash); `custom` with `apiBase` is `?api=`. */
+export type ViewerState = { envId: string; apiBase?: string; tileset: string; stores: boolean };
 
 /** `http(s)://host[:port][/path]` without a trailing slash, or undefined when it is not such a URL. */
 export function normalizeBaseUrl(value: string): string | undefined {

@@ -1,10 +1,5 @@
 /** One tile's HTTP answer: status, time to its last byte, and the cache's `X-Cache` and `Age` headers. */
-export interface TileAnswer {
-  status: number;
-  ms: number;
-  xCache: string | null;
-  age: string | null;
-}
+export type TileAnswer = { status: number; ms: number; xCache: string | null; age: string | null };
 
 /** Varnish's verdicts; any other `X-Cache` (or none) counts as "without X-Cache": no Varnish in front. */
 const VERDICTS = ['HIT', 'MISS', 'STALE', 'PASS', 'SYNTH'];
@@ -44,18 +39,14 @@ export class TileStats {
     }
   }
 
-  /** The text of the panel's `[data-stat]` cells. */
   cells(): Record<string, string> {
     const verdicts = this.answers.map((a) => {
       const v = a.xCache?.trim().toUpperCase() ?? '';
       return VERDICTS.includes(v) ? v : 'without X-Cache';
     });
     const count = (verdict: string) => verdicts.filter((v) => v === verdict).length;
-    const ages = this.answers
-      .filter((a, i) => /^(HIT|STALE)$/.test(verdicts[i] ?? '') && a.age !== null)
-      .map((a) => Number(a.age))
-      .filter(Number.isFinite);
-    const age = percentile(ages, 50);
+    const hits = this.answers.filter((a, i) => /^(HIT|STALE)$/.test(verdicts[i] ?? '') && a.age !== null);
+    const age = percentile(hits.map((a) => Number(a.age)).filter(Number.isFinite), 50);
     const latencies = this.answers.map((a) => a.ms);
     const inFlight = this.requested - this.answers.length - this.cancelled - this.unreachable;
     const other = ['STALE', 'PASS', 'SYNTH', 'without X-Cache'].filter(count).map((v) => `${count(v)} ${v}`);

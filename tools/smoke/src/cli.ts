@@ -22,8 +22,7 @@ const label = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' };
 for (const c of report.checks) lines.write(`${label[c.status]} ${c.name.padEnd(9)} ${c.message}\n`);
 if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 const count = (status: string) => report.checks.filter((c) => c.status === status).length;
-const total = report.checks.length;
-const skipped = count('skip') ? `, ${count('skip')} skipped` : '';
+const [total, skipped] = [report.checks.length, count('skip') ? `, ${count('skip')} skipped` : ''];
 process.stderr.write(
   report.ok
     ? `smoke: all ${total} checks passed against ${report.baseUrl} in ${report.durationMs} ms\n`

@@ -6,7 +6,7 @@ export type HttpResponse = { status: number; headers: Headers; body: Buffer; ms:
 const USER_AGENT = { 'user-agent': 'tilestack-smoke/1' };
 type FetchError = { name?: string; message?: string; code?: string; cause?: FetchError };
 
-/** A one-line reason for a failed request: the socket error code rather than undici's "fetch failed". */
+/** The socket error code rather than undici's "fetch failed". */
 function describeError(e: FetchError, origin: string, timeoutMs: number): string {
   if (e.name === 'TimeoutError') return `no response from ${origin} within ${timeoutMs} ms`;
   const code = e.cause?.code ?? e.code;

@@ -9,12 +9,10 @@ type Status = 'pass' | 'fail' | 'skip';
 export type CheckResult = { name: string; status: Status; message: string; durationMs: number };
 export type SmokeReport = { baseUrl: string; ok: boolean; durationMs: number; checks: CheckResult[] };
 
-/** A failed expectation: its message is what the operator reads. */
 function expect(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
 }
 
-/** Runs `parse`; what it throws fails the check as `what: <error>`. */
 function parsed<T>(what: string, parse: () => T): T {
   try {
     return parse();

@@ -1,4 +1,3 @@
-/** The slice of a TileJSON document the smoke test reads. */
 export type TileJson = {
   tiles: string[];
   minzoom: number;
@@ -34,10 +33,7 @@ export function centerTile({ bounds, center, minzoom, maxzoom }: TileJson, prefe
   return tileAt(center?.[0] ?? (west + east) / 2, center?.[1] ?? (south + north) / 2, z);
 }
 
-/**
- * The URL of a tile on the server under test: the TileJSON's template (so the data-version query
- * clients use is exercised) with its origin replaced by the base URL's.
- */
+/** The TileJSON's tile URL (with the data-version query clients use) on the base URL's origin. */
 export function tileUrl(tileJson: TileJson, tile: TileAddress, baseUrl: string): string {
   const template = tileJson.tiles[0] ?? '';
   const filled = template.replace(/\{([zxy])\}/g, (_, k: 'z' | 'x' | 'y') => String(tile[k]));

@@ -1,1 +1,0 @@
-export { type ApiProcess, startApi } from './stack.js';

@@ -1,1 +1,0 @@
-export { API_SERVER } from './stack.js';
