@@ -43,11 +43,7 @@ describe('BigQuery source: upstream errors', () => {
 
   // Reasons and statuses as https://cloud.google.com/bigquery/docs/error-messages lists them.
   it.each<[string, number, ReturnType<typeof bigQueryError>, number?]>([
-    [
-      'invalidQuery (our SQL)',
-      502,
-      bigQueryError('invalidQuery', 'Unrecognized name: secret_column at [1:8]'),
-    ],
+    ['invalidQuery (our SQL)', 502, bigQueryError('invalidQuery', 'Unrecognized name: secret at [1:8]')],
     ['backendError (500)', 503, bigQueryError('backendError'), 5],
     ['backendError (503)', 503, bigQueryError('backendError', undefined, 503), 5],
     ['internalError (500)', 502, bigQueryError('internalError')],
@@ -78,7 +74,7 @@ describe('BigQuery source: upstream errors', () => {
       'accessDenied on the billing project',
       bigQueryError(
         'accessDenied',
-        'Access Denied: Project tilestack-tests: User does not have bigquery.jobs.create permission in project tilestack-tests.',
+        'Access Denied: Project tilestack-tests: no bigquery.jobs.create permission',
       ),
     ],
   ])(

@@ -1,5 +1,5 @@
 import type { StubField } from '@tilestack/bigquery-stub';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { type StubbedBigQuery, startStubbedBigQuery } from '../../support/bigquery.js';
 
 const STORES = 'carto-demo-data.demo_tables.retail_stores';
@@ -38,81 +38,79 @@ beforeEach(async () => {
 });
 afterEach(() => bq.close());
 
-describe('BigQuery source: GeoJSON tables', () => {
-  it('builds one feature per row, geometry from ST_ASGEOJSON, every other column a property', async () => {
-    addStores(2);
+it('builds one feature per row, geometry from ST_ASGEOJSON, every other column a property', async () => {
+  addStores(2);
 
-    const collection = await read();
+  const collection = await read();
 
-    expect(collection.type).toBe('FeatureCollection');
-    expect(collection.features).toHaveLength(2);
-    const { geom, ...properties } = store(1);
-    expect(collection.features[0]).toEqual({
-      type: 'Feature',
-      geometry: geom,
-      properties: { ...properties, logo: 'AQID', big: '9007199254740993' },
-    });
-    const [query] = bq.stub.requestsTo('jobs.query');
-    expect(query?.body.query).toBe(
-      'SELECT ST_ASGEOJSON(`geom`) AS `tilestack_geojson`, * EXCEPT (`geom`) FROM `carto-demo-data.demo_tables.retail_stores`',
-    );
-    expect(query?.body).toMatchObject({
-      maximumBytesBilled: '52428800',
-      jobCreationMode: 'JOB_CREATION_OPTIONAL',
-    });
+  expect(collection.type).toBe('FeatureCollection');
+  expect(collection.features).toHaveLength(2);
+  const { geom, ...properties } = store(1);
+  expect(collection.features[0]).toEqual({
+    type: 'Feature',
+    geometry: geom,
+    properties: { ...properties, logo: 'AQID', big: '9007199254740993' },
+  });
+  const [query] = bq.stub.requestsTo('jobs.query');
+  expect(query?.body.query).toBe(
+    'SELECT ST_ASGEOJSON(`geom`) AS `tilestack_geojson`, * EXCEPT (`geom`) FROM `carto-demo-data.demo_tables.retail_stores`',
+  );
+  expect(query?.body).toMatchObject({
+    maximumBytesBilled: '52428800',
+    jobCreationMode: 'JOB_CREATION_OPTIONAL',
+  });
+});
+
+it('reads every page of a large result, without auto-pagination', async () => {
+  addStores(7);
+  bq.stub.maxPageRows = 3;
+
+  const collection = await read();
+
+  expect(collection.features.map((f) => f.properties?.store_id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  const pages = bq.stub.requestsTo('jobs.getQueryResults');
+  expect(pages).toHaveLength(2);
+  expect(pages.every((p) => p.query.pageToken && p.query.maxResults)).toBe(true);
+});
+
+it('stops reading with 413 as soon as the collection would exceed maxBytes', async () => {
+  addStores(7);
+  bq.stub.maxPageRows = 2;
+  const oneFeature = JSON.stringify((await read()).features[0]);
+  bq.stub.clearRequests();
+
+  await expect(read('geom', 2 * oneFeature.length + 60)).rejects.toMatchObject({ statusCode: 413 });
+  expect(bq.stub.requestsTo('jobs.getQueryResults')).toHaveLength(1);
+});
+
+it('answers 400 for an unknown or non-GEOGRAPHY column, before querying', async () => {
+  addStores(1);
+
+  for (const column of ['location', 'store_id'])
+    await expect(read(column)).rejects.toMatchObject({ statusCode: 400 });
+  expect(bq.stub.requestsTo('jobs.query')).toEqual([]);
+});
+
+it('finds the geometry column case-insensitively, as BigQuery does', async () => {
+  addStores(1);
+
+  expect((await read('GEOM')).features[0]?.geometry).toEqual(store(1).geom);
+});
+
+it('keeps a NULL geometry as null and selects only the geometry of a one-column table', async () => {
+  addStores(1, 'shapes', [{ name: 'geom', type: 'GEOGRAPHY' }]);
+  expect((await read('geom', 1e6, 'carto-demo-data.demo_tables.shapes')).features).toEqual([
+    { type: 'Feature', geometry: null, properties: {} },
+  ]);
+  expect(bq.stub.requestsTo('jobs.query')[0]?.body.query).not.toContain('EXCEPT');
+});
+
+it('answers 404 for a missing table and 502 when BigQuery rejects our query', async () => {
+  await expect(read('geom', 1e6, 'carto-demo-data.demo_tables.missing')).rejects.toMatchObject({
+    statusCode: 404,
   });
 
-  it('reads every page of a large result, without auto-pagination', async () => {
-    addStores(7);
-    bq.stub.maxPageRows = 3;
-
-    const collection = await read();
-
-    expect(collection.features.map((f) => f.properties?.store_id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    const pages = bq.stub.requestsTo('jobs.getQueryResults');
-    expect(pages).toHaveLength(2);
-    expect(pages.every((p) => p.query.pageToken && p.query.maxResults)).toBe(true);
-  });
-
-  it('stops reading with 413 as soon as the collection would exceed maxBytes', async () => {
-    addStores(7);
-    bq.stub.maxPageRows = 2;
-    const oneFeature = JSON.stringify((await read()).features[0]);
-    bq.stub.clearRequests();
-
-    await expect(read('geom', 2 * oneFeature.length + 60)).rejects.toMatchObject({ statusCode: 413 });
-    expect(bq.stub.requestsTo('jobs.getQueryResults')).toHaveLength(1);
-  });
-
-  it('answers 400 for an unknown or non-GEOGRAPHY column, before querying', async () => {
-    addStores(1);
-
-    for (const column of ['location', 'store_id'])
-      await expect(read(column)).rejects.toMatchObject({ statusCode: 400 });
-    expect(bq.stub.requestsTo('jobs.query')).toEqual([]);
-  });
-
-  it('finds the geometry column case-insensitively, as BigQuery does', async () => {
-    addStores(1);
-
-    expect((await read('GEOM')).features[0]?.geometry).toEqual(store(1).geom);
-  });
-
-  it('keeps a NULL geometry as null and selects only the geometry of a one-column table', async () => {
-    addStores(1, 'shapes', [{ name: 'geom', type: 'GEOGRAPHY' }]);
-    expect((await read('geom', 1e6, 'carto-demo-data.demo_tables.shapes')).features).toEqual([
-      { type: 'Feature', geometry: null, properties: {} },
-    ]);
-    expect(bq.stub.requestsTo('jobs.query')[0]?.body.query).not.toContain('EXCEPT');
-  });
-
-  it('answers 404 for a missing table and 502 when BigQuery rejects our query', async () => {
-    await expect(read('geom', 1e6, 'carto-demo-data.demo_tables.missing')).rejects.toMatchObject({
-      statusCode: 404,
-    });
-
-    addStores(1);
-    bq.stub.inject({ route: 'jobs.query', error: 'invalidQuery' });
-    await expect(read()).rejects.toMatchObject({ statusCode: 502 });
-  });
+  addStores(1);
+  bq.stub.inject({ route: 'jobs.query', error: 'invalidQuery' });
+  await expect(read()).rejects.toMatchObject({ statusCode: 502 });
 });
