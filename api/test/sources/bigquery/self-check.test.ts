@@ -29,26 +29,20 @@ it('probes the partitions of the box centre at the top, middle and bottom zooms,
   expect(probePartitions(TEST_PARTITIONS)).toEqual([...new Set(centres)]);
 });
 
-it.each([
-  ['as an object', TEST_PARTITIONS],
-  ['in the underscore form', '0_6_10_20_20_28_40_1'],
-])(
-  'passes on a consistent tileset with its parameters %s and keeps the partition filter',
-  async (_, form) => {
-    const id = addTestTileset(bq.stub, { tableId: 'consistent', metadata: { carto_partition: form } });
+// The parameter forms are read in bigquery/test/partition-params.test.ts; tiles.test.ts shows the pruned query.
+it('checks the stored partitions with one parameterised query, then keeps the partition filter', async () => {
+  const id = addTestTileset(bq.stub, { tableId: 'consistent' });
 
-    expect(await bq.source.getTile(id, 6, 15, 24)).toEqual(tileBytes(6, 15, 24));
+  expect(await bq.source.getTile(id, 6, 15, 24)).toEqual(tileBytes(6, 15, 24));
 
-    const [check] = bodies('selfcheck');
-    expect(check.query).toBe(
-      'SELECT z, x, y, carto_partition FROM `carto-demo-data.demo_tilesets.consistent` WHERE carto_partition IN UNNEST(@partitions) LIMIT 100',
-    );
-    expect(check.queryParameters[0].parameterType).toEqual({ type: 'ARRAY', arrayType: { type: 'INT64' } });
-    expect(bodies('tile')[0].query).toContain('carto_partition = @partition');
-    expect(bq.observer.fallbacks).toEqual([]);
-    expect(bq.logs.errors()).toEqual([]);
-  },
-);
+  const [check] = bodies('selfcheck');
+  expect(check.query).toBe(
+    'SELECT z, x, y, carto_partition FROM `carto-demo-data.demo_tilesets.consistent` WHERE carto_partition IN UNNEST(@partitions) LIMIT 100',
+  );
+  expect(check.queryParameters[0].parameterType).toEqual({ type: 'ARRAY', arrayType: { type: 'INT64' } });
+  expect(bodies('tile')[0].query).toContain('carto_partition = @partition');
+  expect([bq.observer.fallbacks, bq.logs.errors()]).toEqual([[], []]);
+});
 
 it('falls back to unpruned tile queries when stored partitions contradict the formula', async () => {
   // Rows of the top zoom stored one partition off, as a different formula would place them.
@@ -69,11 +63,8 @@ it('falls back to unpruned tile queries when stored partitions contradict the fo
   expect(bq.logs.errors()).toHaveLength(1);
 });
 
-it.each([
-  ['no', undefined],
-  ['invalid', { ...TEST_PARTITIONS, partitions: 'many' }],
-])('falls back without a self-check when the metadata has %s partition parameters', async (_, form) => {
-  const id = addTestTileset(bq.stub, { tableId: 'no_params', metadata: { carto_partition: form } });
+it('falls back without a self-check when the metadata has no partition parameters', async () => {
+  const id = addTestTileset(bq.stub, { tableId: 'no_params', metadata: { carto_partition: undefined } });
 
   expect(await bq.source.getTile(id, 6, 15, 24)).toEqual(tileBytes(6, 15, 24));
 
