@@ -121,30 +121,19 @@ it.each(smallBoxSets)('cartoPartition %s: in-box tiles land in their level range
   }
 });
 
-it.each(smallBoxSets)(
-  'cartoPartition %s: 0 outside the box, outside [zmin, zmax] and off the grid',
-  (_, p) => {
-    for (const z of gridLevels(p)) {
-      const box = boxAt(p, z);
-      const outside = [
-        [box.xmin - 1, box.ymin],
-        [box.xmax + 1, box.ymin],
-        [box.xmin, box.ymin - 1],
-        [box.xmax, box.ymax + 1],
-      ];
-      for (const [x = 0, y = 0] of outside) expect(cartoPartition(p, z, x, y)).toBe(0);
-    }
-    for (let z = p.zmin; z <= p.zmax; z++) {
-      if (gridLevels(p).includes(z)) continue;
-      const box = boxAt(p, z);
-      expect(cartoPartition(p, z, box.xmin, box.ymin)).toBe(0);
-    }
-    const below = boxAt(p, p.zmin);
-    expect(cartoPartition(p, p.zmin - 1, below.xmin >> 1, below.ymin >> 1)).toBe(0);
-    expect(cartoPartition(p, p.zmax + 1, p.xmin * 2, p.ymin * 2)).toBe(0);
-    expect(cartoPartition(p, p.zmin, below.xmin + 0.5, below.ymin)).toBe(0);
-  },
-);
+it('cartoPartition is 0 just outside the box, off the zstep grid, below zmin and for fractional tiles', () => {
+  const p = params({ partitions: 100, zmin: 2, zmax: 7, zstep: 3, xmin: 60, xmax: 99, ymin: 70, ymax: 80 });
+  const { xmin, xmax, ymin, ymax } = boxAt(p, 5); // grid levels 2 and 5
+  expect(cartoPartition(p, 5, xmax, ymax)).toBeGreaterThan(0);
+  const outside = [
+    [5, xmax + 1, ymax],
+    [5, xmax, ymax + 1],
+    [7, p.xmin, p.ymin],
+    [1, 0, 0],
+    [5, xmin + 0.5, ymin],
+  ];
+  for (const [z = 0, x = 0, y = 0] of outside) expect(cartoPartition(p, z, x, y)).toBe(0);
+});
 
 it('cartoPartition stays in range on a 2^16 × 2^16 box at zmax 16', () => {
   const p = params({ partitions: 4000, zmax: 16, xmin: 0, xmax: 65535, ymin: 0, ymax: 65535 });

@@ -33,6 +33,7 @@ it('reads only the computed partition, the SQL the same for every tile, capped, 
   for (const [z, x, y] of tiles)
     expect(await bq.source.getTile(tileset, z, x, y)).toEqual(tileBytes(z, x, y));
   expect(await bq.source.getTile(tileset, 6, 40, 40)).toBeNull(); // no row in its partition
+  expect(await bq.source.getTile(tileset, 7, 30, 50)).toBeNull(); // above maxzoom: no query at all
   await bq.source.getTileset(tileset);
 
   expect(bq.stub.requestsTo('tables.get')).toHaveLength(1);
@@ -69,14 +70,6 @@ it('reads only the computed partition, the SQL the same for every tile, capped, 
     expect(request.body.timeoutMs).toBeLessThanOrEqual(2000);
     expect(request.headers.authorization).toBeUndefined(); // plain http: no credentials
   }
-});
-
-it('skips the query for zooms outside the tileset', async () => {
-  await bq.source.getTileset(tileset);
-  bq.stub.clearRequests();
-
-  expect(await bq.source.getTile(tileset, 7, 30, 50)).toBeNull();
-  expect(bq.stub.requests).toHaveLength(0);
 });
 
 it('reports each call with its bytes billed, from the finished job (jobs.get) for a slow query', async () => {
