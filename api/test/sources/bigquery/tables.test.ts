@@ -100,7 +100,5 @@ it('keeps a NULL geometry as null and selects only the geometry of a one-column 
 });
 
 it('answers 404 for a missing table', async () => {
-  await expect(read('geom', 1e6, 'carto-demo-data.demo_tables.missing')).rejects.toMatchObject({
-    statusCode: 404,
-  });
+  await expect(read('geom', 1e6, `${STORES}_missing`)).rejects.toMatchObject({ statusCode: 404 });
 });

@@ -15,7 +15,7 @@ let bq: StubbedBigQuery;
 let tileset: string;
 
 beforeEach(async () => {
-  bq = await startStubbedBigQuery();
+  bq = await startStubbedBigQuery({ BIGQUERY_LOCATION: 'EU' });
   tileset = addTestTileset(bq.stub, { tableId: 'buildings' });
 });
 afterEach(() => bq.close());
@@ -23,7 +23,7 @@ afterEach(() => bq.close());
 const queries = () => bq.stub.requestsTo('jobs.query').map((r) => r.body);
 const tileQueries = () => queries().filter((b) => b.labels?.kind === 'tile');
 
-it('reads only the computed partition, the SQL the same for every tile, capped, labelled, once loaded', async () => {
+it('reads only the computed partition, one SQL for every tile, capped, labelled, located, loaded once', async () => {
   const tiles: [number, number, number][] = [
     [6, 15, 24],
     [0, 0, 0],
@@ -60,6 +60,7 @@ it('reads only the computed partition, the SQL the same for every tile, capped, 
     expect(request.path).toBe(`/bigquery/v2/projects/${BILLING_PROJECT}/queries`);
     expect(request.body).toMatchObject({
       useLegacySql: false,
+      location: 'EU',
       maximumBytesBilled: String(MAX_BYTES_BILLED),
       jobTimeoutMs: '2000',
       jobCreationMode: 'JOB_CREATION_OPTIONAL',
@@ -93,16 +94,6 @@ it('reports each call with its bytes billed, from the finished job (jobs.get) fo
     ['selfcheck', 'ok', 10 * MiB],
     ['tile', 'ok', 10 * MiB],
   ]);
-});
-
-it('runs queries in BIGQUERY_LOCATION, billed to BIGQUERY_BILLING_PROJECT', async () => {
-  await bq.close();
-  bq = await startStubbedBigQuery({ BIGQUERY_LOCATION: 'EU', BIGQUERY_BILLING_PROJECT: 'other-billing-1' });
-  await bq.source.getTile(addTestTileset(bq.stub, { tableId: 'buildings' }), 6, 15, 24);
-  const queries = bq.stub.requestsTo('jobs.query');
-  expect(queries.map((r) => [r.path, r.body.location])).toEqual(
-    queries.map(() => ['/bigquery/v2/projects/other-billing-1/queries', 'EU']),
-  );
 });
 
 function param(name: string, value: number) {
