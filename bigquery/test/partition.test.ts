@@ -121,7 +121,7 @@ it.each(smallBoxSets)('cartoPartition %s: in-box tiles land in their level range
   }
 });
 
-it('cartoPartition is 0 just outside the box, off the zstep grid, below zmin and for fractional tiles', () => {
+it('cartoPartition is 0 outside the box, off the zstep grid, below zmin and for fractional tiles', () => {
   const p = params({ partitions: 100, zmin: 2, zmax: 7, zstep: 3, xmin: 60, xmax: 99, ymin: 70, ymax: 80 });
   const { xmin, xmax, ymin, ymax } = boxAt(p, 5); // grid levels 2 and 5
   expect(cartoPartition(p, 5, xmax, ymax)).toBeGreaterThan(0);

@@ -23,7 +23,7 @@ afterEach(() => bq.close());
 const queries = () => bq.stub.requestsTo('jobs.query').map((r) => r.body);
 const tileQueries = () => queries().filter((b) => b.labels?.kind === 'tile');
 
-it('reads only the computed partition, one SQL for every tile, capped, labelled, located, loaded once', async () => {
+it('reads only the computed partition; one SQL per tile, capped, labelled, located; loads once', async () => {
   const tiles: [number, number, number][] = [
     [6, 15, 24],
     [0, 0, 0],
