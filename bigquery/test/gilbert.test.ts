@@ -35,9 +35,12 @@ it.each(sizes.map((s) => [label(s), ...s] as const))(
   },
 );
 
-it('rejects empty or fractional rectangles', () => {
+it('rejects empty or fractional rectangles, and cells outside the rectangle', () => {
   expect(() => gilbertIndex(0, 3, 0, 0)).toThrow(RangeError);
   expect(() => gilbertIndex(2.5, 3, 0, 0)).toThrow(RangeError);
+  expect(() => gilbertIndex(3, 2, 3, 0)).toThrow(RangeError);
+  expect(() => gilbertIndex(3, 2, 0, -1)).toThrow(RangeError);
+  expect(() => gilbertIndex(3, 2, 0.5, 0)).toThrow(RangeError);
 });
 it('stays exact on the largest boxes (2^26 × 2^26)', () => {
   // A power-of-two square is a plain Hilbert curve: with main axis y it ends at the top-left corner.
@@ -74,10 +77,4 @@ it.each([
     const [x, y, expected] = cell.split(' ').map(Number);
     expect(gilbertIndex(w, h, x ?? 0, y ?? 0)).toBe(expected);
   }
-});
-
-it('rejects cells outside the rectangle', () => {
-  expect(() => gilbertIndex(3, 2, 3, 0)).toThrow(RangeError);
-  expect(() => gilbertIndex(3, 2, 0, -1)).toThrow(RangeError);
-  expect(() => gilbertIndex(3, 2, 0.5, 0)).toThrow(RangeError);
 });
