@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cartoPartition, type PartitionParams, zoomPartitionRange } from '../src/partition.js';
 import { curve } from './curve.js';
 
@@ -67,101 +67,86 @@ function exactRange(p: PartitionParams, z: number): { min: number; max: number }
   return { min: Number(roundedStart) + 1, max: Math.min(p.partitions, Number(max) + 1) };
 }
 
-describe('zoomPartitionRange', () => {
-  it('matches exact rational arithmetic for every grid level', () => {
-    for (const partitions of [1, 2, 3, 6, 7, 100, 333, 999, 2048, 2050, 4000]) {
-      for (const zstep of [1, 2, 3, 5, 20]) {
-        for (let span = 0; span <= 26; span++) {
-          const p = params({ partitions, zmin: 26 - span, zmax: 26, zstep });
-          for (const z of gridLevels(p)) expect(zoomPartitionRange(p, z)).toEqual(exactRange(p, z));
-        }
+it('gives every grid level the range exact rational arithmetic gives', () => {
+  for (const partitions of [1, 2, 3, 6, 7, 100, 333, 999, 2048, 2050, 4000]) {
+    for (const zstep of [1, 2, 3, 5, 20]) {
+      for (let span = 0; span <= 26; span++) {
+        const p = params({ partitions, zmin: 26 - span, zmax: 26, zstep });
+        for (const z of gridLevels(p)) expect(zoomPartitionRange(p, z)).toEqual(exactRange(p, z));
       }
     }
-  });
-
-  it('has no range off the grid, outside [zmin, zmax], or for fractional zooms', () => {
-    const p = params({ zmin: 2, zmax: 11, zstep: 3 });
-    for (const z of [0, 1, 3, 4, 6, 7, 9, 10, 12]) expect(zoomPartitionRange(p, z)).toBeNull();
-    for (const z of [2, 5, 8, 11]) expect(zoomPartitionRange(p, z)).not.toBeNull();
-    expect(zoomPartitionRange(p, 2.5)).toBeNull();
-  });
+  }
 });
 
-describe('cartoPartition invariants', () => {
-  const smallBoxSets: [string, PartitionParams][] = [
-    ['N=1', params({ partitions: 1, zmax: 5, xmin: 3, xmax: 20, ymin: 7, ymax: 9 })],
-    ['N=7, zmin 2', params({ partitions: 7, zmin: 2, zmax: 6, xmin: 10, xmax: 41, ymin: 0, ymax: 63 })],
-    [
-      'N=100, zstep 3',
-      params({ partitions: 100, zmax: 7, zstep: 3, xmin: 60, xmax: 99, ymin: 70, ymax: 80 }),
-    ],
-    ['N=4000', params({ partitions: 4000, zmax: 8, xmin: 200, xmax: 263, ymin: 100, ymax: 150 })],
-    [
-      'N=4000, zmin 4, zstep 2',
-      params({ partitions: 4000, zmin: 4, zmax: 11, zstep: 2, xmin: 1000, xmax: 1049, ymin: 777, ymax: 800 }),
-    ],
-    [
-      'N=333, single column',
-      params({ partitions: 333, zmin: 5, zmax: 12, xmin: 2047, xmax: 2047, ymin: 0, ymax: 40 }),
-    ],
+it('gives no range off the grid, outside [zmin, zmax], or for fractional zooms', () => {
+  const p = params({ zmin: 2, zmax: 11, zstep: 3 });
+  for (const z of [0, 1, 3, 4, 6, 7, 9, 10, 12]) expect(zoomPartitionRange(p, z)).toBeNull();
+  for (const z of [2, 5, 8, 11]) expect(zoomPartitionRange(p, z)).not.toBeNull();
+  expect(zoomPartitionRange(p, 2.5)).toBeNull();
+});
+
+const smallBoxSets: [string, PartitionParams][] = [
+  ['N=1', params({ partitions: 1, zmax: 5, xmin: 3, xmax: 20, ymin: 7, ymax: 9 })],
+  ['N=7, zmin 2', params({ partitions: 7, zmin: 2, zmax: 6, xmin: 10, xmax: 41, ymin: 0, ymax: 63 })],
+  ['N=100, zstep 3', params({ partitions: 100, zmax: 7, zstep: 3, xmin: 60, xmax: 99, ymin: 70, ymax: 80 })],
+  ['N=4000', params({ partitions: 4000, zmax: 8, xmin: 200, xmax: 263, ymin: 100, ymax: 150 })],
+  [
+    'N=4000, zmin 4, zstep 2',
+    params({ partitions: 4000, zmin: 4, zmax: 11, zstep: 2, xmin: 1000, xmax: 1049, ymin: 777, ymax: 800 }),
+  ],
+  [
+    'N=333, single column',
+    params({ partitions: 333, zmin: 5, zmax: 12, xmin: 2047, xmax: 2047, ymin: 0, ymax: 40 }),
+  ],
+];
+
+it.each(smallBoxSets)('cartoPartition %s: in-box tiles land in their level range, in curve order', (_, p) => {
+  for (const z of gridLevels(p)) {
+    const range = zoomPartitionRange(p, z);
+    if (!range) throw new Error(`no range for grid level ${z}`);
+    const box = boxAt(p, z);
+    const [w, h] = [box.xmax - box.xmin + 1, box.ymax - box.ymin + 1];
+    const seen = new Set<number>();
+    let previous = range.min;
+    for (const [cx, cy] of curve(w, h)) {
+      const partition = cartoPartition(p, z, box.xmin + cx, box.ymin + cy);
+      expect(partition).toBeGreaterThanOrEqual(previous);
+      expect(partition).toBeLessThanOrEqual(range.max);
+      previous = partition;
+      seen.add(partition);
+    }
+    // Equal slices of the curve: every usable partition is used once there are at least as many tiles.
+    const usable = range.max - range.min + 1;
+    expect(seen.size).toBe(Math.min(usable, w * h));
+  }
+});
+
+it('cartoPartition is 0 outside the box, off the zstep grid, below zmin and for fractional tiles', () => {
+  const p = params({ partitions: 100, zmin: 2, zmax: 7, zstep: 3, xmin: 60, xmax: 99, ymin: 70, ymax: 80 });
+  const { xmin, xmax, ymin, ymax } = boxAt(p, 5); // grid levels 2 and 5
+  expect(cartoPartition(p, 5, xmax, ymax)).toBeGreaterThan(0);
+  const outside = [
+    [5, xmax + 1, ymax],
+    [5, xmax, ymax + 1],
+    [7, p.xmin, p.ymin],
+    [1, 0, 0],
+    [5, xmin + 0.5, ymin],
   ];
+  for (const [z = 0, x = 0, y = 0] of outside) expect(cartoPartition(p, z, x, y)).toBe(0);
+});
 
-  it.each(smallBoxSets)('%s: in-box tiles land in their level range, in curve order', (_, p) => {
-    for (const z of gridLevels(p)) {
-      const range = zoomPartitionRange(p, z);
-      if (!range) throw new Error(`no range for grid level ${z}`);
-      const box = boxAt(p, z);
-      const [w, h] = [box.xmax - box.xmin + 1, box.ymax - box.ymin + 1];
-      const seen = new Set<number>();
-      let previous = range.min;
-      for (const [cx, cy] of curve(w, h)) {
-        const partition = cartoPartition(p, z, box.xmin + cx, box.ymin + cy);
-        expect(partition).toBeGreaterThanOrEqual(previous);
-        expect(partition).toBeLessThanOrEqual(range.max);
-        previous = partition;
-        seen.add(partition);
-      }
-      // Equal slices of the curve: every usable partition is used once there are at least as many tiles.
-      const usable = range.max - range.min + 1;
-      expect(seen.size).toBe(Math.min(usable, w * h));
+it('cartoPartition stays in range on a 2^16 × 2^16 box at zmax 16', () => {
+  const p = params({ partitions: 4000, zmax: 16, xmin: 0, xmax: 65535, ymin: 0, ymax: 65535 });
+  for (const z of gridLevels(p)) {
+    const range = zoomPartitionRange(p, z);
+    const side = 2 ** z;
+    for (let i = 0; i < 200; i++) {
+      const [x, y] = [(i * 40503) % side, (i * 30011 + 7) % side];
+      const partition = cartoPartition(p, z, x, y);
+      expect(partition).toBeGreaterThanOrEqual(range?.min ?? 1);
+      expect(partition).toBeLessThanOrEqual(range?.max ?? 0);
     }
-  });
-
-  it.each(smallBoxSets)('%s: 0 outside the box, outside [zmin, zmax] and off the grid', (_, p) => {
-    for (const z of gridLevels(p)) {
-      const box = boxAt(p, z);
-      const outside = [
-        [box.xmin - 1, box.ymin],
-        [box.xmax + 1, box.ymin],
-        [box.xmin, box.ymin - 1],
-        [box.xmax, box.ymax + 1],
-      ];
-      for (const [x = 0, y = 0] of outside) expect(cartoPartition(p, z, x, y)).toBe(0);
-    }
-    for (let z = p.zmin; z <= p.zmax; z++) {
-      if (gridLevels(p).includes(z)) continue;
-      const box = boxAt(p, z);
-      expect(cartoPartition(p, z, box.xmin, box.ymin)).toBe(0);
-    }
-    const below = boxAt(p, p.zmin);
-    expect(cartoPartition(p, p.zmin - 1, below.xmin >> 1, below.ymin >> 1)).toBe(0);
-    expect(cartoPartition(p, p.zmax + 1, p.xmin * 2, p.ymin * 2)).toBe(0);
-    expect(cartoPartition(p, p.zmin, below.xmin + 0.5, below.ymin)).toBe(0);
-  });
-
-  it('stays in range on a 2^16 × 2^16 box at zmax 16', () => {
-    const p = params({ partitions: 4000, zmax: 16, xmin: 0, xmax: 65535, ymin: 0, ymax: 65535 });
-    for (const z of gridLevels(p)) {
-      const range = zoomPartitionRange(p, z);
-      const side = 2 ** z;
-      for (let i = 0; i < 200; i++) {
-        const [x, y] = [(i * 40503) % side, (i * 30011 + 7) % side];
-        const partition = cartoPartition(p, z, x, y);
-        expect(partition).toBeGreaterThanOrEqual(range?.min ?? 1);
-        expect(partition).toBeLessThanOrEqual(range?.max ?? 0);
-      }
-    }
-    // The curve starts at the box origin and the top level's range ends at N.
-    expect(cartoPartition(p, 16, 0, 0)).toBe(zoomPartitionRange(p, 16)?.min);
-  });
+  }
+  // The curve starts at the box origin and the top level's range ends at N.
+  expect(cartoPartition(p, 16, 0, 0)).toBe(zoomPartitionRange(p, 16)?.min);
 });

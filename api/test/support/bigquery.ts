@@ -10,7 +10,7 @@ import {
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createBigQuerySource } from '../../src/sources/bigquery/bigquery-source.js';
-import type { DataSource, SourceObserver } from '../../src/sources/types.js';
+import type { SourceObserver } from '../../src/sources/types.js';
 
 /** Project billed in tests; never one of the data projects. */
 export const BILLING_PROJECT = 'tilestack-tests';
@@ -38,19 +38,11 @@ function recordingLogger() {
   return { logger, lines, errors: () => lines.filter((l) => l.level >= 50) };
 }
 
-export interface StubbedBigQuery {
-  stub: BigQueryStub;
-  source: DataSource;
-  observer: ReturnType<typeof recordingObserver>;
-  logs: ReturnType<typeof recordingLogger>;
-  close(): Promise<void>;
-}
-
 /**
  * A BigQuery stub with the CARTO and GeoJSON handlers, and a BigQuery source (the real client)
  * pointed at it. `env` overrides configuration variables.
  */
-export async function startStubbedBigQuery(env: Record<string, string> = {}): Promise<StubbedBigQuery> {
+export async function startStubbedBigQuery(env: Record<string, string> = {}) {
   const stub = await startBigQueryStub();
   stub.onQuery(cartoTilesetHandler, geoJsonTableHandler);
   const observer = recordingObserver();
@@ -68,6 +60,8 @@ export async function startStubbedBigQuery(env: Record<string, string> = {}): Pr
   const close = () => source.close().then(() => stub.close());
   return { stub, source, observer, logs, close };
 }
+
+export type StubbedBigQuery = Awaited<ReturnType<typeof startStubbedBigQuery>>;
 
 /** Partition parameters of the test tilesets: 40 partitions over zooms 0–6, a box at z6. */
 export const TEST_PARTITIONS: PartitionParams = {

@@ -1,6 +1,6 @@
 import { cartoPartition } from '@tilestack/bigquery';
 import type { QueryHandler } from '@tilestack/bigquery-stub';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import {
   addTestTileset,
   BILLING_PROJECT,
@@ -15,7 +15,7 @@ let bq: StubbedBigQuery;
 let tileset: string;
 
 beforeEach(async () => {
-  bq = await startStubbedBigQuery();
+  bq = await startStubbedBigQuery({ BIGQUERY_LOCATION: 'EU' });
   tileset = addTestTileset(bq.stub, { tableId: 'buildings' });
 });
 afterEach(() => bq.close());
@@ -23,106 +23,77 @@ afterEach(() => bq.close());
 const queries = () => bq.stub.requestsTo('jobs.query').map((r) => r.body);
 const tileQueries = () => queries().filter((b) => b.labels?.kind === 'tile');
 
-describe('BigQuery source: tiles', () => {
-  it('reads only the computed partition, the SQL the same for every tile, capped, labelled, once loaded', async () => {
-    const tiles: [number, number, number][] = [
-      [6, 15, 24],
-      [0, 0, 0],
-      [3, 1, 3],
-      [6, 11, 27],
-    ];
-    for (const [z, x, y] of tiles)
-      expect(await bq.source.getTile(tileset, z, x, y)).toEqual(tileBytes(z, x, y));
-    expect(await bq.source.getTile(tileset, 6, 40, 40)).toBeNull(); // no row in its partition
-    await bq.source.getTileset(tileset);
+it('reads only the computed partition; one SQL per tile, capped, labelled, located; loads once', async () => {
+  const tiles: [number, number, number][] = [
+    [6, 15, 24],
+    [0, 0, 0],
+    [3, 1, 3],
+    [6, 11, 27],
+  ];
+  for (const [z, x, y] of tiles)
+    expect(await bq.source.getTile(tileset, z, x, y)).toEqual(tileBytes(z, x, y));
+  expect(await bq.source.getTile(tileset, 6, 40, 40)).toBeNull(); // no row in its partition
+  expect(await bq.source.getTile(tileset, 7, 30, 50)).toBeNull(); // above maxzoom: no query at all
+  await bq.source.getTileset(tileset);
 
-    expect(bq.stub.requestsTo('tables.get')).toHaveLength(1);
-    expect(queries().map((q) => q.labels.kind)).toEqual([
-      'tileset',
-      'selfcheck',
-      ...tiles.map(() => 'tile'),
-      'tile',
-    ]);
-    const [first] = tileQueries();
-    expect(new Set(tileQueries().map((q) => q.query))).toEqual(
-      new Set([
-        'SELECT data FROM `carto-demo-data.demo_tilesets.buildings` WHERE carto_partition = @partition AND z = @z AND x = @x AND y = @y LIMIT 1',
-      ]),
-    );
-    expect(first.parameterMode).toBe('NAMED');
-    expect(first.queryParameters).toEqual([
-      param('partition', cartoPartition(TEST_PARTITIONS, 6, 15, 24)),
-      param('z', 6),
-      param('x', 15),
-      param('y', 24),
-    ]);
-    for (const request of bq.stub.requestsTo('jobs.query')) {
-      expect(request.path).toBe(`/bigquery/v2/projects/${BILLING_PROJECT}/queries`);
-      expect(request.body).toMatchObject({
-        useLegacySql: false,
-        maximumBytesBilled: String(MAX_BYTES_BILLED),
-        jobTimeoutMs: '2000',
-        jobCreationMode: 'JOB_CREATION_OPTIONAL',
-        labels: { app: 'tilestack' },
-        formatOptions: { useInt64Timestamp: true },
-      });
-      expect(request.body.timeoutMs).toBeGreaterThan(0);
-      expect(request.body.timeoutMs).toBeLessThanOrEqual(2000);
-      expect(request.headers.authorization).toBeUndefined(); // plain http: no credentials
-    }
-  });
-
-  it('skips the query for zooms outside the tileset', async () => {
-    await bq.source.getTileset(tileset);
-    bq.stub.clearRequests();
-
-    expect(await bq.source.getTile(tileset, 7, 30, 50)).toBeNull();
-    expect(bq.stub.requests).toHaveLength(0);
-  });
-
-  it('reports each upstream call to the observer with the bytes billed', async () => {
-    await bq.source.getTile(tileset, 6, 15, 24);
-
-    const kinds = bq.observer.queries.map((e) => [e.kind, e.outcome]);
-    expect(kinds).toEqual([
-      ['tileset', 'ok'],
-      ['tileset', 'ok'],
-      ['selfcheck', 'ok'],
-      ['tile', 'ok'],
-    ]);
-    expect(bq.observer.queries[0]?.bytesBilled).toBe(0);
-    expect(bq.observer.queries.at(-1)?.bytesBilled).toBe(10 * 1024 * 1024);
-  });
-
-  it('reads bytes billed from the finished job (jobs.get) when the query outlived the first reply', async () => {
-    await bq.source.getTileset(tileset);
-    // The first reply waits timeoutMs = 80 % of the 2 s budget (1.6 s); this tile query takes longer.
-    const slowTile: QueryHandler = ({ query }) =>
-      query.includes('@partition')
-        ? { schema: [{ name: 'data', type: 'BYTES' }], rows: [], bytesProcessed: 1, runMs: 1800 }
-        : undefined;
-    bq.stub.setQueryHandlers(slowTile);
-
-    await bq.source.getTile(tileset, 6, 15, 24);
-
-    expect(bq.stub.requestsTo('jobs.getQueryResults').length).toBeGreaterThan(0);
-    expect(bq.stub.requestsTo('jobs.get')).toHaveLength(1);
-    expect(bq.observer.queries.at(-1)).toMatchObject({
-      kind: 'tile',
-      outcome: 'ok',
-      bytesBilled: 10 * 1024 * 1024,
+  expect(bq.stub.requestsTo('tables.get')).toHaveLength(1);
+  expect(queries().map((q) => q.labels.kind)).toEqual([
+    'tileset',
+    'selfcheck',
+    ...tiles.map(() => 'tile'),
+    'tile',
+  ]);
+  const [first] = tileQueries();
+  expect(new Set(tileQueries().map((q) => q.query))).toEqual(
+    new Set([
+      'SELECT data FROM `carto-demo-data.demo_tilesets.buildings` WHERE carto_partition = @partition AND z = @z AND x = @x AND y = @y LIMIT 1',
+    ]),
+  );
+  expect(first.parameterMode).toBe('NAMED');
+  expect(first.queryParameters).toEqual([
+    param('partition', cartoPartition(TEST_PARTITIONS, 6, 15, 24)),
+    param('z', 6),
+    param('x', 15),
+    param('y', 24),
+  ]);
+  for (const request of bq.stub.requestsTo('jobs.query')) {
+    expect(request.path).toBe(`/bigquery/v2/projects/${BILLING_PROJECT}/queries`);
+    expect(request.body).toMatchObject({
+      useLegacySql: false,
+      location: 'EU',
+      maximumBytesBilled: String(MAX_BYTES_BILLED),
+      jobTimeoutMs: '2000',
+      jobCreationMode: 'JOB_CREATION_OPTIONAL',
+      labels: { app: 'tilestack' },
+      formatOptions: { useInt64Timestamp: true },
     });
-  });
+    expect(request.body.timeoutMs).toBeGreaterThan(0);
+    expect(request.body.timeoutMs).toBeLessThanOrEqual(2000);
+    expect(request.headers.authorization).toBeUndefined(); // plain http: no credentials
+  }
+});
 
-  it('runs queries in BIGQUERY_LOCATION, billed to BIGQUERY_BILLING_PROJECT', async () => {
-    await bq.close();
-    bq = await startStubbedBigQuery({ BIGQUERY_LOCATION: 'EU', BIGQUERY_BILLING_PROJECT: 'other-billing-1' });
-    await bq.source.getTile(addTestTileset(bq.stub, { tableId: 'buildings' }), 6, 15, 24);
-    const queries = bq.stub.requestsTo('jobs.query');
-    expect(queries.map((r) => [r.path, r.body.location])).toEqual(
-      queries.map(() => ['/bigquery/v2/projects/other-billing-1/queries', 'EU']),
-    );
-  });
+it('reports each call with its bytes billed, from the finished job (jobs.get) for a slow query', async () => {
+  await bq.source.getTileset(tileset);
+  // The first reply waits timeoutMs = 80 % of the 2 s budget (1.6 s); this tile query takes longer.
+  const slowTile: QueryHandler = ({ query }) =>
+    query.includes('@partition')
+      ? { schema: [{ name: 'data', type: 'BYTES' }], rows: [], bytesProcessed: 1, runMs: 1800 }
+      : undefined;
+  bq.stub.setQueryHandlers(slowTile);
+
+  await bq.source.getTile(tileset, 6, 15, 24);
+
+  expect(bq.stub.requestsTo('jobs.getQueryResults').length).toBeGreaterThan(0);
+  expect(bq.stub.requestsTo('jobs.get')).toHaveLength(1);
+  // The observer hears every upstream call, tables.get first (nothing billed).
+  const MiB = 1024 * 1024;
+  expect(bq.observer.queries.map((e) => [e.kind, e.outcome, e.bytesBilled])).toEqual([
+    ['tileset', 'ok', 0],
+    ['tileset', 'ok', 10 * MiB],
+    ['selfcheck', 'ok', 10 * MiB],
+    ['tile', 'ok', 10 * MiB],
+  ]);
 });
 
 function param(name: string, value: number) {
