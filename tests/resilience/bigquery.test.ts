@@ -5,14 +5,18 @@ import {
   constantSelectHandler,
   startBigQueryStub,
 } from '@tilestack/bigquery-stub';
-import { type ApiProcess, httpGet, startApi, startVarnish, type Varnish } from '@tilestack/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type ApiProcess,
   addTestTileset,
   BILLING_PROJECT,
   boxTiles,
+  httpGet,
+  startApi,
+  startVarnish,
   TILESET_DATASET,
-} from '../../api/test/support/bigquery.js';
+  type Varnish,
+} from '@tilestack/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publish, record } from './support.js';
 
 const BUDGET_MS = 1000;
