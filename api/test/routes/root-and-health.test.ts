@@ -2,39 +2,34 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MbtilesSource } from '../../src/sources/mbtiles/mbtiles-source.js';
-import { noopObserver } from '../../src/sources/types.js';
 import { httpGet } from '../support/http.js';
 import { type LocalApi, startLocalApi } from '../support/local-api.js';
 import { CITY_TILE, OSM, sampleDataDir } from '../support/sample-data.js';
 
 let api: LocalApi;
-
 beforeAll(async () => {
   api = await startLocalApi({ DATA_DIR: sampleDataDir() });
 });
 afterAll(() => api.close());
 
-describe('GET /', () => {
-  it('names the service, its version and data source, with links', async () => {
-    const res = await httpGet(`${api.url}/`);
-    expect(res.status).toBe(200);
-    expect(res.json()).toMatchObject({
-      service: 'tilestack-api',
-      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
-      dataSource: 'mbtiles',
-      links: expect.objectContaining({ tile: '/maps/tileset/{tileset}/{z}/{x}/{y}' }),
-    });
-  });
+it.each([
+  [
+    '/',
+    200,
+    { service: 'tilestack-api', version: expect.stringMatching(/^\d+\.\d+\.\d+/), dataSource: 'mbtiles' },
+  ],
+  ['/healthz', 200, { status: 'ok' }],
+  ['/readyz', 200, { status: 'ready', dataSource: 'mbtiles' }],
+  ['/nope', 404, { error: 'not_found', message: expect.any(String) }],
+])('GET %s → %i', async (path, status, body) => {
+  const res = await httpGet(`${api.url}${path}`);
+  expect(res.status).toBe(status);
+  expect(res.json()).toMatchObject(body);
+  if (path === '/') expect(res.json().links.tile).toBe('/maps/tileset/{tileset}/{z}/{x}/{y}');
 });
 
-describe('health', () => {
-  it('/healthz answers while the process runs', async () => {
-    expect((await httpGet(`${api.url}/healthz`)).json()).toEqual({ status: 'ok' });
-  });
-
-  it('/readyz is 200 when the source answers and 503 the moment shutdown starts', async () => {
-    expect((await httpGet(`${api.url}/readyz`)).status).toBe(200);
+describe('/readyz', () => {
+  it('is 503 the moment shutdown starts, and asks keep-alive clients to go elsewhere', async () => {
     api.lifecycle.shuttingDown = true;
     try {
       const res = await httpGet(`${api.url}/readyz`);
@@ -45,11 +40,8 @@ describe('health', () => {
     }
   });
 
-  it('/readyz is 503 when the data source is unreachable', async () => {
-    const broken = await startLocalApi(
-      { DATA_DIR: '/nonexistent' },
-      new MbtilesSource('/nonexistent/tilestack', 300, noopObserver),
-    );
+  it('is 503 when the data folder is unreachable', async () => {
+    const broken = await startLocalApi({ DATA_DIR: '/nonexistent/tilestack' });
     try {
       const res = await httpGet(`${broken.url}/readyz`);
       expect(res.status).toBe(503);
@@ -58,36 +50,7 @@ describe('health', () => {
       await broken.close();
     }
   });
-});
 
-describe('GET /metrics', () => {
-  it('exposes request counts by route and status, latency histograms and source queries', async () => {
-    const { z, x, y } = CITY_TILE;
-    await httpGet(`${api.url}/maps/tileset/${OSM}/${z}/${x}/${y}`);
-    await httpGet(`${api.url}/maps/tileset/${OSM}/99/0/0`);
-    const text = (await httpGet(`${api.url}/metrics`)).text();
-    expect(text).toMatch(
-      /http_requests_total\{route="\/maps\/tileset\/:tileset\/:z\/:x\/:y",method="GET",status="200"\} \d+/,
-    );
-    expect(text).toMatch(
-      /http_requests_total\{route="\/maps\/tileset\/:tileset\/:z\/:x\/:y",method="GET",status="400"\} 1/,
-    );
-    expect(text).toContain('http_request_duration_seconds_bucket');
-    expect(text).toMatch(/tilestack_source_queries_total\{source="mbtiles",kind="tile",outcome="ok"\} \d+/);
-    expect(text).toContain('tilestack_coalesced_requests_total');
-    expect(text).toContain('tilestack_bigquery_bytes_billed_total');
-  });
-});
-
-describe('unknown routes', () => {
-  it('answer 404 as JSON', async () => {
-    const res = await httpGet(`${api.url}/nope`);
-    expect(res.status).toBe(404);
-    expect(res.json().error).toBe('not_found');
-  });
-});
-
-describe('/readyz proves the data can be served', () => {
   it.each([
     ['random bytes', (file: Buffer) => randomBytes(file.length)],
     ['a truncated copy', (file: Buffer) => file.subarray(0, Math.floor(file.length / 2))],
@@ -108,4 +71,20 @@ describe('/readyz proves the data can be served', () => {
       await api.close();
     }
   });
+});
+
+it('GET /metrics counts requests by route pattern and status, and source queries', async () => {
+  const { z, x, y } = CITY_TILE;
+  await httpGet(`${api.url}/maps/tileset/${OSM}/${z}/${x}/${y}`);
+  await httpGet(`${api.url}/maps/tileset/${OSM}/99/0/0`);
+  const text = (await httpGet(`${api.url}/metrics`)).text();
+  const route = 'route="/maps/tileset/:tileset/:z/:x/:y",method="GET"';
+  for (const series of [
+    `http_requests_total{${route},status="400"} 1`,
+    `http_request_duration_seconds_count{${route}} 2`,
+    'tilestack_source_queries_total{source="mbtiles",kind="tile",outcome="ok"} 1',
+    'tilestack_coalesced_requests_total',
+    'tilestack_bigquery_bytes_billed_total',
+  ])
+    expect(text).toContain(series);
 });
