@@ -1,60 +1,76 @@
 import type { Registry } from 'prom-client';
 
-/** One label set's counts; kept by the caller, so observing it hashes no labels and allocates nothing. */
-export interface Series {
+/** One label set's observations; kept by the caller, so observing it hashes no labels and allocates nothing. */
+interface Series {
   readonly labels: Record<string, string>;
   readonly buckets: Float64Array; // per bucket (not cumulative), the last one is +Inf
+  readonly counts: Map<string, number>; // by the counter's own label
   sum: number;
   count: number;
 }
 
+type Names = [name: string, help: string];
+
 /**
- * A Prometheus histogram read by the registry at scrape time (it calls `get()`), in prom-client's
- * output shape. prom-client's own Histogram allocates and hashes the label object on every observation,
- * which on the tile path cost more than the rest of the metrics together.
+ * A Prometheus histogram by labels `a` and `b` and a counter of the same events by `a`, `b` and `c`,
+ * registered as metrics the registry reads at scrape time (`get()`, prom-client's output shape).
+ * prom-client's own metrics allocate and hash the label object on every observation, which on the tile
+ * path cost more than the rest of the metrics together. Returns the observer: `(a, b, c, seconds)`.
  */
-export class FastHistogram {
-  readonly type = 'histogram';
-  readonly aggregator = 'sum';
-  private readonly all: Series[] = [];
-
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly upperBounds: readonly number[],
-    registry: Registry,
-  ) {
-    registry.registerMetric(this as never);
-  }
-
-  series(labels: Record<string, string>): Series {
-    const series = { labels, buckets: new Float64Array(this.upperBounds.length + 1), sum: 0, count: 0 };
-    this.all.push(series);
-    return series;
-  }
-
-  observe(series: Series, value: number): void {
-    let i = 0;
-    while (i < this.upperBounds.length && value > (this.upperBounds[i] as number)) i++;
-    series.buckets[i] = (series.buckets[i] ?? 0) + 1;
-    series.sum += value;
-    series.count++;
-  }
-
-  get() {
-    const values = this.all.flatMap(({ labels, buckets, sum, count }) => {
+export function timedCounter(
+  registry: Registry,
+  [counter, counterHelp, c]: [...Names, label: string],
+  [histogram, histogramHelp]: Names,
+  [a, b]: [string, string],
+  upperBounds: readonly number[],
+) {
+  const all: Series[] = [];
+  const index = new Map<string, Map<string, Series>>(); // a → b: no key string per call
+  const register = (name: string, help: string, type: string, values: () => object[]) => {
+    const get = () => ({ name, help, type, aggregator: 'sum', values: values() });
+    registry.registerMetric({ name, help, type, aggregator: 'sum', get } as never);
+  };
+  register(counter, counterHelp, 'counter', () =>
+    all.flatMap(({ labels, counts }) =>
+      [...counts].map(([v, value]) => ({ labels: { ...labels, [c]: v }, value })),
+    ),
+  );
+  register(histogram, histogramHelp, 'histogram', () =>
+    all.flatMap(({ labels, buckets, sum, count }) => {
       let cumulative = 0;
-      const bucket = `${this.name}_bucket`;
+      const le = [...upperBounds, '+Inf'].map((bound, i) => {
+        cumulative += buckets[i] ?? 0;
+        return { labels: { ...labels, le: bound }, value: cumulative, metricName: `${histogram}_bucket` };
+      });
       return [
-        ...this.upperBounds.map((le, i) => {
-          cumulative += buckets[i] ?? 0;
-          return { labels: { ...labels, le }, value: cumulative, metricName: bucket };
-        }),
-        { labels: { ...labels, le: '+Inf' }, value: count, metricName: bucket },
-        { labels, value: sum, metricName: `${this.name}_sum` },
-        { labels, value: count, metricName: `${this.name}_count` },
+        ...le,
+        { labels, value: sum, metricName: `${histogram}_sum` },
+        { labels, value: count, metricName: `${histogram}_count` },
       ];
-    });
-    return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
-  }
+    }),
+  );
+  const series = (va: string, vb: string): Series => {
+    let byB = index.get(va);
+    if (!byB) {
+      byB = new Map();
+      index.set(va, byB);
+    }
+    let found = byB.get(vb);
+    if (!found) {
+      const buckets = new Float64Array(upperBounds.length + 1);
+      found = { labels: { [a]: va, [b]: vb }, buckets, counts: new Map(), sum: 0, count: 0 };
+      all.push(found);
+      byB.set(vb, found);
+    }
+    return found;
+  };
+  return (va: string, vb: string, vc: string, seconds: number): void => {
+    const s = series(va, vb);
+    s.counts.set(vc, (s.counts.get(vc) ?? 0) + 1);
+    let i = 0;
+    while (i < upperBounds.length && seconds > (upperBounds[i] as number)) i++;
+    s.buckets[i] = (s.buckets[i] ?? 0) + 1;
+    s.sum += seconds;
+    s.count++;
+  };
 }
