@@ -8,17 +8,11 @@ import { OSM, STORES, sampleDataDir } from './support/sample-data.js';
 
 function tiles(dir: string) {
   const db = openSqlite(join(dir, `${OSM}.mbtiles`), { readonly: true });
-  const rows = db
-    .prepare('SELECT zoom_level z, tile_column x, tile_row y, tile_data d FROM tiles ORDER BY 1, 2, 3')
-    .all() as { z: number; x: number; y: number; d: Buffer }[];
-  const metadata = Object.fromEntries(
-    (db.prepare('SELECT name, value FROM metadata').all() as { name: string; value: string }[]).map((r) => [
-      r.name,
-      r.value,
-    ]),
-  );
+  const sql = 'SELECT zoom_level z, tile_column x, tile_row y, tile_data d FROM tiles ORDER BY 1, 2, 3';
+  const rows = db.prepare(sql).all() as { z: number; x: number; y: number; d: Buffer }[];
+  const metadata = db.prepare('SELECT name, value FROM metadata').all();
   db.close();
-  return { rows, metadata };
+  return { rows, metadata: Object.fromEntries(metadata.map((r) => [r.name, String(r.value)])) };
 }
 
 describe('sample data generator', () => {
@@ -49,11 +43,10 @@ describe('sample data generator', () => {
         feature.loadGeometry().forEach((ring, r) => {
           rings++;
           // The decoder closes each ring with a copy of its first point: MoveTo + LineTos + that copy.
-          let area = 0;
-          for (let p = 0; p < ring.length - 1; p++) {
-            const [a, b] = [ring[p], ring[p + 1]] as { x: number; y: number }[];
-            area += ((a?.x ?? 0) * (b?.y ?? 0) - (b?.x ?? 0) * (a?.y ?? 0)) / 2;
-          }
+          const area = ring.reduce((sum, a, p) => {
+            const b = ring[(p + 1) % ring.length] ?? a;
+            return sum + (a.x * b.y - b.x * a.y) / 2;
+          }, 0);
           if (ring.length - 2 < 2 || (r === 0 ? area <= 0 : area === 0))
             invalid.push(`${z}/${x}/${y} feature ${i} ring ${r}: ${ring.length - 2} LineTo, area ${area}`);
         });

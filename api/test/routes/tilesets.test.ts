@@ -26,6 +26,11 @@ describe('GET /maps/tileset/:tileset/:z/:x/:y', () => {
       'content-type': 'application/vnd.mapbox-vector-tile',
       'content-encoding': 'gzip',
       'access-control-allow-origin': '*',
+      // An API of public data needs few security headers; CORP lets maps on other sites load tiles.
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-resource-policy': 'cross-origin',
       'cache-control': expect.stringMatching(
         /^public, max-age=\d+, s-maxage=\d+, stale-while-revalidate=\d+, stale-if-error=\d+$/,
       ),

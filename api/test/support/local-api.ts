@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Lifecycle } from '../../src/context.js';
@@ -16,12 +16,16 @@ export interface LocalApi {
 }
 
 /** The real HTTP server, in-process, on a free port (mbtiles source unless one is given). */
-export async function startLocalApi(env: Record<string, string>, source?: DataSource): Promise<LocalApi> {
+export async function startLocalApi(
+  env: Record<string, string>,
+  source?: DataSource,
+  logger: FastifyBaseLogger | false = false,
+): Promise<LocalApi> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
   const metrics = new Metrics(config.DATA_SOURCE);
   const lifecycle: Lifecycle = { shuttingDown: false };
   const dataSource = source ?? new MbtilesSource(config.DATA_DIR, config.METADATA_TTL_SECONDS, metrics);
-  const app = await buildApp({ config, source: dataSource, metrics, lifecycle }, false);
+  const app = await buildApp({ config, source: dataSource, metrics, lifecycle }, logger);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, app, lifecycle, metrics, close: () => app.close() };
