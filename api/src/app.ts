@@ -93,19 +93,12 @@ export async function buildApp(
   const logEveryRequest = logger !== false && ['debug', 'trace'].includes(logger.level);
   app.addHook('onResponse', (request, reply, done) => {
     metrics.recordResponse(request, reply);
-    const slow = reply.elapsedTime > SLOW_REQUEST_MS;
-    const level = reply.statusCode >= 500 || slow ? 'warn' : 'debug';
-    if (level === 'debug' && !logEveryRequest) return done();
-    request.log[level](
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-        slow,
-      },
-      'request completed',
-    );
+    const { statusCode: status, elapsedTime } = reply;
+    const slow = elapsedTime > SLOW_REQUEST_MS;
+    if (status >= 500 || slow || logEveryRequest) {
+      const fields = { method: request.method, url: request.url, status, ms: Math.round(elapsedTime), slow };
+      request.log[status >= 500 || slow ? 'warn' : 'debug'](fields, 'request completed');
+    }
     done();
   });
 

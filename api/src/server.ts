@@ -31,10 +31,7 @@ async function shutdown(signal: string): Promise<void> {
   lifecycle.shuttingDown = true;
   logger.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, 'shutting down: readiness now fails');
   setTimeout(() => {
-    logger.error(
-      { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
-      'shutdown timed out; exiting with requests in flight',
-    );
+    logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out with requests in flight');
     process.exit(1);
   }, config.SHUTDOWN_TIMEOUT_MS).unref();
   await sleep(config.SHUTDOWN_DRAIN_MS);
