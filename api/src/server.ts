@@ -1,10 +1,11 @@
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import type { Lifecycle } from './context.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './plugins/metrics.js';
-import { createSource } from './sources/index.js';
+import { MbtilesSource } from './sources/mbtiles/mbtiles-source.js';
 
 let config: Config;
 try {
@@ -18,7 +19,12 @@ try {
 const logger = createLogger(config);
 const metrics = new Metrics(config.DATA_SOURCE);
 const lifecycle: Lifecycle = { shuttingDown: false };
-const source = await createSource(config, { logger, observer: metrics });
+// The HTTP layer only ever sees `DataSource`; the BigQuery client is loaded only when configured.
+const deps = { logger, observer: metrics };
+const source =
+  config.DATA_SOURCE === 'bigquery'
+    ? (await import('./sources/bigquery/bigquery-source.js')).createBigQuerySource(config, deps)
+    : new MbtilesSource(resolve(config.DATA_DIR), config.METADATA_TTL_SECONDS, metrics);
 const app = await buildApp({ config, source, metrics, lifecycle }, logger);
 
 /**

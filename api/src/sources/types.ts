@@ -64,9 +64,3 @@ export interface SourceObserver {
   /** BIGQUERY_MAX_BYTES_BILLED refused a tile query of a tileset served without partition pruning. */
   fallbackRefused(tilesetId: string): void;
 }
-
-export const noopObserver: SourceObserver = {
-  query: () => {},
-  partitionFallback: () => {},
-  fallbackRefused: () => {},
-};

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Metrics } from '../../src/plugins/metrics.js';
 import { MbtilesSource } from '../../src/sources/mbtiles/mbtiles-source.js';
-import { noopObserver } from '../../src/sources/types.js';
 import { httpGet } from '../support/http.js';
 import { counterValue, type LocalApi, startLocalApi } from '../support/local-api.js';
 import { decodeTile } from '../support/mvt.js';
@@ -116,7 +116,7 @@ describe('coalescing', () => {
     ['table', 'getTable', `/maps/table/${STORES}?geomField=geom`],
   ] as const)('serves identical concurrent %s requests with one source call', async (kind, method, path) => {
     const dataDir = sampleDataDir();
-    const source = new MbtilesSource(dataDir, 300, noopObserver);
+    const source = new MbtilesSource(dataDir, 300, new Metrics('mbtiles'));
     Object.assign(source, { tileNow: undefined }); // only awaited reads are coalesced
     const read = source[method].bind(source) as (...args: unknown[]) => Promise<unknown>;
     const spy = vi.spyOn(source, method).mockImplementation((async (...args: unknown[]) => {
