@@ -20,10 +20,7 @@ const tileSchema = {
   querystring: Type.Object({ v: Type.Optional(Type.String()) }),
 };
 
-interface Tile {
-  gzip: Buffer;
-  etag: string;
-}
+type Tile = { gzip: Buffer; etag: string };
 
 /**
  * The public base URL for links: configured, or the Host the client called (validated, and part of the
@@ -40,8 +37,8 @@ function tileJson(info: TilesetInfo, base: string) {
   return {
     tilejson: '3.0.0',
     name: info.name,
-    ...(info.description ? { description: info.description } : {}),
-    ...(info.attribution ? { attribution: info.attribution } : {}),
+    description: info.description, // JSON.stringify leaves out what is undefined
+    attribution: info.attribution,
     scheme: 'xyz',
     // The data version makes tile URLs change when the data does: caches never serve old tiles for new URLs.
     tiles: [`${base}/maps/tileset/${id}/{z}/{x}/{y}?v=${encodeURIComponent(info.version)}`],
