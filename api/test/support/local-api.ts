@@ -30,11 +30,3 @@ export async function startLocalApi(
   const { port } = app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, app, lifecycle, metrics, close: () => app.close() };
 }
-
-/** Sum of a Prometheus counter's samples whose labels include `labels`. */
-export async function counterValue(metrics: Metrics, name: string, labels: Record<string, string> = {}) {
-  const metric = await metrics.registry.getSingleMetric(name)?.get();
-  return (metric?.values ?? [])
-    .filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))
-    .reduce((sum, v) => sum + v.value, 0);
-}
