@@ -16,7 +16,7 @@ function tiles(dir: string) {
 }
 
 describe('sample data generator', () => {
-  it('writes an MBTiles 1.3 vector tileset for zooms 0–16 with vector_layers, bounds and center', () => {
+  it('writes an MBTiles 1.3 vector tileset for zooms 0–16 with vector_layers, bounds and center (tiles: tilesets.test)', () => {
     const { rows, metadata } = tiles(sampleDataDir());
     // The 5 km city is under one pixel below z5, so those zooms have no rows (their tiles answer 204).
     expect(new Set(rows.map((r) => r.z))).toEqual(new Set(Array.from({ length: 12 }, (_, i) => i + 5)));
@@ -24,12 +24,6 @@ describe('sample data generator', () => {
     expect(metadata.bounds?.split(',')).toHaveLength(4);
     expect(metadata.center?.split(',')).toHaveLength(3);
     expect(JSON.parse(metadata.json ?? '{}').vector_layers[0].id).toBe('default');
-    const z16 = rows.find((r) => r.z === 16);
-    const layer = decodeTile(z16?.d ?? Buffer.alloc(0)).layers.default;
-    expect(layer?.feature(0).properties).toMatchObject({
-      height: expect.any(Number),
-      levels: expect.any(Number),
-    });
   });
 
   it('holds only valid polygons (MVT 2.1 §4.3.4.4): ≥ 2 LineTo per ring, exterior rings of positive area', () => {
