@@ -13,6 +13,7 @@ export const SAMPLE_TABLE_ID = 'carto-demo-data.demo_tables.retail_stores';
 const MAXZOOM = 16;
 const BUILDINGS_MINZOOM = 12; // below it the tileset shows district footprints instead of single buildings
 const LAYER = 'default'; // CARTO tilesets name their single layer `default`
+const FIELDS = { id: 'Number', height: 'Number', levels: 'Number', type: 'String' };
 
 /** Tile range covering a lon/lat box at zoom z (XYZ scheme). */
 export function tileRange(bounds: [number, number, number, number], z: number) {
@@ -71,7 +72,6 @@ function writeBuildingsTileset(path: string): number {
         }
       }
     }
-    const fields = { id: 'Number', height: 'Number', levels: 'Number', type: 'String' };
     writer.finish({
       name: 'osm_buildings (sample)',
       description: `Synthetic building footprints shaped like ${SAMPLE_TILESET_ID}`,
@@ -82,7 +82,7 @@ function writeBuildingsTileset(path: string): number {
       bounds,
       center: [CITY.lon, CITY.lat, 14],
       version: '1',
-      json: { vector_layers: [{ id: LAYER, fields, minzoom: 0, maxzoom: MAXZOOM }] },
+      json: { vector_layers: [{ id: LAYER, fields: FIELDS, minzoom: 0, maxzoom: MAXZOOM }] },
     });
   } catch (error) {
     writer.abort();

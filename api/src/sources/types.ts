@@ -31,17 +31,14 @@ export interface TableQuery {
   maxBytes: number; // past it the source throws `ResponseTooLargeError`
 }
 
-/**
- * The one interface the HTTP layer talks to. Implementations: `mbtiles` (local, default) and
- * `bigquery` (production). Errors are thrown as the classes in `../errors.ts`, never raw driver errors.
- */
+/** What the HTTP layer talks to (`mbtiles`, `bigquery`); errors are `../errors.ts` classes, never a driver's. */
 export interface DataSource {
   readonly kind: 'mbtiles' | 'bigquery';
   /** Throws `NotFoundError` for unknown or not-allowed tilesets (same error for both). */
   getTileset(id: string): Promise<TilesetInfo>;
   /** Gzip-compressed MVT bytes, or `null` when the tileset has no tile at z/x/y. */
   getTile(id: string, z: number, x: number, y: number): Promise<Buffer | null>;
-  /** The same read answered synchronously, when it needs no I/O to wait for (local files); else `undefined`. */
+  /** The same read answered synchronously when it needs no I/O to wait for (local files). */
   tileNow?(
     ...tile: Parameters<DataSource['getTile']>
   ): { info: TilesetInfo; data: Buffer | null } | undefined;
