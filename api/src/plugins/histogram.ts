@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 
-/** One label set's observations; kept by the caller, so observing it hashes no labels and allocates nothing. */
+/** One label set's observations: found through nested maps, so observing hashes no labels and allocates nothing. */
 interface Series {
   readonly labels: Record<string, string>;
   readonly buckets: Float64Array; // per bucket (not cumulative), the last one is +Inf
@@ -25,7 +25,7 @@ export function timedCounter(
   upperBounds: readonly number[],
 ) {
   const all: Series[] = [];
-  const index = new Map<string, Map<string, Series>>(); // a → b: no key string per call
+  const index = new Map<string, Map<string, Series>>(); // a → b
   const register = (name: string, help: string, type: string, values: () => object[]) => {
     const get = () => ({ name, help, type, aggregator: 'sum', values: values() });
     registry.registerMetric({ name, help, type, aggregator: 'sum', get } as never);

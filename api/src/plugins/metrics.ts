@@ -45,6 +45,7 @@ export class Metrics implements SourceObserver {
     'Tile queries refused by BIGQUERY_MAX_BYTES_BILLED: tileset has no partition metadata; raise BIGQUERY_MAX_BYTES_BILLED or add metadata',
     ['tileset'],
   );
+
   constructor(private readonly sourceKind: string) {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -54,17 +55,9 @@ export class Metrics implements SourceObserver {
     if (event.bytesBilled) this.bytesBilled.inc({ kind: event.kind }, event.bytesBilled);
   }
 
-  partitionFallback(tilesetId: string): void {
-    this.partitionFallbacks.inc({ tileset: tilesetId });
-  }
-
-  fallbackRefused(tilesetId: string): void {
-    this.fallbackRefusals.inc({ tileset: tilesetId });
-  }
-
-  coalescedRequest(kind: 'tile' | 'table'): void {
-    this.coalesced.inc({ kind });
-  }
+  readonly partitionFallback = (tileset: string) => this.partitionFallbacks.inc({ tileset });
+  readonly fallbackRefused = (tileset: string) => this.fallbackRefusals.inc({ tileset });
+  readonly coalescedRequest = (kind: 'tile' | 'table') => this.coalesced.inc({ kind });
 
   /** Counts a response and its latency (app.ts calls it from its one onResponse hook). */
   recordResponse(request: FastifyRequest, reply: FastifyReply): void {
