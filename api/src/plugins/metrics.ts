@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { SourceObserver } from '../sources/types.js';
-import { timedCounter } from './histogram.js';
 
 /**
  * The API's Prometheus metrics. One registry per app instance (tests build many apps); the
@@ -11,20 +10,30 @@ export class Metrics implements SourceObserver {
   readonly registry = new Registry();
   private readonly counter = (name: string, help: string, labelNames: string[]) =>
     new Counter({ name, help, labelNames, registers: [this.registry] });
-  private readonly http = timedCounter(
-    this.registry,
-    ['http_requests_total', 'HTTP requests by route pattern, method and status code', 'status'],
-    ['http_request_duration_seconds', 'HTTP request latency by route pattern'],
-    ['route', 'method'],
-    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  private readonly requests = this.counter(
+    'http_requests_total',
+    'HTTP requests by route pattern, method and status code',
+    ['route', 'method', 'status'],
   );
-  private readonly sourceCalls = timedCounter(
-    this.registry,
-    ['tilestack_source_queries_total', 'Calls to the data source by kind and outcome', 'outcome'],
-    ['tilestack_source_query_duration_seconds', 'Data source call latency by kind'],
-    ['source', 'kind'],
-    [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  private readonly duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by route pattern',
+    labelNames: ['route', 'method'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly sourceQueries = this.counter(
+    'tilestack_source_queries_total',
+    'Calls to the data source by kind and outcome',
+    ['source', 'kind', 'outcome'],
   );
+  private readonly sourceDuration = new Histogram({
+    name: 'tilestack_source_query_duration_seconds',
+    help: 'Data source call latency by kind',
+    labelNames: ['source', 'kind'],
+    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
   private readonly bytesBilled = this.counter(
     'tilestack_bigquery_bytes_billed_total',
     'Bytes billed by BigQuery queries, by kind',
@@ -51,7 +60,9 @@ export class Metrics implements SourceObserver {
   }
 
   query(event: Parameters<SourceObserver['query']>[0]): void {
-    this.sourceCalls(this.sourceKind, event.kind, event.outcome, event.seconds);
+    const labels = { source: this.sourceKind, kind: event.kind };
+    this.sourceQueries.inc({ ...labels, outcome: event.outcome });
+    this.sourceDuration.observe(labels, event.seconds);
     if (event.bytesBilled) this.bytesBilled.inc({ kind: event.kind }, event.bytesBilled);
   }
 
@@ -61,7 +72,9 @@ export class Metrics implements SourceObserver {
 
   /** Counts a response and its latency (app.ts calls it from its one onResponse hook). */
   recordResponse(request: FastifyRequest, reply: FastifyReply): void {
-    this.http(request.routeUrl, request.method, String(reply.statusCode), reply.elapsedTime / 1000);
+    const labels = { route: request.routeUrl, method: request.method };
+    this.requests.inc({ ...labels, status: reply.statusCode });
+    this.duration.observe(labels, reply.elapsedTime / 1000);
   }
 
   /** Serves `GET /metrics`. */

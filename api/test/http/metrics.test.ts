@@ -16,12 +16,16 @@ it('counts requests and source calls in Prometheus counters and cumulative histo
     expect.arrayContaining([
       `http_requests_total{${route},status="200"} 2`,
       `http_requests_total{${route},status="204"} 1`,
-      ...['0.001"} 0', '0.005"} 1', '0.05"} 2', '1"} 3', '+Inf"} 3'].map(
-        (b) => `${duration}_bucket{${route},le="${b}`,
-      ),
+      ...[
+        ['0.001', 0],
+        ['0.005', 1],
+        ['0.05', 2],
+        ['1', 3],
+        ['+Inf', 3],
+      ].map(([le, n]) => `${duration}_bucket{le="${le}",${route}} ${n}`),
       `${duration}_count{${route}} 3`,
       'tilestack_source_queries_total{source="mbtiles",kind="tile",outcome="ok"} 1',
-      'tilestack_source_query_duration_seconds_bucket{source="mbtiles",kind="tile",le="0.0005"} 1',
+      'tilestack_source_query_duration_seconds_bucket{le="0.0005",source="mbtiles",kind="tile"} 1',
     ]),
   );
   const sum = lines.find((l) => l.startsWith(`${duration}_sum{${route}}`));
