@@ -107,17 +107,6 @@ it.each([
 });
 
 describe('/readyz', () => {
-  it('is 503 the moment shutdown starts, and asks keep-alive clients to go elsewhere', async () => {
-    api.lifecycle.shuttingDown = true;
-    try {
-      const res = await httpGet(`${api.url}/readyz`);
-      expect(res.status).toBe(503);
-      expect(res.headers.connection).toBe('close');
-    } finally {
-      api.lifecycle.shuttingDown = false;
-    }
-  });
-
   it('is 503 when the data folder is unreachable', async () => {
     const broken = await startLocalApi({ DATA_DIR: '/nonexistent/tilestack' });
     try {

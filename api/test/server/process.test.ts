@@ -48,6 +48,7 @@ describe('graceful shutdown (real process, SIGTERM)', () => {
     const ready = await httpGet(`${api.url}/readyz`);
     expect(ready.status).toBe(503);
     expect(ready.json()).toEqual({ status: 'shutting_down' });
+    expect(ready.headers.connection).toBe('close'); // keep-alive clients reconnect elsewhere
     const tile = (await inFlight) as { status: number; body: Buffer };
     expect([tile.status, tile.body.length > 0]).toEqual([200, true]);
     expect(await api.process.waitForExit()).toBe(0);
