@@ -2,7 +2,6 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { Lifecycle } from '../../src/context.js';
 import { Metrics } from '../../src/plugins/metrics.js';
 import { MbtilesSource } from '../../src/sources/mbtiles/mbtiles-source.js';
 import type { DataSource } from '../../src/sources/types.js';
@@ -10,7 +9,6 @@ import type { DataSource } from '../../src/sources/types.js';
 export interface LocalApi {
   url: string;
   app: FastifyInstance;
-  lifecycle: Lifecycle;
   metrics: Metrics;
   close(): Promise<void>;
 }
@@ -23,10 +21,12 @@ export async function startLocalApi(
 ): Promise<LocalApi> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
   const metrics = new Metrics(config.DATA_SOURCE);
-  const lifecycle: Lifecycle = { shuttingDown: false };
   const dataSource = source ?? new MbtilesSource(config.DATA_DIR, config.METADATA_TTL_SECONDS, metrics);
-  const app = await buildApp({ config, source: dataSource, metrics, lifecycle }, logger);
+  const app = await buildApp(
+    { config, source: dataSource, metrics, lifecycle: { shuttingDown: false } },
+    logger,
+  );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, app, lifecycle, metrics, close: () => app.close() };
+  return { url: `http://127.0.0.1:${port}`, app, metrics, close: () => app.close() };
 }
