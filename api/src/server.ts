@@ -27,11 +27,7 @@ const source =
     : new MbtilesSource(resolve(config.DATA_DIR), config.METADATA_TTL_SECONDS, metrics);
 const app = await buildApp({ config, source, metrics, lifecycle }, logger);
 
-/**
- * SIGTERM: readiness fails at once; we keep serving for SHUTDOWN_DRAIN_MS while load balancers and
- * the cache notice; then stop accepting, let in-flight requests finish, and exit. The whole sequence
- * is bounded by SHUTDOWN_TIMEOUT_MS.
- */
+/** SIGTERM: readiness fails at once, we serve SHUTDOWN_DRAIN_MS more, then drain; all within SHUTDOWN_TIMEOUT_MS. */
 async function shutdown(signal: string): Promise<void> {
   if (lifecycle.shuttingDown) return;
   lifecycle.shuttingDown = true;
@@ -46,8 +42,7 @@ async function shutdown(signal: string): Promise<void> {
   process.exit(0);
 }
 
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => void shutdown(signal));
 
 try {
   await app.listen({ port: config.PORT, host: config.HOST });
