@@ -100,8 +100,7 @@ export async function buildApp(
     done();
   });
 
-  // CORS preflight (a browser asks before a cross-origin request with custom headers): allowed for
-  // GET and HEAD from anywhere. A plain OPTIONS gets the same 204 with `Allow` (set in onRequest).
+  // CORS preflight: GET and HEAD from anywhere; a plain OPTIONS gets the same 204 with `Allow` (onRequest).
   app.options('*', (request, reply) => {
     const { 'access-control-request-method': method, 'access-control-request-headers': headers } =
       request.headers;

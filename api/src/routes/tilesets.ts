@@ -22,11 +22,8 @@ const tileSchema = {
 
 type Tile = { gzip: Buffer; etag: string };
 
-/**
- * The public base URL for links: configured, or the Host the client called (validated, and part of the
- * cache's key for TileJSON) with the trusted proxy's scheme. Never X-Forwarded-Host: the cache does not
- * key on it, so one client could write its host into everyone's TileJSON.
- */
+/** Configured, or the (validated, cache-keyed) Host with the trusted proxy's scheme; never X-Forwarded-Host,
+ * which caches do not key on, so one client could write its host into everyone's TileJSON. */
 export function baseUrl(request: FastifyRequest, configured: string | undefined): string {
   if (configured) return configured.replace(/\/+$/, '');
   return `${request.protocol === 'https' ? 'https' : 'http'}://${request.headers.host}`;
@@ -53,9 +50,8 @@ function tileJson(info: TilesetInfo, base: string) {
 export function tilesetRoutes(fastify: FastifyInstance, { config, source, metrics }: AppContext): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const inflight = new Coalescer<Tile | null>(() => metrics.coalescedRequest('tile'));
-  // Hashing a tile costs ~10 µs per 14 KB; a tile of the same data version (one `info` object), coordinates
-  // and size is the same tile, so its validator is remembered (never the bytes), under a number key: hashing
-  // a fresh string key cost more than the rest of the lookup.
+  // Hashing costs ~10 µs per 14 KB tile; same data version (`info` object), coordinates and size is the same
+  // tile, so its validator (never the bytes) is remembered under a number key (a fresh string costs more).
   const validators = new WeakMap<TilesetInfo, Map<number, { length: number; etag: string }>>();
   const withEtag = (info: TilesetInfo, z: number, x: number, y: number, bytes: Buffer): Tile => {
     let known = validators.get(info);
