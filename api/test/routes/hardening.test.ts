@@ -29,13 +29,13 @@ describe('rate limit per client', () => {
   it('answers 429 with a JSON error and Retry-After past the limit, with no limit headers before it', async () => {
     const answers = [];
     for (let i = 0; i < 6; i++) answers.push(await tile('203.0.113.7'));
-    expect(answers.slice(0, 4).every((r) => r.status === 200)).toBe(true);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 429]);
     expect(answers[0]?.headers['x-ratelimit-remaining']).toBeUndefined();
-    const limited = answers[5];
-    expect(limited?.status).toBe(429);
-    expect(limited?.json()).toMatchObject({ error: 'rate_limited' });
-    expect(limited?.headers['retry-after']).toBeDefined();
-    expect(limited?.headers['cache-control']).toBe('no-store');
+    expect(answers[5]?.json()).toMatchObject({ error: 'rate_limited' });
+    expect(answers[5]?.headers).toMatchObject({
+      'retry-after': expect.stringMatching(/^\d+$/),
+      'cache-control': 'no-store',
+    });
   });
 
   it('keys on the client the trusted proxy saw, not on addresses the client wrote itself', async () => {
