@@ -13,8 +13,9 @@ const tileUrl = (path = `${z}/${x}/${y}`, tileset = OSM) => `${api.url}/maps/til
 const gzipTile = (headers: Record<string, string> = {}, method = 'GET') =>
   httpGet(tileUrl(), { 'accept-encoding': 'gzip, deflate, br', ...headers }, method);
 
+const dataDir = sampleDataDir();
 beforeAll(async () => {
-  api = await startLocalApi({ DATA_DIR: sampleDataDir() });
+  api = await startLocalApi({ DATA_DIR: dataDir });
 });
 afterAll(() => api.close());
 
@@ -115,7 +116,6 @@ describe('coalescing', () => {
     ['tile', 'getTile', `/maps/tileset/${OSM}/${z}/${x}/${y}`],
     ['table', 'getTable', `/maps/table/${STORES}?geomField=geom`],
   ] as const)('serves identical concurrent %s requests with one source call', async (kind, method, path) => {
-    const dataDir = sampleDataDir();
     const source = new MbtilesSource(dataDir, 300, new Metrics('mbtiles'));
     Object.assign(source, { tileNow: undefined }); // only awaited reads are coalesced
     const read = source[method].bind(source) as (...args: unknown[]) => Promise<unknown>;
@@ -167,10 +167,7 @@ describe('GET /maps/tileset/:tileset (TileJSON)', () => {
   });
 
   it('uses PUBLIC_BASE_URL when configured', async () => {
-    const other = await startLocalApi({
-      DATA_DIR: sampleDataDir(),
-      PUBLIC_BASE_URL: 'https://maps.example.org/',
-    });
+    const other = await startLocalApi({ DATA_DIR: dataDir, PUBLIC_BASE_URL: 'https://maps.example.org/' });
     try {
       const res = await httpGet(`${other.url}/maps/tileset/${OSM}`);
       expect(res.json().tiles[0]).toMatch(/^https:\/\/maps\.example\.org\/maps\/tileset\//);
