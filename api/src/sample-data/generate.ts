@@ -27,9 +27,8 @@ export function tileRange(bounds: [number, number, number, number], z: number) {
 }
 
 /**
- * Drops the rings that rounding to tile units collapsed (a footprint under a unit wide becomes a line)
- * and the features left without one. Sample rings are all exterior (no holes), so a valid one has a
- * positive area in tile coordinates (surveyor's formula; MVT 2.1 §4.3.4.4).
+ * Drops rings that rounding to tile units collapsed into lines, and features left without one: sample rings
+ * are all exterior, so a valid one has a positive area (surveyor's formula; MVT 2.1 §4.3.4.4).
  */
 function validPolygons(tile: LegacyTile): LegacyTile {
   const area = (ring: [number, number][]) =>

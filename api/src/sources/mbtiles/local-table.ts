@@ -8,10 +8,7 @@ const GEOMETRY_TYPE = /^(?:(?:Multi)?(?:Point|LineString|Polygon)|GeometryCollec
 const isGeometry = (value: unknown): value is Geometry =>
   typeof value === 'object' && value !== null && GEOMETRY_TYPE.test(String((value as Geometry).type));
 
-/**
- * Reads a local table: NDJSON, one row object per line, GEOGRAPHY columns as GeoJSON geometries (what
- * BigQuery's ST_ASGEOJSON yields). Streams, and stops as soon as the output would pass `maxBytes`.
- */
+/** Streams an NDJSON table (GEOGRAPHY as GeoJSON, like ST_ASGEOJSON), stopping once past `maxBytes`. */
 export async function readLocalTable(
   path: string,
   { geomField, maxBytes }: TableQuery,
