@@ -14,14 +14,13 @@ import { viewerRoutes } from './routes/viewer.js';
 
 const SLOW_REQUEST_MS = 1000;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-/** One Host field line (duplicates are joined with a comma, which fails this) holding host[:port]. */
+// One Host field line (duplicates are joined with a comma, which fails this) holding host[:port].
 const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 const ALLOW = 'GET, HEAD, OPTIONS';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The matched route's pattern (`unmatched` for 404s), read once per request for limits and metrics. */
-    routeUrl: string;
+    routeUrl: string; // the matched route's pattern, read once (Fastify builds `routeOptions` per read)
   }
 }
 
@@ -33,7 +32,7 @@ export async function buildApp(
   const { config, lifecycle, metrics } = context;
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
-    // A hop count trusts exactly that many proxies, so a client cannot forge its address via X-Forwarded-For.
+    // A hop count trusts exactly that many proxies (Fastify 5.8's own number option trusts none).
     trustProxy:
       typeof config.TRUST_PROXY === 'number'
         ? (_address: string, hop: number) => hop < (config.TRUST_PROXY as number)
@@ -44,7 +43,7 @@ export async function buildApp(
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    // One line per request is already written by the load balancer; we log errors and slow requests.
+    // The load balancer logs every request; we log errors and slow ones.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -63,7 +62,6 @@ export async function buildApp(
   // route, and a header set now survives into error answers), then the refusals, trace context, rate limit.
   app.addHook('onRequest', (request, reply, done) => {
     const { method, raw } = request;
-    // Fastify builds a fresh object on every `routeOptions` read.
     const route = request.routeOptions.url ?? 'unmatched';
     request.routeUrl = route;
     reply.headers(RESPONSE_HEADERS).header('x-request-id', request.id);
@@ -93,24 +91,16 @@ export async function buildApp(
   const logEveryRequest = logger !== false && ['debug', 'trace'].includes(logger.level);
   app.addHook('onResponse', (request, reply, done) => {
     metrics.recordResponse(request, reply);
-    const slow = reply.elapsedTime > SLOW_REQUEST_MS;
-    const level = reply.statusCode >= 500 || slow ? 'warn' : 'debug';
-    if (level === 'debug' && !logEveryRequest) return done();
-    request.log[level](
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-        slow,
-      },
-      'request completed',
-    );
+    const { statusCode: status, elapsedTime } = reply;
+    const slow = elapsedTime > SLOW_REQUEST_MS;
+    if (status >= 500 || slow || logEveryRequest) {
+      const fields = { method: request.method, url: request.url, status, ms: Math.round(elapsedTime), slow };
+      request.log[status >= 500 || slow ? 'warn' : 'debug'](fields, 'request completed');
+    }
     done();
   });
 
-  // CORS preflight (a browser asks before a cross-origin request with custom headers): allowed for
-  // GET and HEAD from anywhere. A plain OPTIONS gets the same 204 with `Allow` (set in onRequest).
+  // CORS preflight: GET and HEAD from anywhere; a plain OPTIONS gets the same 204 with `Allow` (onRequest).
   app.options('*', (request, reply) => {
     const { 'access-control-request-method': method, 'access-control-request-headers': headers } =
       request.headers;

@@ -4,15 +4,12 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 const list = z.string().transform((v) =>
   v
-    .split(',')
-    .map((s) => s.trim())
+    .trim()
+    .split(/\s*,\s*/)
     .filter(Boolean),
 );
 
-/**
- * Every runtime setting, from environment variables (README.md's table says what each means). Defaults
- * make `npm start` work with no settings at all (local MBTiles on sample data); Kubernetes overrides them.
- */
+/** Every setting, from the environment (README.md says what each means); `npm start` needs none. */
 const schema = z
   .object({
     PORT: int(0, 65535).default(3000),
@@ -22,34 +19,25 @@ const schema = z
     DATA_DIR: z.string().min(1).default('./data'),
     PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     MAX_JSON_RESPONSE_SIZE: int(1).default(10 * 1024 * 1024),
-    /** bigquery: project billed for queries (never the data's project unless you set it so). */
     BIGQUERY_BILLING_PROJECT: z
       .string()
       .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/)
       .optional(),
     BIGQUERY_ALLOWED_DATASETS: list.default(['carto-demo-data.demo_tilesets', 'carto-demo-data.demo_tables']),
-    /** bigquery: per-query cost cap; a query that would bill more fails (503) instead of running. */
     BIGQUERY_MAX_BYTES_BILLED: int(10 * 1024 * 1024).default(2 * 1024 ** 3),
     BIGQUERY_TIMEOUT_MS: int(100, 600_000).default(10_000),
     BIGQUERY_LOCATION: z.string().min(1).optional(),
-    /** bigquery: REST endpoint override (tests, emulators). */
     BIGQUERY_API_ENDPOINT: z.url().optional(),
     METADATA_TTL_SECONDS: int(0).default(300),
     CACHE_MAX_AGE: int(0).default(300),
     CACHE_S_MAXAGE: int(0).default(3600),
     CACHE_STALE_WHILE_REVALIDATE: int(0).default(600),
     CACHE_STALE_IF_ERROR: int(0).default(86_400),
-    /** Versioned tile URLs (`?v=` equal to the current data version) are immutable for this long. */
     CACHE_IMMUTABLE_MAX_AGE: int(0).default(31_536_000),
-    /** On SIGTERM: keep serving (with /readyz at 503) this long so load balancers stop sending traffic. */
     SHUTDOWN_DRAIN_MS: int(0, 60_000).default(0),
     REQUEST_TIMEOUT_MS: int(100, 300_000).default(10_000),
     SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
-    /**
-     * Proxies in front whose X-Forwarded-For/-Proto we trust: none by default, or a hop count (the client
-     * IP is then the address that many hops back, which a client cannot forge). GKE: 3 (the load balancer
-     * adds two addresses, Varnish one); compose and `npm run stack`: 1 (Varnish). `true` trusts any chain.
-     */
+    // A hop count makes the client IP the address that many hops back, which a client cannot forge.
     TRUST_PROXY: z
       .string()
       .regex(/^(true|false|1|0|[1-9]\d?)$/, 'must be true, false or a hop count')
@@ -60,14 +48,9 @@ const schema = z
     VIEWER_ENABLED: bool.default(true),
     VIEWER_DIR: z.string().min(1).optional(),
   })
-  .superRefine((c, ctx) => {
-    if (c.DATA_SOURCE === 'bigquery' && !c.BIGQUERY_BILLING_PROJECT) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['BIGQUERY_BILLING_PROJECT'],
-        message: 'is required when DATA_SOURCE=bigquery',
-      });
-    }
+  .refine((c) => c.DATA_SOURCE !== 'bigquery' || c.BIGQUERY_BILLING_PROJECT, {
+    path: ['BIGQUERY_BILLING_PROJECT'],
+    message: 'is required when DATA_SOURCE=bigquery',
   });
 
 export type Config = z.infer<typeof schema>;

@@ -3,9 +3,7 @@ import type { Metrics } from './plugins/metrics.js';
 import type { DataSource } from './sources/types.js';
 
 /** Whether the process is draining; /readyz reports it and responses ask clients to reconnect elsewhere. */
-export interface Lifecycle {
-  shuttingDown: boolean;
-}
+export type Lifecycle = { shuttingDown: boolean };
 
 /** What every route needs; built once in `server.ts` (or by a test) and handed to `buildApp`. */
 export interface AppContext {

@@ -1,7 +1,4 @@
-/**
- * Errors a data source or route may throw. The HTTP error handler turns each into its status code
- * and a JSON body `{ error, message }`; `message` is always ours, never an upstream's raw text.
- */
+/** Errors a source or route throws; the error handler sends `{ error: code, message }` with the status. */
 export class ApiError extends Error {
   constructor(
     readonly statusCode: number,
@@ -27,27 +24,22 @@ export class NotFoundError extends ApiError {
 }
 
 export class ResponseTooLargeError extends ApiError {
-  constructor(limitBytes: number) {
-    super(
-      413,
-      'response_too_large',
-      `the response would exceed ${limitBytes} bytes (MAX_JSON_RESPONSE_SIZE)`,
-    );
+  constructor(limit: number) {
+    super(413, 'response_too_large', `the response would exceed ${limit} bytes (MAX_JSON_RESPONSE_SIZE)`);
   }
 }
 
-/** The upstream answered with an error we cannot attribute to the request (bad gateway). */
+/** The upstream failed in a way we cannot attribute to the request; the message is ours, never its text. */
 export class UpstreamError extends ApiError {
   constructor(message = 'the data source failed to answer') {
     super(502, 'upstream_error', message);
   }
 }
 
-/** The upstream is unavailable, over quota, or a cost cap stopped the query. */
+/** Unavailable, over quota, or a cost cap stopped the query; `retryAfterSeconds` becomes `Retry-After`. */
 export class UnavailableError extends ApiError {
   constructor(
     message = 'the data source is unavailable, try again later',
-    /** Sent as `Retry-After` when waiting is what helps (rate limits, quota, backend trouble). */
     readonly retryAfterSeconds?: number,
   ) {
     super(503, 'unavailable', message);

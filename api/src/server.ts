@@ -1,10 +1,11 @@
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import type { Lifecycle } from './context.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './plugins/metrics.js';
-import { createSource } from './sources/index.js';
+import { MbtilesSource } from './sources/mbtiles/mbtiles-source.js';
 
 let config: Config;
 try {
@@ -18,23 +19,21 @@ try {
 const logger = createLogger(config);
 const metrics = new Metrics(config.DATA_SOURCE);
 const lifecycle: Lifecycle = { shuttingDown: false };
-const source = await createSource(config, { logger, observer: metrics });
+// The HTTP layer only ever sees `DataSource`; the BigQuery client is loaded only when configured.
+const deps = { logger, observer: metrics };
+const source =
+  config.DATA_SOURCE === 'bigquery'
+    ? (await import('./sources/bigquery/bigquery-source.js')).createBigQuerySource(config, deps)
+    : new MbtilesSource(resolve(config.DATA_DIR), config.METADATA_TTL_SECONDS, metrics);
 const app = await buildApp({ config, source, metrics, lifecycle }, logger);
 
-/**
- * SIGTERM: readiness fails at once; we keep serving for SHUTDOWN_DRAIN_MS while load balancers and
- * the cache notice; then stop accepting, let in-flight requests finish, and exit. The whole sequence
- * is bounded by SHUTDOWN_TIMEOUT_MS.
- */
+/** SIGTERM: readiness fails at once, we serve SHUTDOWN_DRAIN_MS more, then drain; all within SHUTDOWN_TIMEOUT_MS. */
 async function shutdown(signal: string): Promise<void> {
   if (lifecycle.shuttingDown) return;
   lifecycle.shuttingDown = true;
   logger.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, 'shutting down: readiness now fails');
   setTimeout(() => {
-    logger.error(
-      { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
-      'shutdown timed out; exiting with requests in flight',
-    );
+    logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out with requests in flight');
     process.exit(1);
   }, config.SHUTDOWN_TIMEOUT_MS).unref();
   await sleep(config.SHUTDOWN_DRAIN_MS);
@@ -43,8 +42,7 @@ async function shutdown(signal: string): Promise<void> {
   process.exit(0);
 }
 
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => void shutdown(signal));
 
 try {
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -5,11 +5,7 @@ import { ApiError } from '../errors.js';
 
 export type CachePolicy = 'default' | 'immutable' | 'short' | 'none';
 
-/**
- * Cache-Control for each kind of answer. `s-maxage` drives Varnish (and any CDN), `max-age` browsers;
- * the stale windows let the cache answer while refreshing and while the API is failing.
- * Responses are never `private` and never carry Set-Cookie: every answer is shareable.
- */
+/** Cache-Control per kind of answer (`s-maxage` drives Varnish, `max-age` browsers); never `private`. */
 export function cacheControl(config: Config, policy: CachePolicy): string {
   let values = cacheControls.get(config);
   if (!values) {
@@ -29,7 +25,6 @@ export function cacheControl(config: Config, policy: CachePolicy): string {
   }
   return values[policy];
 }
-// Built once per configuration: they do not depend on the request.
 const cacheControls = new WeakMap<Config, Record<CachePolicy, string>>();
 
 /** Strong validator from the exact bytes sent; each representation (gzip, identity) gets its own. */

@@ -45,25 +45,18 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   reply.code(status).send(errorBody(status));
 }
 
-/**
- * Every error becomes `{ error, message }` with an honest status. 4xx answers may be cached briefly
- * (a burst of requests for a missing tileset hits the cache, not BigQuery); 5xx never are.
- */
+/** Every error becomes `{ error, message }`; 400 and 404 are cached briefly (a burst for a missing tileset hits the cache). */
 export function registerErrorHandler(app: FastifyInstance, config: Config): void {
   app.setErrorHandler<FastifyError | ApiError>((error, request, reply) => {
-    let status = 500;
-    let body = errorBody(500, 'internal error');
-    if (error instanceof ApiError) {
-      status = error.statusCode;
-      body = { error: error.code, message: error.message };
-    } else if (error.validation || (error.statusCode && error.statusCode < 500)) {
-      status = error.statusCode ?? 400;
-      body = errorBody(status, error.validation ? error.message : undefined);
-    }
+    const ours = error instanceof ApiError;
+    const status =
+      ours || error.validation || (error.statusCode ?? 500) < 500 ? (error.statusCode ?? 400) : 500;
+    const body = ours
+      ? { error: error.code, message: error.message }
+      : errorBody(status, status === 500 ? 'internal error' : error.validation ? error.message : undefined);
     if (status >= 500 && status !== 505) request.log.error({ err: error }, body.message);
     else request.log.info({ status, code: body.error }, body.message);
-    const cacheable = status === 400 || status === 404;
-    reply.header('cache-control', cacheControl(config, cacheable ? 'short' : 'none'));
+    reply.header('cache-control', cacheControl(config, status === 400 || status === 404 ? 'short' : 'none'));
     if (error instanceof UnavailableError && error.retryAfterSeconds)
       reply.header('retry-after', error.retryAfterSeconds);
     reply.code(status).send(body);

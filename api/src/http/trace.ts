@@ -10,25 +10,19 @@ export function traceLogFields(
   headers: Record<string, string | string[] | undefined>,
   project: string | undefined,
 ): Record<string, string | boolean> | undefined {
-  let traceId: string | undefined;
-  let spanId: string | undefined;
-  let sampled = false;
   const w3c = TRACEPARENT.exec(String(headers.traceparent ?? ''));
-  const google = CLOUD_TRACE.exec(String(headers['x-cloud-trace-context'] ?? ''));
-  if (w3c) {
-    [, traceId, spanId] = w3c;
-    sampled = (Number.parseInt(w3c[3] ?? '0', 16) & 1) === 1;
-  } else if (google) {
-    traceId = google[1];
-    spanId = BigInt(google[2] ?? '0')
-      .toString(16)
-      .padStart(16, '0');
-    sampled = google[3] === '1';
-  }
+  const google = w3c ? null : CLOUD_TRACE.exec(String(headers['x-cloud-trace-context'] ?? ''));
+  const traceId = w3c?.[1] ?? google?.[1];
   if (!traceId || /^0+$/.test(traceId)) return undefined;
   return {
     'logging.googleapis.com/trace': project ? `projects/${project}/traces/${traceId}` : traceId,
-    'logging.googleapis.com/spanId': spanId ?? '',
-    'logging.googleapis.com/trace_sampled': sampled,
+    'logging.googleapis.com/spanId':
+      w3c?.[2] ??
+      BigInt(google?.[2] ?? 0)
+        .toString(16)
+        .padStart(16, '0'),
+    'logging.googleapis.com/trace_sampled': w3c
+      ? (Number.parseInt(w3c[3] ?? '0', 16) & 1) === 1
+      : google?.[3] === '1',
   };
 }

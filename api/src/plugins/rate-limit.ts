@@ -5,12 +5,10 @@ const EXEMPT = new Set(['/healthz', '/readyz', '/metrics']);
 const WINDOW_MS = 60_000;
 
 /**
- * Per-client request limit (in memory, per replica), counted in fixed one-minute windows keyed by the
- * client address the trusted proxy saw. The edge (Cloud Armor) is the real limit; this stops one client
- * from turning cache misses into unbounded BigQuery queries if the edge is bypassed.
- * No rate-limit headers on normal answers: they would be cached and shown to other clients.
- * (Hand-written: @fastify/rate-limit ran an IPv6 regex and its store on every request, for the same answer.)
- * Returns the check app.ts runs in its one onRequest hook: the 429 error past the limit, else undefined.
+ * Per-client limit in fixed one-minute windows, in memory per replica, keyed by the address the trusted
+ * proxy saw: a backstop for the edge's limit (Cloud Armor), so one client cannot turn cache misses into
+ * unbounded BigQuery queries. No limit headers on normal answers: caches would show them to others.
+ * (@fastify/rate-limit ran an IPv6 regex and its store per request.) Returns app.ts's check: a 429 or undefined.
  */
 export function rateLimit(max: number) {
   let counts = new Map<string, number>();

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import { VERSION } from '../version.js';
+
+// The image's OCI version label comes from the same package.json.
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
 /** `GET /`: liveness text of the original API, now a small JSON document with links. */
 export function rootRoutes(app: FastifyInstance, { source, config }: AppContext): void {
@@ -8,7 +11,7 @@ export function rootRoutes(app: FastifyInstance, { source, config }: AppContext)
     reply.header('cache-control', 'no-store');
     return {
       service: 'tilestack-api',
-      version: VERSION,
+      version,
       dataSource: source.kind,
       links: {
         tilejson: '/maps/tileset/{tileset}',

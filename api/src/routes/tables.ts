@@ -14,10 +14,7 @@ const schema = {
   }),
 };
 
-interface Body {
-  json: string;
-  etag: string;
-}
+type Body = { json: string; etag: string };
 
 /** `GET /maps/table/:table?geomField=geom&format=geojson`: every row as a GeoJSON FeatureCollection. */
 export function tableRoutes(app: FastifyInstance, { config, source, metrics }: AppContext): void {

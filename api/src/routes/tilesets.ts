@@ -20,16 +20,10 @@ const tileSchema = {
   querystring: Type.Object({ v: Type.Optional(Type.String()) }),
 };
 
-interface Tile {
-  gzip: Buffer;
-  etag: string;
-}
+type Tile = { gzip: Buffer; etag: string };
 
-/**
- * The public base URL for links: configured, or the Host the client called (validated, and part of the
- * cache's key for TileJSON) with the trusted proxy's scheme. Never X-Forwarded-Host: the cache does not
- * key on it, so one client could write its host into everyone's TileJSON.
- */
+/** Configured, or the (validated, cache-keyed) Host with the trusted proxy's scheme; never X-Forwarded-Host,
+ * which caches do not key on, so one client could write its host into everyone's TileJSON. */
 export function baseUrl(request: FastifyRequest, configured: string | undefined): string {
   if (configured) return configured.replace(/\/+$/, '');
   return `${request.protocol === 'https' ? 'https' : 'http'}://${request.headers.host}`;
@@ -40,8 +34,8 @@ function tileJson(info: TilesetInfo, base: string) {
   return {
     tilejson: '3.0.0',
     name: info.name,
-    ...(info.description ? { description: info.description } : {}),
-    ...(info.attribution ? { attribution: info.attribution } : {}),
+    description: info.description, // JSON.stringify leaves out what is undefined
+    attribution: info.attribution,
     scheme: 'xyz',
     // The data version makes tile URLs change when the data does: caches never serve old tiles for new URLs.
     tiles: [`${base}/maps/tileset/${id}/{z}/{x}/{y}?v=${encodeURIComponent(info.version)}`],
@@ -56,9 +50,8 @@ function tileJson(info: TilesetInfo, base: string) {
 export function tilesetRoutes(fastify: FastifyInstance, { config, source, metrics }: AppContext): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const inflight = new Coalescer<Tile | null>(() => metrics.coalescedRequest('tile'));
-  // Hashing a tile costs ~10 µs per 14 KB; a tile of the same data version (one `info` object), coordinates
-  // and size is the same tile, so its validator is remembered (never the bytes), under a number key: hashing
-  // a fresh string key cost more than the rest of the lookup.
+  // Hashing costs ~10 µs per 14 KB tile; same data version (`info` object), coordinates and size is the same
+  // tile, so its validator (never the bytes) is remembered under a number key (a fresh string costs more).
   const validators = new WeakMap<TilesetInfo, Map<number, { length: number; etag: string }>>();
   const withEtag = (info: TilesetInfo, z: number, x: number, y: number, bytes: Buffer): Tile => {
     let known = validators.get(info);

@@ -5,17 +5,12 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 
-/** `viewer/dist` of this repository, whether we run from `api/src` (tsx) or `api/dist` (built). */
+// `viewer/dist`, whether we run from `api/src` (tsx) or `api/dist` (built).
 const DEFAULT_VIEWER_DIR = fileURLToPath(new URL('../../../viewer/dist/', import.meta.url));
 const BUILD_COMMAND = 'npm run build -w @tilestack/viewer';
-/** Short on purpose: asset names carry no content hash, so a new build must reach browsers soon. */
-const ASSET_MAX_AGE_MS = 300_000;
+const ASSET_MAX_AGE_MS = 300_000; // short: asset names carry no content hash
 
-/**
- * `/viewer/`: the environment viewer's static files (built by the viewer workspace). A missing build
- * is not fatal: the API serves tiles without it, and `/viewer/` explains how to build it. The check
- * runs per request, so building while the API runs is enough — no restart.
- */
+/** `/viewer/`: the viewer's build; until it exists (checked per request, no restart) `/viewer/` says how. */
 export function viewerRoutes(app: FastifyInstance, { config }: AppContext): void {
   if (!config.VIEWER_ENABLED) return;
   const root = resolve(config.VIEWER_DIR ?? DEFAULT_VIEWER_DIR);
@@ -25,7 +20,6 @@ export function viewerRoutes(app: FastifyInstance, { config }: AppContext): void
     async (scope) => {
       if (!built())
         scope.log.warn({ root }, `viewer not built; /viewer/ answers 404 until: ${BUILD_COMMAND}`);
-
       // The page loads its assets by relative URL, so `/viewer` must become `/viewer/`.
       scope.addHook('onRequest', async (request, reply) => {
         const [path = '', query] = request.url.split('?', 2);
@@ -36,8 +30,7 @@ export function viewerRoutes(app: FastifyInstance, { config }: AppContext): void
       await scope.register(fastifyStatic, {
         root,
         prefix: '/',
-        // The build writes `.gz` twins: the bundle is ~1.6 MB raw, ~0.5 MB gzipped.
-        preCompressed: true,
+        preCompressed: true, // the build writes `.gz` twins (1.6 MB → 0.5 MB)
         maxAge: ASSET_MAX_AGE_MS,
         suppressWarning: true,
       });
@@ -52,7 +45,6 @@ export function viewerRoutes(app: FastifyInstance, { config }: AppContext): void
           reply.header('cache-control', 'public, max-age=30, s-maxage=60');
           return reply.code(404).send({ error: 'not_found', message: 'no such viewer file' });
         }
-        // Not cached anywhere: the fix (a build) must show on the next reload.
         reply.header('cache-control', 'no-store');
         return reply.code(404).send({
           error: 'viewer_not_built',

@@ -18,13 +18,10 @@ Writes the synthetic ${SAMPLE_TILESET_ID} tileset (MBTiles) and ${SAMPLE_TABLE_I
 }
 
 const dir = resolve(values.dir);
-const present = [`${SAMPLE_TILESET_ID}.mbtiles`, `${SAMPLE_TABLE_ID}.ndjson`].every((f) =>
-  existsSync(join(dir, f)),
-);
-if (values['if-missing'] && present) process.exit(0);
+const files = [`${SAMPLE_TILESET_ID}.mbtiles`, `${SAMPLE_TABLE_ID}.ndjson`];
+if (values['if-missing'] && files.every((f) => existsSync(join(dir, f)))) process.exit(0);
 
 const started = performance.now();
 const { tiles, rows } = generateSampleData(dir);
-console.error(
-  `sample data: ${tiles} tiles and ${rows} table rows written to ${dir} in ${Math.round(performance.now() - started)} ms`,
-);
+const ms = Math.round(performance.now() - started);
+console.error(`sample data: ${tiles} tiles and ${rows} table rows written to ${dir} in ${ms} ms`);

@@ -2,18 +2,18 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { FeatureCollection } from 'geojson';
+import type { Feature } from 'geojson';
 import GeoJSONVT, { type LegacyTile } from 'geojson-vt';
 import { fromGeojsonVt } from 'vt-pbf';
 import { MbtilesWriter } from '../sources/mbtiles/writer.js';
-import { buildings, CITY, cityBounds, districts, retailStores } from './city.js';
+import { buildings, CITY, cityBounds, retailStores } from './city.js';
 
 export const SAMPLE_TILESET_ID = 'carto-demo-data.demo_tilesets.osm_buildings';
 export const SAMPLE_TABLE_ID = 'carto-demo-data.demo_tables.retail_stores';
-export const SAMPLE_MAXZOOM = 16;
-/** Below this zoom the tileset shows district footprints instead of single buildings. */
-export const BUILDINGS_MINZOOM = 12;
+const MAXZOOM = 16;
+const BUILDINGS_MINZOOM = 12; // below it the tileset shows district footprints instead of single buildings
 const LAYER = 'default'; // CARTO tilesets name their single layer `default`
+const FIELDS = { id: 'Number', height: 'Number', levels: 'Number', type: 'String' };
 
 /** Tile range covering a lon/lat box at zoom z (XYZ scheme). */
 export function tileRange(bounds: [number, number, number, number], z: number) {
@@ -26,23 +26,16 @@ export function tileRange(bounds: [number, number, number, number], z: number) {
   return { minX: x(bounds[0]), maxX: x(bounds[2]), minY: y(bounds[3]), maxY: y(bounds[1]) };
 }
 
-/** Surveyor's formula in tile coordinates: positive for an exterior ring (MVT 2.1 §4.3.4.4). */
-function area(ring: [number, number][]): number {
-  let sum = 0;
-  for (let i = 0; i < ring.length - 1; i++) {
-    const [x1, y1] = ring[i] as [number, number];
-    const [x2, y2] = ring[i + 1] as [number, number];
-    sum += x1 * y2 - x2 * y1;
-  }
-  return sum / 2;
-}
-
 /**
- * Drops the rings that rounding to tile units collapsed (a footprint under a unit wide becomes a line:
- * MoveTo, one LineTo, ClosePath) and the features left without one. Every sample ring is an exterior
- * ring (footprints have no holes), so a valid one has a positive area.
+ * Drops rings that rounding to tile units collapsed into lines, and features left without one: sample rings
+ * are all exterior, so a valid one has a positive area (surveyor's formula; MVT 2.1 §4.3.4.4).
  */
 function validPolygons(tile: LegacyTile): LegacyTile {
+  const area = (ring: [number, number][]) =>
+    ring.reduce((sum, [x1, y1], i) => {
+      const [x2, y2] = ring[(i + 1) % ring.length] as [number, number];
+      return sum + x1 * y2 - x2 * y1;
+    }, 0);
   const features = tile.features.flatMap((f) => {
     if (f.type !== 3) return [f];
     const geometry = f.geometry.filter((ring) => area(ring) > 0);
@@ -52,33 +45,27 @@ function validPolygons(tile: LegacyTile): LegacyTile {
 }
 
 /** Writes the osm_buildings-like tileset; returns how many tiles it stored. */
-export function generateBuildingsTileset(path: string): number {
-  const footprints = buildings();
-  const collection = (features: FeatureCollection['features']): FeatureCollection => ({
-    type: 'FeatureCollection',
-    features,
-  });
-  const detailed = new GeoJSONVT(collection(footprints), {
-    maxZoom: SAMPLE_MAXZOOM,
-    indexMaxZoom: 5,
-    buffer: 64,
-  });
-  const overview = new GeoJSONVT(collection(districts(footprints)), {
-    maxZoom: BUILDINGS_MINZOOM - 1,
-    buffer: 64,
-    tolerance: 1, // the default (3 units) simplifies z6's 3-unit districts into lines
-  });
+function writeBuildingsTileset(path: string): number {
+  const all = buildings();
+  const index = (features: Feature[], maxZoom: number, tolerance = 3) =>
+    new GeoJSONVT(
+      { type: 'FeatureCollection', features },
+      { maxZoom, indexMaxZoom: 5, buffer: 64, tolerance },
+    );
+  const detailed = index(all.buildings, MAXZOOM);
+  // The default tolerance (3 units) would simplify z6's 3-unit districts into lines.
+  const overview = index(all.districts, BUILDINGS_MINZOOM - 1, 1);
   const bounds = cityBounds();
   const writer = new MbtilesWriter(path);
   let count = 0;
   try {
-    for (let z = 0; z <= SAMPLE_MAXZOOM; z++) {
+    for (let z = 0; z <= MAXZOOM; z++) {
       const { minX, maxX, minY, maxY } = tileRange(bounds, z);
       for (let x = minX; x <= maxX; x++) {
         for (let y = minY; y <= maxY; y++) {
           const raw = (z < BUILDINGS_MINZOOM ? overview : detailed).getTile(z, x, y);
           const tile = raw && validPolygons(raw);
-          if (!tile || tile.features.length === 0) continue;
+          if (!tile?.features.length) continue;
           writer.putTile(z, x, y, gzipSync(fromGeojsonVt({ [LAYER]: tile }, { version: 2 })));
           count++;
         }
@@ -86,24 +73,15 @@ export function generateBuildingsTileset(path: string): number {
     }
     writer.finish({
       name: 'osm_buildings (sample)',
-      description: 'Synthetic building footprints shaped like carto-demo-data.demo_tilesets.osm_buildings',
+      description: `Synthetic building footprints shaped like ${SAMPLE_TILESET_ID}`,
       attribution: 'tilestack sample data (synthetic)',
       format: 'pbf',
       minzoom: 0,
-      maxzoom: SAMPLE_MAXZOOM,
+      maxzoom: MAXZOOM,
       bounds,
       center: [CITY.lon, CITY.lat, 14],
       version: '1',
-      json: {
-        vector_layers: [
-          {
-            id: LAYER,
-            fields: { id: 'Number', height: 'Number', levels: 'Number', type: 'String' },
-            minzoom: 0,
-            maxzoom: SAMPLE_MAXZOOM,
-          },
-        ],
-      },
+      json: { vector_layers: [{ id: LAYER, fields: FIELDS, minzoom: 0, maxzoom: MAXZOOM }] },
     });
   } catch (error) {
     writer.abort();
@@ -112,19 +90,12 @@ export function generateBuildingsTileset(path: string): number {
   return count;
 }
 
-/** Writes the retail_stores-like table as NDJSON (one row per line; GEOGRAPHY columns as GeoJSON). */
-export function generateRetailStores(path: string): number {
-  const rows = retailStores();
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
-  renameSync(tmp, path);
-  return rows.length;
-}
-
+/** Writes the sample tileset (MBTiles) and table (NDJSON: one row per line, GEOGRAPHY as GeoJSON). */
 export function generateSampleData(dataDir: string): { tiles: number; rows: number } {
   mkdirSync(dataDir, { recursive: true });
-  return {
-    tiles: generateBuildingsTileset(join(dataDir, `${SAMPLE_TILESET_ID}.mbtiles`)),
-    rows: generateRetailStores(join(dataDir, `${SAMPLE_TABLE_ID}.ndjson`)),
-  };
+  const rows = retailStores();
+  const table = join(dataDir, `${SAMPLE_TABLE_ID}.ndjson`);
+  writeFileSync(`${table}.tmp-${process.pid}`, `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
+  renameSync(`${table}.tmp-${process.pid}`, table);
+  return { tiles: writeBuildingsTileset(join(dataDir, `${SAMPLE_TILESET_ID}.mbtiles`)), rows: rows.length };
 }

@@ -1,9 +1,6 @@
 import { LRUCache } from 'lru-cache';
 
-/**
- * Runs `load` once per key at a time: concurrent callers for the same key share one promise.
- * `onShared` is told each time a caller joined a call already in flight (for metrics).
- */
+/** Runs `load` once per key at a time (concurrent callers share its promise; `onShared` counts them). */
 export class Coalescer<V> {
   private readonly inflight = new Map<string, Promise<V>>();
 
@@ -21,11 +18,7 @@ export class Coalescer<V> {
   }
 }
 
-/**
- * A coalescing in-memory cache with a time-to-live (the least recently used entry goes beyond
- * `maxEntries`). Failures are cached for `errorTtlMs` (0 = not at all) so a burst of requests for a
- * missing tileset costs one upstream call.
- */
+/** A coalescing LRU cache with a TTL; failures are kept `errorTtlMs` (0: not) so a burst costs one call. */
 export class TtlMemo<V> {
   private readonly entries: LRUCache<string, { value: Promise<V>; settled?: V }>;
   private readonly coalescer = new Coalescer<V>();

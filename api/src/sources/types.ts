@@ -1,26 +1,20 @@
 import type { FeatureCollection } from 'geojson';
 
-/** The highest zoom level any route or source serves (z/x/y with z above it are 400). */
-export const MAX_ZOOM = 24;
+/** The highest zoom any route or source serves (z above it is a 400): the one limit, shared with BigQuery metadata. */
+export { MAX_ZOOM } from '@tilestack/bigquery/zoom';
 
 /** TileJSON-relevant facts about one tileset, as read from its metadata. */
 export interface TilesetInfo {
-  /** Fully qualified id, e.g. `carto-demo-data.demo_tilesets.osm_buildings`. */
-  id: string;
+  id: string; // project.dataset.table
   name: string;
   description?: string;
   attribution?: string;
   minzoom: number;
   maxzoom: number;
-  /** [west, south, east, north] in degrees. */
-  bounds: [number, number, number, number];
-  /** [lon, lat, zoom]. */
-  center: [number, number, number];
+  bounds: [west: number, south: number, east: number, north: number];
+  center: [lon: number, lat: number, zoom: number];
   vector_layers: VectorLayer[];
-  /**
-   * Opaque data version: changes whenever the tileset's content may have changed (BigQuery table
-   * last-modified time, MBTiles file identity). Goes into versioned tile URLs.
-   */
+  /** Opaque; changes whenever the content may have (table modified time, file identity); in tile URLs. */
   version: string;
 }
 
@@ -33,33 +27,24 @@ export interface VectorLayer {
 }
 
 export interface TableQuery {
-  /** Column holding the geometry (GEOGRAPHY in BigQuery). */
-  geomField: string;
-  /** Stop and throw `ResponseTooLargeError` once the serialized collection would exceed this many bytes. */
-  maxBytes: number;
+  geomField: string; // the GEOGRAPHY column
+  maxBytes: number; // past it the source throws `ResponseTooLargeError`
 }
 
-/**
- * The one interface the HTTP layer talks to. Implementations: `mbtiles` (local, default) and
- * `bigquery` (production). Errors are thrown as the classes in `../errors.ts`, never raw driver errors.
- */
+/** What the HTTP layer talks to (`mbtiles`, `bigquery`); errors are `../errors.ts` classes, never a driver's. */
 export interface DataSource {
   readonly kind: 'mbtiles' | 'bigquery';
   /** Throws `NotFoundError` for unknown or not-allowed tilesets (same error for both). */
   getTileset(id: string): Promise<TilesetInfo>;
   /** Gzip-compressed MVT bytes, or `null` when the tileset has no tile at z/x/y. */
   getTile(id: string, z: number, x: number, y: number): Promise<Buffer | null>;
-  /** The same read answered synchronously, when it needs no I/O to wait for (local files); else `undefined`. */
+  /** The same read answered synchronously when it needs no I/O to wait for (local files). */
   tileNow?(
-    id: string,
-    z: number,
-    x: number,
-    y: number,
+    ...tile: Parameters<DataSource['getTile']>
   ): { info: TilesetInfo; data: Buffer | null } | undefined;
   /** Every row of a table as GeoJSON; geometry from `geomField`, all other columns as properties. */
   getTable(id: string, query: TableQuery): Promise<FeatureCollection>;
-  /** Resolves when the source can serve requests (used by /readyz). */
-  ping(): Promise<void>;
+  ping(): Promise<void>; // resolves when the source can serve (/readyz)
   close(): Promise<void>;
 }
 
@@ -69,17 +54,10 @@ export interface SourceObserver {
     kind: 'tileset' | 'tile' | 'table' | 'selfcheck' | 'ping';
     outcome: 'ok' | 'error';
     seconds: number;
-    /** BigQuery only: bytes billed by this query (0 for cache hits and metadata calls). */
-    bytesBilled?: number;
+    bytesBilled?: number; // BigQuery only
   }): void;
   /** A tileset is served without partition pruning (no parameters, or the self-check failed). */
   partitionFallback(tilesetId: string, reason: string): void;
   /** BIGQUERY_MAX_BYTES_BILLED refused a tile query of a tileset served without partition pruning. */
   fallbackRefused(tilesetId: string): void;
 }
-
-export const noopObserver: SourceObserver = {
-  query: () => {},
-  partitionFallback: () => {},
-  fallbackRefused: () => {},
-};

@@ -21,23 +21,20 @@ describe('acceptsGzip', () => {
   });
 });
 
-describe('strongEtag', () => {
-  it('is quoted, stable for equal bytes, different for different bytes and representations', () => {
-    expect(strongEtag('a')).toMatch(/^"[\w-]+"$/);
-    expect(strongEtag('a')).toBe(strongEtag(Buffer.from('a')));
-    expect(strongEtag('a')).not.toBe(strongEtag('b'));
-    expect(strongEtag('a', '-identity')).not.toBe(strongEtag('a'));
-  });
+it('strongEtag is quoted, stable for equal bytes, different for different bytes and representations', () => {
+  expect(strongEtag('a')).toMatch(/^"[\w-]+"$/);
+  expect(strongEtag('a')).toBe(strongEtag(Buffer.from('a')));
+  expect(new Set([strongEtag('a'), strongEtag('b'), strongEtag('a', '-identity')]).size).toBe(3);
 });
 
-describe('cacheControl', () => {
+it('builds the default, immutable, short and none Cache-Control policies from configuration', () => {
   const config = loadConfig({ CACHE_MAX_AGE: '60', CACHE_S_MAXAGE: '600', CACHE_IMMUTABLE_MAX_AGE: '86400' });
-  it('builds the default, immutable, short and none policies from configuration', () => {
-    expect(cacheControl(config, 'default')).toBe(
-      'public, max-age=60, s-maxage=600, stale-while-revalidate=600, stale-if-error=86400',
-    );
-    expect(cacheControl(config, 'immutable')).toBe('public, max-age=86400, s-maxage=86400, immutable');
-    expect(cacheControl(config, 'short')).toMatch(/^public, max-age=\d+, s-maxage=\d+$/);
-    expect(cacheControl(config, 'none')).toBe('no-store');
-  });
+  expect(
+    (['default', 'immutable', 'short', 'none'] as const).map((policy) => cacheControl(config, policy)),
+  ).toEqual([
+    'public, max-age=60, s-maxage=600, stale-while-revalidate=600, stale-if-error=86400',
+    'public, max-age=86400, s-maxage=86400, immutable',
+    'public, max-age=30, s-maxage=60',
+    'no-store',
+  ]);
 });

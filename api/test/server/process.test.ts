@@ -1,8 +1,7 @@
 import { cartoTilesetHandler, startBigQueryStub } from '@tilestack/bigquery-stub';
-import { API_SERVER, ManagedProcess, startApi } from '@tilestack/test-support';
+import { API_SERVER, httpGet, ManagedProcess, startApi } from '@tilestack/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addTestTileset, BILLING_PROJECT, TILESET_DATASET } from '../support/bigquery.js';
-import { httpGet } from '../support/http.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -26,47 +25,39 @@ async function apiOnStub(env: Record<string, string>) {
   cleanups.push(() => api.process.stop('SIGKILL'));
   // Metadata and self-check are loaded now, so only the tile query below is slow.
   expect((await httpGet(`${api.url}/maps/tileset/${tileset}`)).status).toBe(200);
-  const slowTileQueries = (delayMs: number) =>
-    stub.inject({
-      route: 'jobs.query',
-      match: (r) => String(r.body?.query).includes('x = @x'),
-      delayMs,
-      times: 1,
-    });
-  return { api, tileUrl: `${api.url}/maps/tileset/${tileset}/6/15/24`, slowTileQueries };
+  const isTileQuery = (r: { body?: { query?: unknown } }) => String(r.body?.query).includes('x = @x');
+  // Starts a tile request whose query takes `delayMs`, then sends SIGTERM; resolves with the request's result.
+  const terminateDuring = async (delayMs: number) => {
+    stub.inject({ route: 'jobs.query', match: isTileQuery, delayMs, times: 1 });
+    const inFlight = httpGet(`${api.url}/maps/tileset/${tileset}/6/15/24`).catch((error: unknown) => error);
+    await new Promise((r) => setTimeout(r, 200));
+    api.process.child.kill('SIGTERM');
+    return { inFlight, started: performance.now() };
+  };
+  return { api, terminateDuring };
 }
 
 describe('graceful shutdown (real process, SIGTERM)', () => {
   it('finishes a slow in-flight request while /readyz already answers 503, then exits 0', async () => {
-    const { api, tileUrl, slowTileQueries } = await apiOnStub({ SHUTDOWN_DRAIN_MS: '1000' });
-    slowTileQueries(1500);
-    const inFlight = httpGet(tileUrl, { 'accept-encoding': 'gzip' });
-    await new Promise((r) => setTimeout(r, 200));
-
-    const started = performance.now();
-    api.process.child.kill('SIGTERM');
+    const { api, terminateDuring } = await apiOnStub({ SHUTDOWN_DRAIN_MS: '1000' });
+    const { inFlight, started } = await terminateDuring(1500);
     await new Promise((r) => setTimeout(r, 100));
     const ready = await httpGet(`${api.url}/readyz`);
     expect(ready.status).toBe(503);
     expect(ready.json()).toEqual({ status: 'shutting_down' });
-
-    const tile = await inFlight;
-    expect(tile.status).toBe(200);
-    expect(tile.body.length).toBeGreaterThan(0);
+    expect(ready.headers.connection).toBe('close'); // keep-alive clients reconnect elsewhere
+    const tile = (await inFlight) as { status: number; body: Buffer };
+    expect([tile.status, tile.body.length > 0]).toEqual([200, true]);
     expect(await api.process.waitForExit()).toBe(0);
     expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('exits within SHUTDOWN_TIMEOUT_MS even when a request never finishes (exit code 1)', async () => {
-    const { api, tileUrl, slowTileQueries } = await apiOnStub({ SHUTDOWN_TIMEOUT_MS: '1000' });
-    slowTileQueries(8000);
-    const stuck = httpGet(tileUrl).catch((error: unknown) => error);
-    await new Promise((r) => setTimeout(r, 200));
-    const started = performance.now();
-    api.process.child.kill('SIGTERM');
+    const { api, terminateDuring } = await apiOnStub({ SHUTDOWN_TIMEOUT_MS: '1000' });
+    const { inFlight, started } = await terminateDuring(8000);
     expect(await api.process.waitForExit()).toBe(1);
     expect(performance.now() - started).toBeLessThan(3000);
-    await stuck;
+    await inFlight;
   });
 });
 

@@ -1,8 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { Lifecycle } from '../../src/context.js';
 import { Metrics } from '../../src/plugins/metrics.js';
 import { MbtilesSource } from '../../src/sources/mbtiles/mbtiles-source.js';
 import type { DataSource } from '../../src/sources/types.js';
@@ -10,27 +9,24 @@ import type { DataSource } from '../../src/sources/types.js';
 export interface LocalApi {
   url: string;
   app: FastifyInstance;
-  lifecycle: Lifecycle;
   metrics: Metrics;
   close(): Promise<void>;
 }
 
 /** The real HTTP server, in-process, on a free port (mbtiles source unless one is given). */
-export async function startLocalApi(env: Record<string, string>, source?: DataSource): Promise<LocalApi> {
+export async function startLocalApi(
+  env: Record<string, string>,
+  source?: DataSource,
+  logger: FastifyBaseLogger | false = false,
+): Promise<LocalApi> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
   const metrics = new Metrics(config.DATA_SOURCE);
-  const lifecycle: Lifecycle = { shuttingDown: false };
   const dataSource = source ?? new MbtilesSource(config.DATA_DIR, config.METADATA_TTL_SECONDS, metrics);
-  const app = await buildApp({ config, source: dataSource, metrics, lifecycle }, false);
+  const app = await buildApp(
+    { config, source: dataSource, metrics, lifecycle: { shuttingDown: false } },
+    logger,
+  );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, app, lifecycle, metrics, close: () => app.close() };
-}
-
-/** Sum of a Prometheus counter's samples whose labels include `labels`. */
-export async function counterValue(metrics: Metrics, name: string, labels: Record<string, string> = {}) {
-  const metric = await metrics.registry.getSingleMetric(name)?.get();
-  return (metric?.values ?? [])
-    .filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))
-    .reduce((sum, v) => sum + v.value, 0);
+  return { url: `http://127.0.0.1:${port}`, app, metrics, close: () => app.close() };
 }

@@ -4,24 +4,11 @@ import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { BadRequestError, ResponseTooLargeError } from '../../errors.js';
 import type { TableQuery } from '../types.js';
 
-const GEOMETRY_TYPES = new Set([
-  'Point',
-  'MultiPoint',
-  'LineString',
-  'MultiLineString',
-  'Polygon',
-  'MultiPolygon',
-  'GeometryCollection',
-]);
+const GEOMETRY_TYPE = /^(?:(?:Multi)?(?:Point|LineString|Polygon)|GeometryCollection)$/;
+const isGeometry = (value: unknown): value is Geometry =>
+  typeof value === 'object' && value !== null && GEOMETRY_TYPE.test(String((value as Geometry).type));
 
-function isGeometry(value: unknown): value is Geometry {
-  return typeof value === 'object' && value !== null && GEOMETRY_TYPES.has((value as Geometry).type);
-}
-
-/**
- * Reads a local table: NDJSON, one row object per line, GEOGRAPHY columns as GeoJSON geometries (what
- * BigQuery's ST_ASGEOJSON yields). Streams, and stops as soon as the output would pass `maxBytes`.
- */
+/** Streams an NDJSON table (GEOGRAPHY as GeoJSON, like ST_ASGEOJSON), stopping once past `maxBytes`. */
 export async function readLocalTable(
   path: string,
   { geomField, maxBytes }: TableQuery,
@@ -36,9 +23,8 @@ export async function readLocalTable(
       if (!Object.hasOwn(row, geomField))
         throw new BadRequestError(`column '${geomField}' not found in the table`);
       const { [geomField]: geometry, ...properties } = row;
-      if (geometry !== null && !isGeometry(geometry)) {
+      if (geometry !== null && !isGeometry(geometry))
         throw new BadRequestError(`column '${geomField}' is not a geography column`);
-      }
       const feature = { type: 'Feature', geometry, properties } as Feature;
       size += Buffer.byteLength(JSON.stringify(feature)) + 1;
       if (size > maxBytes) throw new ResponseTooLargeError(maxBytes);

@@ -26,11 +26,12 @@ export class MbtilesFile {
       if (size.get()?.n !== statSync(path).size) throw new Error(`${path} is truncated or damaged`);
       this.selectAny = this.db.prepare('SELECT length(tile_data) FROM tiles LIMIT 1');
       this.probe();
-      const rows = this.db.prepare('SELECT name, value FROM metadata').all() as {
-        name: string;
-        value: string;
-      }[];
-      this.info = toTilesetInfo(id, new Map(rows.map((r) => [r.name, r.value])), fileVersion(path));
+      const rows = this.db.prepare('SELECT name, value FROM metadata').all();
+      this.info = toTilesetInfo(
+        id,
+        new Map(rows.map((r) => [String(r.name), String(r.value)])),
+        fileVersion(path),
+      );
     } catch (error) {
       this.db.close();
       throw error;
@@ -63,32 +64,30 @@ function numbers(value: string | undefined, count: number): number[] | undefined
   return parts?.length === count && parts.every(Number.isFinite) ? parts : undefined;
 }
 
+/** A tileset without valid `json` still serves tiles; its TileJSON lists no layers. */
+function vectorLayers(json = '{}'): VectorLayer[] {
+  try {
+    return (JSON.parse(json) as { vector_layers?: VectorLayer[] }).vector_layers ?? [];
+  } catch {
+    return [];
+  }
+}
+
 function toTilesetInfo(id: string, meta: Map<string, string>, version: string): TilesetInfo {
   const minzoom = Number(meta.get('minzoom') ?? 0);
-  const maxzoom = Number(meta.get('maxzoom') ?? 14);
   const bounds = (numbers(meta.get('bounds'), 4) ?? [-180, -85.0511, 180, 85.0511]) as TilesetInfo['bounds'];
-  const center = (numbers(meta.get('center'), 3) ?? [
-    (bounds[0] + bounds[2]) / 2,
-    (bounds[1] + bounds[3]) / 2,
-    minzoom,
-  ]) as TilesetInfo['center'];
-  let vectorLayers: VectorLayer[] = [];
-  try {
-    vectorLayers =
-      (JSON.parse(meta.get('json') ?? '{}') as { vector_layers?: VectorLayer[] }).vector_layers ?? [];
-  } catch {
-    // a tileset without valid `json` still serves tiles; TileJSON just lists no layers
-  }
+  const [west, south, east, north] = bounds;
+  const center = numbers(meta.get('center'), 3) ?? [(west + east) / 2, (south + north) / 2, minzoom];
   return {
     id,
     name: meta.get('name') ?? id,
     description: meta.get('description'),
     attribution: meta.get('attribution'),
     minzoom,
-    maxzoom,
+    maxzoom: Number(meta.get('maxzoom') ?? 14),
     bounds,
-    center,
-    vector_layers: vectorLayers,
+    center: center as TilesetInfo['center'],
+    vector_layers: vectorLayers(meta.get('json')),
     version,
   };
 }

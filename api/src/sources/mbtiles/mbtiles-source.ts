@@ -18,7 +18,7 @@ const TABLE_SUFFIX = '.ndjson';
 export class MbtilesSource implements DataSource {
   readonly kind = 'mbtiles' as const;
   private readonly open = new Map<string, MbtilesFile>();
-  private readonly listing: TtlMemo<Set<string>>;
+  private readonly listing = new TtlMemo<Set<string>>(1000);
   private readonly checked: TtlMemo<MbtilesFile>;
 
   constructor(
@@ -26,7 +26,6 @@ export class MbtilesSource implements DataSource {
     metadataTtlSeconds: number,
     private readonly observer: SourceObserver,
   ) {
-    this.listing = new TtlMemo(1000);
     this.checked = new TtlMemo(metadataTtlSeconds * 1000);
   }
 

@@ -49,30 +49,22 @@ function betterSqlite(): typeof import('better-sqlite3') {
   }
 }
 
-function builtinDatabase(sqlite: typeof import('node:sqlite'), path: string, readonly: boolean) {
-  const db = new sqlite.DatabaseSync(path, { readOnly: readonly });
-  return {
-    prepare: (sql: string): SqliteStatement => {
-      const statement = db.prepare(sql);
-      return {
-        get: (...params) => asBuffers(statement.get(...params) as Row | undefined),
-        all: (...params) => (statement.all(...params) as Row[]).map((r) => asBuffers(r) as Row),
-        run: (...params) => void statement.run(...params),
-      };
-    },
-    exec: (sql: string) => db.exec(sql),
-    close: () => db.close(),
-  };
-}
-
 /** Opens a SQLite file; `readonly` also requires it to exist. */
 export function openSqlite(path: string, { readonly }: { readonly: boolean }): SqliteDatabase {
   const db = builtin
-    ? builtinDatabase(builtin, path, readonly)
+    ? new builtin.DatabaseSync(path, { readOnly: readonly })
     : new (betterSqlite())(path, { readonly, fileMustExist: readonly });
   let open = true;
   return {
-    prepare: (sql) => db.prepare(sql) as unknown as SqliteStatement,
+    prepare: (sql) => {
+      const statement = db.prepare(sql) as unknown as SqliteStatement;
+      if (!builtin) return statement;
+      return {
+        get: (...params) => asBuffers(statement.get(...params)),
+        all: (...params) => statement.all(...params).map((r) => asBuffers(r) as Row),
+        run: (...params) => void statement.run(...params),
+      };
+    },
     exec: (sql) => void db.exec(sql),
     close: () => {
       if (open) db.close();

@@ -15,6 +15,10 @@ export interface MbtilesMetadata {
   json: { vector_layers: unknown[]; [key: string]: unknown };
 }
 
+/** Metadata values are text: arrays comma-separated, objects as JSON. */
+const asText = (value: unknown) =>
+  Array.isArray(value) ? value.join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+
 /**
  * Writes an MBTiles file atomically: everything goes to `<path>.tmp-<pid>` and is renamed over `path`
  * only after the last tile, so a reader never sees a half-written tileset.
@@ -47,15 +51,7 @@ export class MbtilesWriter {
   finish(metadata: MbtilesMetadata): void {
     const put = this.db.prepare('INSERT INTO metadata VALUES (?, ?)');
     for (const [name, value] of Object.entries(metadata)) {
-      if (value === undefined) continue;
-      put.run(
-        name,
-        typeof value === 'object'
-          ? Array.isArray(value)
-            ? value.join(',')
-            : JSON.stringify(value)
-          : String(value),
-      );
+      if (value !== undefined) put.run(name, asText(value));
     }
     this.db.exec('COMMIT');
     this.db.close();

@@ -1,1 +1,0 @@
-export { httpGet, type RawResponse, rawHttp } from '@tilestack/test-support';

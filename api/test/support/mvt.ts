@@ -1,1 +1,0 @@
-export { decodeTile } from '@tilestack/test-support';
