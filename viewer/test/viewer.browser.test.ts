@@ -16,7 +16,7 @@ import config from '../src/environments.json' with { type: 'json' };
 const OSM = 'carto-demo-data.demo_tilesets.osm_buildings';
 const DEV = new URL(config.environments.find((e) => e.id === 'dev')?.baseUrl ?? '');
 /**
- * The flags of ../shared/tools/browser/README.md (WebGL without a GPU: ANGLE on SwiftShader) that
+ * The Chromium flags that make WebGL render headless without a GPU (ANGLE on SwiftShader) that
  * playwright-core does not pass itself (it adds --headless, --no-sandbox, --no-first-run, …); one it adds
  * is kept explicit because Chromium's implicit software-WebGL fallback is deprecated. --disable-gpu: no effect.
  */
