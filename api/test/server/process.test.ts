@@ -1,7 +1,14 @@
 import { cartoTilesetHandler, startBigQueryStub } from '@tilestack/bigquery-stub';
-import { API_SERVER, httpGet, ManagedProcess, startApi } from '@tilestack/test-support';
+import {
+  API_SERVER,
+  addTestTileset,
+  BILLING_PROJECT,
+  httpGet,
+  ManagedProcess,
+  startApi,
+  TILESET_DATASET,
+} from '@tilestack/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addTestTileset, BILLING_PROJECT, TILESET_DATASET } from '../support/bigquery.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

@@ -52,13 +52,3 @@ export async function startStubbedBigQuery(env: Record<string, string> = {}) {
 }
 
 export type StubbedBigQuery = Awaited<ReturnType<typeof startStubbedBigQuery>>;
-
-// The stub's CARTO fixtures, shared with the repository-wide tests.
-export {
-  addTestTileset,
-  BILLING_PROJECT,
-  boxTiles,
-  TEST_PARTITIONS,
-  TILESET_DATASET,
-  tileBytes,
-} from '@tilestack/test-support';

@@ -4,13 +4,9 @@ import {
   type ErrorReason,
   type QueryHandler,
 } from '@tilestack/bigquery-stub';
+import { addTestTileset, BILLING_PROJECT } from '@tilestack/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  addTestTileset,
-  BILLING_PROJECT,
-  type StubbedBigQuery,
-  startStubbedBigQuery,
-} from '../../support/bigquery.js';
+import { type StubbedBigQuery, startStubbedBigQuery } from '../../support/bigquery.js';
 
 const BUDGET_MS = 300;
 let bq: StubbedBigQuery;

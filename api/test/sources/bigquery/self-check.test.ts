@@ -1,13 +1,8 @@
 import { cartoPartition } from '@tilestack/bigquery';
+import { addTestTileset, TEST_PARTITIONS, tileBytes } from '@tilestack/test-support';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { probePartitions } from '../../../src/sources/bigquery/tilesets.js';
-import {
-  addTestTileset,
-  type StubbedBigQuery,
-  startStubbedBigQuery,
-  TEST_PARTITIONS,
-  tileBytes,
-} from '../../support/bigquery.js';
+import { type StubbedBigQuery, startStubbedBigQuery } from '../../support/bigquery.js';
 
 let bq: StubbedBigQuery;
 

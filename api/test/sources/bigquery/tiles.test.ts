@@ -1,15 +1,8 @@
 import { cartoPartition } from '@tilestack/bigquery';
 import type { QueryHandler } from '@tilestack/bigquery-stub';
+import { addTestTileset, BILLING_PROJECT, TEST_PARTITIONS, tileBytes } from '@tilestack/test-support';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import {
-  addTestTileset,
-  BILLING_PROJECT,
-  MAX_BYTES_BILLED,
-  type StubbedBigQuery,
-  startStubbedBigQuery,
-  TEST_PARTITIONS,
-  tileBytes,
-} from '../../support/bigquery.js';
+import { MAX_BYTES_BILLED, type StubbedBigQuery, startStubbedBigQuery } from '../../support/bigquery.js';
 
 let bq: StubbedBigQuery;
 let tileset: string;

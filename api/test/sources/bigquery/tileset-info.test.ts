@@ -1,10 +1,6 @@
+import { addTestTileset, TILESET_DATASET } from '@tilestack/test-support';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import {
-  addTestTileset,
-  type StubbedBigQuery,
-  startStubbedBigQuery,
-  TILESET_DATASET,
-} from '../../support/bigquery.js';
+import { type StubbedBigQuery, startStubbedBigQuery } from '../../support/bigquery.js';
 
 let bq: StubbedBigQuery;
 const [projectId, datasetId] = TILESET_DATASET.split('.') as [string, string];
