@@ -1,6 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, waitForHttp } from '@tilestack/test-support';
+import { cartoTilesetHandler, startBigQueryStub } from '@tilestack/bigquery-stub';
+import {
+  addTestTileset,
+  BILLING_PROJECT,
+  freePort,
+  TILESET_DATASET,
+  waitForHttp,
+} from '@tilestack/test-support';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Containers, labels } from './containers.js';
 import { ROOT, RUN_ID, run, runOnce } from './engine.js';
@@ -42,6 +49,29 @@ describe('API runtime image', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
     expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(100);
+  });
+
+  it('runs the BigQuery source from the compiled @tilestack/bigquery package (host network, the stub)', async () => {
+    const stub = await startBigQueryStub();
+    stub.onQuery(cartoTilesetHandler);
+    const id = addTestTileset(stub, { tableId: 'image_buildings' });
+    const port = await freePort();
+    const env = {
+      PORT: port,
+      DATA_SOURCE: 'bigquery',
+      BIGQUERY_BILLING_PROJECT: BILLING_PROJECT,
+      BIGQUERY_API_ENDPOINT: stub.url,
+      BIGQUERY_ALLOWED_DATASETS: TILESET_DATASET,
+    };
+    const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    try {
+      containers.start(`${name}-bigquery`, ['--read-only', '--network', 'host', ...envArgs], image);
+      await waitForHttp(`http://127.0.0.1:${port}/readyz`, 60_000);
+      const response = await fetch(`http://127.0.0.1:${port}/maps/tileset/${id}`);
+      expect([response.status, ((await response.json()) as { maxzoom: number }).maxzoom]).toEqual([200, 6]);
+    } finally {
+      await stub.close();
+    }
   });
 
   it('runs as the non-root node user (uid 1000) on a read-only root filesystem', () => {
