@@ -18,6 +18,7 @@ export {
   TILESET_DATASET,
   tileBytes,
 } from './bigquery.js';
+export { HOSTILE_IDS } from './hostile-ids.js';
 export { httpGet, type RawResponse, rawHttp } from './http.js';
 export { decodeTile } from './mvt.js';
 export { storedTiles, type TileCoord, tileRequests } from './tiles.js';

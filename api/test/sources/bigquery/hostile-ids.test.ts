@@ -1,4 +1,4 @@
-import { HOSTILE_IDS } from '@tilestack/bigquery/hostile-ids';
+import { HOSTILE_IDS } from '@tilestack/test-support';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type StubbedBigQuery, startStubbedBigQuery } from '../../support/bigquery.js';
 
