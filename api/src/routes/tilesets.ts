@@ -5,13 +5,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { BadRequestError } from '../errors.js';
 import { acceptsGzip, cacheControl, sendWithEtag, strongEtag } from '../http/caching.js';
+import { isGzip } from '../sources/mbtiles/writer.js';
 import { Coalescer } from '../sources/memo.js';
 import { MAX_ZOOM, type TilesetInfo } from '../sources/types.js';
 
 const MVT = 'application/vnd.mapbox-vector-tile';
 const [gzip, gunzip] = [promisify(gzipCallback), promisify(gunzipCallback)];
-// Tiles are stored gzip-compressed (CARTO and MBTiles convention); a source that stores them raw is tolerated.
-const isGzip = (data: Buffer) => data[0] === 0x1f && data[1] === 0x8b;
 // Plain decimal digits only (no sign, exponent, hex or spaces), so one tile has one URL in the cache.
 const coordinate = Type.String({ pattern: '^\\d{1,8}$' });
 const tilesetParams = Type.Object({ tileset: Type.String() });

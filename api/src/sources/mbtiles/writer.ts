@@ -1,4 +1,5 @@
 import { renameSync, rmSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite.js';
 
 /** Metadata rows of an MBTiles 1.3 vector tileset (`json` carries `vector_layers`). */
@@ -14,6 +15,9 @@ export interface MbtilesMetadata {
   version?: string;
   json: { vector_layers: unknown[]; [key: string]: unknown };
 }
+
+/** Gzip's magic bytes: tiles are stored and served gzip-compressed (CARTO and MBTiles convention). */
+export const isGzip = (data: Buffer) => data[0] === 0x1f && data[1] === 0x8b;
 
 /** Metadata values are text: arrays comma-separated, objects as JSON. */
 const asText = (value: unknown) =>
@@ -43,9 +47,9 @@ export class MbtilesWriter {
     this.db.exec('BEGIN');
   }
 
-  /** Stores gzip MVT bytes for XYZ tile z/x/y (MBTiles rows are TMS: y is flipped). */
-  putTile(z: number, x: number, y: number, gzipMvt: Buffer): void {
-    this.insert.run(z, x, (1 << z) - 1 - y, gzipMvt);
+  /** Stores MVT bytes for XYZ tile z/x/y, gzip-compressed unless they are already (rows are TMS: y flipped). */
+  putTile(z: number, x: number, y: number, mvt: Buffer): void {
+    this.insert.run(z, x, (1 << z) - 1 - y, isGzip(mvt) ? mvt : gzipSync(mvt));
   }
 
   finish(metadata: MbtilesMetadata): void {

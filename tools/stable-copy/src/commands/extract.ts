@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
 // The API's MBTiles writer: the file is written exactly the way the API's mbtiles source reads it.
 import { MbtilesWriter } from '@tilestack/api/mbtiles-writer';
 import { MAX_ZOOM, metadataSql, readTilesetMetadata } from '@tilestack/bigquery';
@@ -82,10 +81,8 @@ reading only the partitions the bbox's tiles live in; every query is dry-run aga
       for (const q of queries) {
         const answer = await read(q);
         for (const row of answer.rows) {
-          const tile = Buffer.from(String(row.data), 'base64');
-          // The API serves tiles as stored, with Content-Encoding: gzip; CARTO's are gzip, others get it here.
-          const gzipped = tile[0] === 0x1f && tile[1] === 0x8b ? tile : gzipSync(tile);
-          writer.putTile(Number(row.z), Number(row.x), Number(row.y), gzipped);
+          const tile = Buffer.from(String(row.data), 'base64'); // CARTO's are gzip; the writer gzips any other
+          writer.putTile(Number(row.z), Number(row.x), Number(row.y), tile);
         }
         [tiles, bytesBilled] = [tiles + answer.rows.length, bytesBilled + answer.bytesBilled];
         progress(
