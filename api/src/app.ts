@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from './context.js';
 import { ApiError } from './errors.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './http/error-handler.js';
+import { clientAddress, HOST, requestId, trustProxy } from './http/request-checks.js';
 import { RESPONSE_HEADERS } from './http/response-headers.js';
+import { tileFastPath } from './http/tile-fast-path.js';
 import { traceLogFields } from './http/trace.js';
 import { rateLimit } from './plugins/rate-limit.js';
 import { healthRoutes } from './routes/health.js';
@@ -13,10 +15,8 @@ import { tilesetRoutes } from './routes/tilesets.js';
 import { viewerRoutes } from './routes/viewer.js';
 
 const SLOW_REQUEST_MS = 1000;
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-// One Host field line (duplicates are joined with a comma, which fails this) holding host[:port].
-const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 const ALLOW = 'GET, HEAD, OPTIONS';
+const KEEP_ALIVE_MS = 72_000; // Fastify's default: longer than the cache's idle backend connections
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,33 +30,42 @@ export async function buildApp(
   logger: FastifyBaseLogger | false,
 ): Promise<FastifyInstance> {
   const { config, lifecycle, metrics } = context;
+  const limit = rateLimit(config.RATE_LIMIT_PER_MINUTE);
+  const logEveryRequest = logger !== false && ['debug', 'trace'].includes(logger.level);
+  // It logs nothing (its answers are never errors, nor slow: a read of a mapped file), so not at debug level.
+  const fastTile = logEveryRequest
+    ? () => false
+    : tileFastPath(context, { clientIp: clientAddress(config), limit });
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
-    // A hop count trusts exactly that many proxies (Fastify 5.8's own number option trusts none).
-    trustProxy:
-      typeof config.TRUST_PROXY === 'number'
-        ? (_address: string, hop: number) => hop < (config.TRUST_PROXY as number)
-        : config.TRUST_PROXY,
+    trustProxy: trustProxy(config),
     // Fastify would take a request id header as is; ours is read, and kept only when valid, here.
     requestIdHeader: false,
-    genReqId: (request) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    genReqId: (request) => requestId(request.headers),
+    // The server Fastify would make, with the tile fast path in front of Fastify's handler. A request (headers
+    // and any body) not fully arrived within REQUEST_TIMEOUT_MS gets 408; checked every second.
+    serverFactory: (handler) => {
+      const server = createServer(
+        {
+          joinDuplicateHeaders: true,
+          connectionsCheckingInterval: 1000,
+          requestTimeout: config.REQUEST_TIMEOUT_MS,
+        },
+        (req, res) => fastTile(req, res) || handler(req, res),
+      );
+      server.keepAliveTimeout = KEEP_ALIVE_MS;
+      return server;
     },
     // The load balancer logs every request; we log errors and slow ones.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    // A request (headers and any body) not fully arrived within REQUEST_TIMEOUT_MS gets 408; checked every second.
-    requestTimeout: config.REQUEST_TIMEOUT_MS,
-    http: { joinDuplicateHeaders: true, connectionsCheckingInterval: 1000 },
     clientErrorHandler,
     frameworkErrors,
   });
 
   const traceProject = config.GOOGLE_CLOUD_PROJECT ?? config.BIGQUERY_BILLING_PROJECT;
-  const limit = rateLimit(config.RATE_LIMIT_PER_MINUTE);
   app.decorateRequest('routeUrl', 'unmatched');
   // One hook before routing does all per-request work: every answer's headers (they do not depend on the
   // route, and a header set now survives into error answers), then the refusals, trace context, rate limit.
@@ -85,13 +94,22 @@ export async function buildApp(
     }
     const trace = traceLogFields(request.headers, traceProject);
     if (trace) request.log = request.log.child(trace);
-    done(limit(request.ip, route, reply));
+    const wait = limit(request.ip, route);
+    if (wait === 0) return done();
+    reply.header('retry-after', String(wait));
+    const max = config.RATE_LIMIT_PER_MINUTE;
+    done(
+      new ApiError(
+        429,
+        'rate_limited',
+        `more than ${max} requests per minute from this client; retry after ${wait} s`,
+      ),
+    );
   });
 
-  const logEveryRequest = logger !== false && ['debug', 'trace'].includes(logger.level);
   app.addHook('onResponse', (request, reply, done) => {
-    metrics.recordResponse(request, reply);
     const { statusCode: status, elapsedTime } = reply;
+    metrics.recordResponse(request.routeUrl, request.method, status, elapsedTime / 1000);
     const slow = elapsedTime > SLOW_REQUEST_MS;
     if (status >= 500 || slow || logEveryRequest) {
       const fields = { method: request.method, url: request.url, status, ms: Math.round(elapsedTime), slow };

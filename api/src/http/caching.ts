@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { ApiError } from '../errors.js';
+import type { TilesetInfo } from '../sources/types.js';
 
 export type CachePolicy = 'default' | 'immutable' | 'short' | 'none';
 
@@ -34,7 +35,7 @@ export function strongEtag(body: Buffer | string, representation = ''): string {
 }
 
 /** Whether an If-Match (strong comparison) or If-None-Match (weak) header lists `etag` or `*`. */
-function lists(header: string, etag: string, weak: boolean): boolean {
+export function lists(header: string, etag: string, weak: boolean): boolean {
   return header.split(',').some((tag) => {
     const t = tag.trim();
     return t === '*' || t === etag || (weak && t === `W/${etag}`);
@@ -42,8 +43,7 @@ function lists(header: string, etag: string, weak: boolean): boolean {
 }
 
 /** Whether the client accepts gzip (`Accept-Encoding`, honouring q=0). Clients send few distinct values. */
-export function acceptsGzip(request: FastifyRequest): boolean {
-  const header = request.headers['accept-encoding'];
+export function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;
   let accepts = gzipAccepted.get(header);
   if (accepts === undefined) {
@@ -59,6 +59,25 @@ export function acceptsGzip(request: FastifyRequest): boolean {
   return accepts;
 }
 const gzipAccepted = new Map<string, boolean>();
+
+// Hashing costs ~10 µs per 14 KB tile; same data version (`info` object), coordinates and size is the same
+// tile, so its validator (never the bytes) is remembered under a number key (a fresh string costs more).
+const tileEtags = new WeakMap<TilesetInfo, Map<number, { length: number; etag: string }>>();
+
+/** The strong validator of a stored (gzip) tile. */
+export function tileEtag(info: TilesetInfo, z: number, x: number, y: number, gzip: Buffer): string {
+  let known = tileEtags.get(info);
+  if (!known || known.size >= 50_000) {
+    known = new Map();
+    tileEtags.set(info, known);
+  }
+  const key = (z * 2 ** 24 + x) * 2 ** 24 + y;
+  const hit = known.get(key);
+  if (hit?.length === gzip.length) return hit.etag;
+  const etag = strongEtag(gzip);
+  known.set(key, { length: gzip.length, etag });
+  return etag;
+}
 
 /** Sends `body` with its validator; 412 when If-Match fails, 304 (no body headers) when the client has it. */
 export function sendWithEtag(

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { SourceObserver } from '../sources/types.js';
 
@@ -70,11 +70,11 @@ export class Metrics implements SourceObserver {
   readonly fallbackRefused = (tileset: string) => this.fallbackRefusals.inc({ tileset });
   readonly coalescedRequest = (kind: 'tile' | 'table') => this.coalesced.inc({ kind });
 
-  /** Counts a response and its latency (app.ts calls it from its one onResponse hook). */
-  recordResponse(request: FastifyRequest, reply: FastifyReply): void {
-    const labels = { route: request.routeUrl, method: request.method };
-    this.requests.inc({ ...labels, status: reply.statusCode });
-    this.duration.observe(labels, reply.elapsedTime / 1000);
+  /** Counts a response and its latency (app.ts's onResponse hook and the tile fast path call it). */
+  recordResponse(route: string, method: string, status: number, seconds: number): void {
+    const labels = { route, method };
+    this.requests.inc({ route, method, status });
+    this.duration.observe(labels, seconds);
   }
 
   /** Serves `GET /metrics`. */

@@ -4,7 +4,7 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { BadRequestError } from '../errors.js';
-import { acceptsGzip, cacheControl, sendWithEtag, strongEtag } from '../http/caching.js';
+import { acceptsGzip, cacheControl, sendWithEtag, strongEtag, tileEtag } from '../http/caching.js';
 import { isGzip } from '../sources/mbtiles/writer.js';
 import { Coalescer } from '../sources/memo.js';
 import { MAX_ZOOM, type TilesetInfo } from '../sources/types.js';
@@ -49,22 +49,6 @@ function tileJson(info: TilesetInfo, base: string) {
 export function tilesetRoutes(fastify: FastifyInstance, { config, source, metrics }: AppContext): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const inflight = new Coalescer<Tile | null>(() => metrics.coalescedRequest('tile'));
-  // Hashing costs ~10 µs per 14 KB tile; same data version (`info` object), coordinates and size is the same
-  // tile, so its validator (never the bytes) is remembered under a number key (a fresh string costs more).
-  const validators = new WeakMap<TilesetInfo, Map<number, { length: number; etag: string }>>();
-  const withEtag = (info: TilesetInfo, z: number, x: number, y: number, bytes: Buffer): Tile => {
-    let known = validators.get(info);
-    if (!known || known.size >= 50_000) {
-      known = new Map();
-      validators.set(info, known);
-    }
-    const key = (z * 2 ** 24 + x) * 2 ** 24 + y;
-    const hit = known.get(key);
-    if (hit?.length === bytes.length) return { gzip: bytes, etag: hit.etag };
-    const etag = strongEtag(bytes);
-    known.set(key, { length: bytes.length, etag });
-    return { gzip: bytes, etag };
-  };
 
   app.get('/maps/tileset/:tileset', { schema: { params: tilesetParams } }, async (request, reply) => {
     const info = await source.getTileset(request.params.tileset);
@@ -79,16 +63,13 @@ export function tilesetRoutes(fastify: FastifyInstance, { config, source, metric
     const [z, x, y] = [Number(request.params.z), Number(request.params.x), Number(request.params.y)];
     if (z > MAX_ZOOM) throw new BadRequestError(`z must be between 0 and ${MAX_ZOOM}`);
     if (x >= 2 ** z || y >= 2 ** z) throw new BadRequestError(`x and y must be below 2^z at z=${z}`);
-    // A local read answers at once (coalescing concurrent callers only matters for awaited reads).
-    const local = source.tileNow?.(tileset, z, x, y);
-    const info = local?.info ?? (await source.getTileset(tileset));
-    const tile =
-      local && (!local.data || isGzip(local.data))
-        ? local.data && withEtag(info, z, x, y, local.data)
-        : await inflight.run(`${tileset}/${z}/${x}/${y}`, async () => {
-            const data = await source.getTile(tileset, z, x, y);
-            return data && withEtag(info, z, x, y, isGzip(data) ? data : await gzip(data));
-          });
+    // The common local read never gets here: the tile fast path (http/tile-fast-path.ts) answered it.
+    const info = await source.getTileset(tileset);
+    const tile = await inflight.run(`${tileset}/${z}/${x}/${y}`, async () => {
+      const data = await source.getTile(tileset, z, x, y);
+      const gzipped = data && (isGzip(data) ? data : await gzip(data));
+      return gzipped && { gzip: gzipped, etag: tileEtag(info, z, x, y, gzipped) };
+    });
 
     const current = request.query.v !== undefined && request.query.v === info.version;
     reply.header('cache-control', cacheControl(config, current ? 'immutable' : 'default'));
@@ -96,7 +77,7 @@ export function tilesetRoutes(fastify: FastifyInstance, { config, source, metric
     if (!tile) return reply.code(204).send();
 
     reply.header('content-type', MVT);
-    if (acceptsGzip(request)) {
+    if (acceptsGzip(request.headers['accept-encoding'])) {
       reply.header('content-encoding', 'gzip');
       return sendWithEtag(request, reply, tile.gzip, tile.etag);
     }

@@ -3,11 +3,11 @@ import { Metrics } from '../../src/plugins/metrics.js';
 
 it('counts requests and source calls in Prometheus counters and cumulative histogram buckets', async () => {
   const metrics = new Metrics('mbtiles');
-  const reply = (statusCode: number, elapsedTime: number) => ({ statusCode, elapsedTime }) as never;
-  const request = { method: 'GET', routeUrl: '/maps/tileset/:tileset/:z/:x/:y' } as never;
-  metrics.recordResponse(request, reply(200, 3));
-  metrics.recordResponse(request, reply(200, 30));
-  metrics.recordResponse(request, reply(204, 700));
+  const tile = (status: number, ms: number) =>
+    metrics.recordResponse('/maps/tileset/:tileset/:z/:x/:y', 'GET', status, ms / 1000);
+  tile(200, 3);
+  tile(200, 30);
+  tile(204, 700);
   metrics.query({ kind: 'tile', outcome: 'ok', seconds: 0.0002 });
   const lines = (await metrics.registry.metrics()).split('\n');
   const route = 'route="/maps/tileset/:tileset/:z/:x/:y",method="GET"';
