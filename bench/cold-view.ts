@@ -39,7 +39,7 @@ export async function coldView(): Promise<string> {
       data: gzipSync(`tile ${t.z}/${t.x}/${t.y}`),
     })),
   });
-  const isTileQuery = (r: { body?: { query?: string } }) => String(r.body?.query).includes('x = @x');
+  const isTileQuery = (r: { body?: { labels?: { kind?: string } } }) => r.body?.labels?.kind === 'tile';
   stub.inject({ route: 'jobs.query', match: isTileQuery, delayMs: QUERY_MS });
   const api = await startApi({
     DATA_SOURCE: 'bigquery',

@@ -25,7 +25,7 @@ let apis: ApiProcess[];
 let cache: Varnish;
 let cached: string; // a tileset whose tiles are all in the cache (stale)
 let cold: string; // a tileset whose tiles are not
-const tileQueries = (r: { body?: { query?: string } }) => String(r.body?.query).includes('x = @x');
+const tileQueries = (r: { body?: { labels?: { kind?: string } } }) => r.body?.labels?.kind === 'tile';
 const urls = (tileset: string, from = 0, to?: number, base = cache.url) =>
   boxTiles()
     .slice(from, to)

@@ -32,7 +32,7 @@ async function apiOnStub(env: Record<string, string>) {
   cleanups.push(() => api.process.stop('SIGKILL'));
   // Metadata and self-check are loaded now, so only the tile query below is slow.
   expect((await httpGet(`${api.url}/maps/tileset/${tileset}`)).status).toBe(200);
-  const isTileQuery = (r: { body?: { query?: unknown } }) => String(r.body?.query).includes('x = @x');
+  const isTileQuery = (r: { body?: { labels?: { kind?: string } } }) => r.body?.labels?.kind === 'tile';
   // Starts a tile request whose query takes `delayMs`, then sends SIGTERM; resolves with the request's result.
   const terminateDuring = async (delayMs: number) => {
     stub.inject({ route: 'jobs.query', match: isTileQuery, delayMs, times: 1 });

@@ -12,7 +12,8 @@ beforeEach(() => stub.onQuery(cartoTilesetHandler, geoJsonTableHandler, createTa
 
 describe('ready-made handlers', () => {
   const ts = 'SELECT data FROM `p.d.ts` WHERE';
-  const tile = `${ts} carto_partition = @partition AND z = @z AND x = @x AND y = @y LIMIT 1`;
+  const tiles =
+    'SELECT x, y, data FROM `p.d.ts` WHERE carto_partition = @partition AND z = @z AND x IN UNNEST(@xs) AND y IN UNNEST(@ys)';
   const check =
     'SELECT z, x, y, carto_partition FROM `p.d.ts` WHERE carto_partition IN UNNEST(@partitions) LIMIT 9';
   const geoJson = 'SELECT ST_ASGEOJSON(`geom`) AS `g`, * EXCEPT (`geom`) FROM `p.d.places`';
@@ -28,8 +29,9 @@ describe('ready-made handlers', () => {
 
   it.each<[string, Record<string, unknown>, unknown[], number?]>([
     [`${ts} z = -1 AND carto_partition IS NULL LIMIT 1`, {}, [{ data: Buffer.from('{"minzoom":0}') }]],
-    [tile, { partition: 3, ...at }, [{ data: Buffer.from('a') }]],
-    [tile, { partition: 4, ...at }, []],
+    [tiles, { partition: 3, z: 1, xs: [0, 1], ys: [1] }, [{ x: 0, y: 1, data: Buffer.from('a') }]],
+    [tiles, { partition: 4, z: 1, xs: [0, 1], ys: [1] }, [{ x: 1, y: 1, data: Buffer.from('b') }]],
+    [tiles, { partition: 4, z: 1, xs: [0], ys: [1] }, []],
     [`${ts} z = @z AND x = @x AND y = @y LIMIT 1`, { z: 1, x: 1, y: 1 }, [{ data: Buffer.from('b') }], 5e9],
     [check, { partitions: [4] }, [{ z: 1, x: 1, y: 1, carto_partition: 4 }]],
     [geoJson, {}, [{ g: '{"type":"Point","coordinates":[1,2]}', name: 'x' }]],

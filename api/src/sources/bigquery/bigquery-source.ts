@@ -11,9 +11,10 @@ import { NotFoundError, UnavailableError } from '../../errors.js';
 import { Coalescer, TtlMemo } from '../memo.js';
 import type { DataSource, SourceObserver } from '../types.js';
 import { readFeatureCollection } from './geojson.js';
-import { partitionedTileSql, scannedTileSql } from './sql.js';
+import { partitionedTilesSql, scannedTileSql } from './sql.js';
+import { TileBatches } from './tile-batches.js';
 import { loadTileset, type TilesetState } from './tilesets.js';
-import { BigQueryUpstream, BytesCapError, type QuerySpec } from './upstream.js';
+import { BigQueryUpstream, BytesCapError } from './upstream.js';
 import { bytesValue } from './values.js';
 
 /** What a tile query of an unpruned tileset answers, logs and counts when the bytes cap refuses it. */
@@ -45,6 +46,22 @@ export function createBigQuerySource(config: Config, deps: BigQuerySourceDeps): 
   const ttlMs = config.METADATA_TTL_SECONDS * 1000;
   const tilesets = new TtlMemo<TilesetState>(ttlMs, Math.min(ttlMs, NEGATIVE_TTL_MS));
   const pings = new Coalescer<void>();
+  const batches = new TileBatches(async ({ table, partition, z, xs, ys }) => {
+    const found = new Map<string, Buffer>();
+    const sql = partitionedTilesSql(table);
+    const params = { partition, z, xs, ys };
+    await upstream.query(
+      { kind: 'tile', table, sql, params, pageSize: xs.length * ys.length },
+      ({ rows }) => {
+        for (const { f } of rows) {
+          const data = bytesValue(f[2]?.v);
+          if (data) found.set(`${f[0]?.v}/${f[1]?.v}`, data);
+        }
+        return true;
+      },
+    );
+    return found;
+  });
   /** The checks that run before any request: pattern, then allow-list. Both fail as a plain 404. */
   const resolve = (id: string, kind: 'tileset' | 'table') => {
     const table = resolveTableId(id, allowList);
@@ -64,12 +81,8 @@ export function createBigQuerySource(config: Config, deps: BigQuerySourceDeps): 
       const { table, info, partition } = await tileset(id);
       // Zooms the tileset does not have cannot hold tiles: no query, no cost.
       if (z < info.minzoom || z > info.maxzoom) return null;
-      const query: Pick<QuerySpec, 'sql' | 'params'> = partition
-        ? {
-            sql: partitionedTileSql(table),
-            params: { partition: cartoPartition(partition, z, x, y), z, x, y },
-          }
-        : { sql: scannedTileSql(table), params: { z, x, y } };
+      if (partition) return batches.get(table, cartoPartition(partition, z, x, y), z, x, y);
+      const query = { sql: scannedTileSql(table), params: { z, x, y } };
       let tile: Buffer | null = null;
       await upstream
         .query({ kind: 'tile', table, pageSize: 1, ...query }, ({ rows }) => {
@@ -78,7 +91,7 @@ export function createBigQuerySource(config: Config, deps: BigQuerySourceDeps): 
         })
         .catch((error: unknown) => {
           // Without pruning, a tile query is priced as a scan of the table's z, x, y and data columns.
-          if (partition || !(error instanceof BytesCapError)) throw error;
+          if (!(error instanceof BytesCapError)) throw error;
           deps.logger.error({ tileset: table.id }, FALLBACK_REFUSED);
           deps.observer.fallbackRefused(table.id);
           throw new UnavailableError(FALLBACK_REFUSED);

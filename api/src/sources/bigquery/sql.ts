@@ -4,9 +4,9 @@ import { quoteColumn, type TableRef } from '@tilestack/bigquery';
 // columns appear only as validated, backtick-quoted identifiers; every per-request value is a named
 // parameter (readiness sends `SELECT 1`, see upstream.ts). The test stub recognises exactly these shapes.
 
-/** One tile, reading one partition. */
-export const partitionedTileSql = (table: TableRef) =>
-  `SELECT data FROM ${table.sql} WHERE carto_partition = @partition AND z = @z AND x = @x AND y = @y LIMIT 1`;
+/** The tiles of `@xs` × `@ys` at `@z`, reading one partition (tile-batches.ts: one query for many tiles). */
+export const partitionedTilesSql = (table: TableRef) =>
+  `SELECT x, y, data FROM ${table.sql} WHERE carto_partition = @partition AND z = @z AND x IN UNNEST(@xs) AND y IN UNNEST(@ys)`;
 
 /** One tile without partition pruning (fallback: clustering on z, x, y is all that limits the scan). */
 export const scannedTileSql = (table: TableRef) =>

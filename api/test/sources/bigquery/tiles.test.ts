@@ -1,9 +1,16 @@
 import { cartoPartition } from '@tilestack/bigquery';
 import type { QueryHandler } from '@tilestack/bigquery-stub';
-import { addTestTileset, BILLING_PROJECT, TEST_PARTITIONS, tileBytes } from '@tilestack/test-support';
+import {
+  addTestTileset,
+  BILLING_PROJECT,
+  boxTiles,
+  TEST_PARTITIONS,
+  tileBytes,
+} from '@tilestack/test-support';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { MAX_BYTES_BILLED, type StubbedBigQuery, startStubbedBigQuery } from '../../support/bigquery.js';
 
+type Tile = [z: number, x: number, y: number];
 let bq: StubbedBigQuery;
 let tileset: string;
 
@@ -16,7 +23,7 @@ afterEach(() => bq.close());
 const queries = () => bq.stub.requestsTo('jobs.query').map((r) => r.body);
 const tileQueries = () => queries().filter((b) => b.labels?.kind === 'tile');
 
-it('reads only the computed partition; one SQL per tile, capped, labelled, located; loads once', async () => {
+it('reads only the computed partition; one SQL for all tiles, capped, labelled, located; loads once', async () => {
   const tiles: [number, number, number][] = [
     [6, 15, 24],
     [0, 0, 0],
@@ -39,15 +46,23 @@ it('reads only the computed partition; one SQL per tile, capped, labelled, locat
   const [first] = tileQueries();
   expect(new Set(tileQueries().map((q) => q.query))).toEqual(
     new Set([
-      'SELECT data FROM `carto-demo-data.demo_tilesets.buildings` WHERE carto_partition = @partition AND z = @z AND x = @x AND y = @y LIMIT 1',
+      'SELECT x, y, data FROM `carto-demo-data.demo_tilesets.buildings` WHERE carto_partition = @partition AND z = @z AND x IN UNNEST(@xs) AND y IN UNNEST(@ys)',
     ]),
   );
   expect(first.parameterMode).toBe('NAMED');
   expect(first.queryParameters).toEqual([
     param('partition', cartoPartition(TEST_PARTITIONS, 6, 15, 24)),
     param('z', 6),
-    param('x', 15),
-    param('y', 24),
+    {
+      name: 'xs',
+      parameterType: { type: 'ARRAY', arrayType: { type: 'INT64' } },
+      parameterValue: { arrayValues: [{ value: '15' }] },
+    },
+    {
+      name: 'ys',
+      parameterType: { type: 'ARRAY', arrayType: { type: 'INT64' } },
+      parameterValue: { arrayValues: [{ value: '24' }] },
+    },
   ]);
   for (const request of bq.stub.requestsTo('jobs.query')) {
     expect(request.path).toBe(`/bigquery/v2/projects/${BILLING_PROJECT}/queries`);
@@ -64,6 +79,28 @@ it('reads only the computed partition; one SQL per tile, capped, labelled, locat
     expect(request.body.timeoutMs).toBeLessThanOrEqual(2000);
     expect(request.headers.authorization).toBeUndefined(); // plain http: no credentials
   }
+});
+
+it('answers concurrent tiles of one partition and zoom with one query, each with its own tile or none', async () => {
+  await bq.source.getTileset(tileset);
+  const at = (t: Tile) => cartoPartition(TEST_PARTITIONS, ...t);
+  const z6 = boxTiles().filter(([z]) => z === 6);
+  const [a] = z6 as [Tile];
+  const b = z6.find((t) => t !== a && at(t) === at(a)) as Tile; // same partition
+  const c = z6.find((t) => at(t) !== at(a)) as Tile; // same zoom, another partition
+  const asked: Tile[] = [a, b, b, c, [3, 1, 3], [6, 40, 40]]; // the last has no row (outside the box)
+  const answers = await Promise.all(asked.map((t) => bq.source.getTile(tileset, ...t)));
+  expect(answers).toEqual(asked.map((t) => (t[1] === 40 ? null : tileBytes(...t))));
+  const partitions = tileQueries().map((q) => q.queryParameters[0].parameterValue.value);
+  expect(partitions).toEqual([...new Set(asked.map((t) => String(at(t))))]);
+
+  bq.stub.inject({ route: 'jobs.query', error: 'backendError' });
+  const failed = await Promise.allSettled([
+    bq.source.getTile(tileset, ...a),
+    bq.source.getTile(tileset, ...b),
+  ]);
+  expect(failed.map((r) => r.status === 'rejected' && r.reason.statusCode)).toEqual([503, 503]);
+  expect(tileQueries()).toHaveLength(partitions.length + 1);
 });
 
 it('reports each call with its bytes billed, from the finished job (jobs.get) for a slow query', async () => {
