@@ -12,9 +12,9 @@ import { type LoadResult, load } from './load.js';
 import { processStats } from './process-stats.js';
 import { machineDescription, writeSection } from './report.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 // Other work on a shared machine comes and goes: targets take turns, each ratio is the rounds' median.
-const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
+const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 5));
 const OPTIONS = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 64),
   threads: Number(process.env.BENCH_THREADS ?? 2),
