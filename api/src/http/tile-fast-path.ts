@@ -30,6 +30,14 @@ export function tileFastPath({ config, source, metrics, lifecycle }: AppContext,
   const fixed = { ...RESPONSE_HEADERS, vary: 'Accept-Encoding' };
   const immutable = cacheControl(config, 'immutable');
   const normal = cacheControl(config, 'default');
+  const recorders = (method: string) =>
+    Object.fromEntries(
+      [200, 204, 304].map((status) => [status, metrics.responseRecorder(TILE_ROUTE, method, status)]),
+    );
+  const record: Record<string, Record<number, (seconds: number) => void>> = {
+    GET: recorders('GET'),
+    HEAD: recorders('HEAD'),
+  };
 
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const started = performance.now();
@@ -72,7 +80,7 @@ export function tileFastPath({ config, source, metrics, lifecycle }: AppContext,
       answer['content-length'] = local.data?.length ?? 0;
     }
     res.writeHead(status, answer).end(status === 200 ? local.data : undefined);
-    metrics.recordResponse(TILE_ROUTE, method, status, (performance.now() - started) / 1000);
+    record[method]?.[status]?.((performance.now() - started) / 1000);
     return true;
   };
 }

@@ -77,6 +77,16 @@ export class Metrics implements SourceObserver {
     this.duration.observe(labels, seconds);
   }
 
+  /** `recordResponse` for one label set, its label objects made (and checked) once: the tile fast path's. */
+  responseRecorder(route: string, method: string, status: number): (seconds: number) => void {
+    const count = this.requests.labels({ route, method, status });
+    const time = this.duration.labels({ route, method });
+    return (seconds) => {
+      count.inc();
+      time.observe(seconds);
+    };
+  }
+
   /** Serves `GET /metrics`. */
   routes(app: FastifyInstance): void {
     app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {

@@ -52,20 +52,19 @@ it.each([
   expect(fast.body.equals(routed.rawPayload)).toBe(true);
 });
 
-it('counts fast-path answers in the request metrics under the tile route', async () => {
-  const count = async () => {
-    const line = (await api.metrics.registry.metrics())
-      .split('\n')
-      .find((l) =>
-        l.startsWith(
-          'http_requests_total{route="/maps/tileset/:tileset/:z/:x/:y",method="GET",status="200"}',
-        ),
-      );
-    return Number(line?.split(' ')[1] ?? 0);
+it('counts fast-path answers and their latency in the request metrics under the tile route', async () => {
+  const route = 'route="/maps/tileset/:tileset/:z/:x/:y",method="GET"';
+  const read = async () => {
+    const lines = (await api.metrics.registry.metrics()).split('\n');
+    const value = (name: string) => Number(lines.find((l) => l.startsWith(name))?.split(' ')[1] ?? 0);
+    return [
+      value(`http_requests_total{${route},status="200"}`),
+      value(`http_request_duration_seconds_count{${route}}`),
+    ];
   };
-  const before = await count();
+  const before = await read();
   await httpGet(`${api.url}${city}`, GZIP);
-  expect(await count()).toBe(before + 1);
+  expect(await read()).toEqual(before.map((n) => n + 1));
 });
 
 it.each([
