@@ -1,9 +1,11 @@
-/** Errors a source or route throws; the error handler sends `{ error: code, message }` with the status. */
+/** Errors a source or route throws; the error handler sends `{ error: code, message }` with the status
+ * (and `Retry-After` when `retryAfterSeconds` is set). */
 export class ApiError extends Error {
   constructor(
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = new.target.name;
@@ -36,13 +38,10 @@ export class UpstreamError extends ApiError {
   }
 }
 
-/** Unavailable, over quota, or a cost cap stopped the query; `retryAfterSeconds` becomes `Retry-After`. */
+/** Unavailable, over quota, or a cost cap stopped the query. */
 export class UnavailableError extends ApiError {
-  constructor(
-    message = 'the data source is unavailable, try again later',
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(503, 'unavailable', message);
+  constructor(message = 'the data source is unavailable, try again later', retryAfterSeconds?: number) {
+    super(503, 'unavailable', message, retryAfterSeconds);
   }
 }
 

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { ApiError, UnavailableError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { cacheControl } from './caching.js';
 import { RESPONSE_HEADERS } from './response-headers.js';
 
@@ -57,7 +57,7 @@ export function registerErrorHandler(app: FastifyInstance, config: Config): void
     if (status >= 500 && status !== 505) request.log.error({ err: error }, body.message);
     else request.log.info({ status, code: body.error }, body.message);
     reply.header('cache-control', cacheControl(config, status === 400 || status === 404 ? 'short' : 'none'));
-    if (error instanceof UnavailableError && error.retryAfterSeconds)
+    if (error instanceof ApiError && error.retryAfterSeconds)
       reply.header('retry-after', error.retryAfterSeconds);
     reply.code(status).send(body);
   });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../context.js';
+import type { ApiError } from '../errors.js';
 import { isGzip } from '../sources/mbtiles/writer.js';
 import { MAX_ZOOM } from '../sources/types.js';
 import { acceptsGzip, cacheControl, lists, tileEtag } from './caching.js';
@@ -12,11 +13,6 @@ const MVT = 'application/vnd.mapbox-vector-tile';
 // Plain ids and coordinates, at most a plain `?v=` (nothing to decode); every other form is Fastify's.
 const TILE_URL = /^\/maps\/tileset\/([^/?%]{1,500})\/(\d{1,8})\/(\d{1,8})\/(\d{1,8})\/?(?:\?v=([^&%+#]*))?$/;
 
-export interface FastPathDeps {
-  clientIp: (raw: IncomingMessage) => string;
-  limit: (ip: string, route: string) => number;
-}
-
 /**
  * The common tile request — GET or HEAD, gzip accepted, a tile the source has at hand (`tileNow`) — answered
  * with node:http alone: the same headers, validators, rate limit and metrics as the tile route, without
@@ -24,42 +20,33 @@ export interface FastPathDeps {
  * (docs/benchmarks.md). Returns false, having sent nothing, for any other request: Fastify answers those,
  * errors included, so there is one error shape.
  */
-export function tileFastPath({ config, source, metrics, lifecycle }: AppContext, deps: FastPathDeps) {
+export function tileFastPath(
+  { config, source, metrics, lifecycle }: AppContext,
+  deps: {
+    clientIp: (raw: IncomingMessage) => string;
+    limit: (ip: string, route: string) => ApiError | undefined;
+  },
+) {
   if (!source.tileNow) return () => false;
   const tileNow = source.tileNow.bind(source);
   const fixed = { ...RESPONSE_HEADERS, vary: 'Accept-Encoding' };
   const immutable = cacheControl(config, 'immutable');
   const normal = cacheControl(config, 'default');
-  const recorders = (method: string) =>
-    Object.fromEntries(
-      [200, 204, 304].map((status) => [status, metrics.responseRecorder(TILE_ROUTE, method, status)]),
-    );
-  const record: Record<string, Record<number, (seconds: number) => void>> = {
-    GET: recorders('GET'),
-    HEAD: recorders('HEAD'),
-  };
 
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const started = performance.now();
     const { method, headers } = req;
-    if (method !== 'GET' && method !== 'HEAD') return false;
-    const match = TILE_URL.exec(req.url ?? '');
-    if (
-      !match ||
-      lifecycle.shuttingDown ||
-      req.httpVersionMajor !== 1 ||
-      !HOST.test(headers.host ?? '') ||
-      headers['transfer-encoding'] !== undefined ||
-      (headers['content-length'] ?? '0') !== '0' ||
-      headers['if-match'] !== undefined ||
-      !acceptsGzip(headers['accept-encoding'])
-    )
+    const match = (method === 'GET' || method === 'HEAD') && TILE_URL.exec(req.url ?? '');
+    if (!match || lifecycle.shuttingDown || req.httpVersionMajor !== 1 || !HOST.test(headers.host ?? ''))
       return false;
+    // A body, a precondition to check or no gzip: the route answers those.
+    const { 'content-length': length = '0', 'transfer-encoding': chunked, 'if-match': ifMatch } = headers;
+    if (length !== '0' || chunked || ifMatch || !acceptsGzip(headers['accept-encoding'])) return false;
     const [, tileset = '', zText, xText, yText, version] = match;
     const [z, x, y] = [Number(zText), Number(xText), Number(yText)];
     if (z > MAX_ZOOM || x >= 2 ** z || y >= 2 ** z) return false;
     // Over the limit: Fastify counts the request again and answers 429.
-    if (deps.limit(deps.clientIp(req), TILE_ROUTE) > 0) return false;
+    if (deps.limit(deps.clientIp(req), TILE_ROUTE)) return false;
     const local = tileNow(tileset, z, x, y);
     if (!local || (local.data && !isGzip(local.data))) return false;
 
@@ -80,7 +67,7 @@ export function tileFastPath({ config, source, metrics, lifecycle }: AppContext,
       answer['content-length'] = local.data?.length ?? 0;
     }
     res.writeHead(status, answer).end(status === 200 ? local.data : undefined);
-    record[method]?.[status]?.((performance.now() - started) / 1000);
+    metrics.recordResponse(TILE_ROUTE, method, status, (performance.now() - started) / 1000);
     return true;
   };
 }

@@ -70,21 +70,24 @@ export class Metrics implements SourceObserver {
   readonly fallbackRefused = (tileset: string) => this.fallbackRefusals.inc({ tileset });
   readonly coalescedRequest = (kind: 'tile' | 'table') => this.coalesced.inc({ kind });
 
-  /** Counts a response and its latency (app.ts's onResponse hook and the tile fast path call it). */
-  recordResponse(route: string, method: string, status: number, seconds: number): void {
-    const labels = { route, method };
-    this.requests.inc({ route, method, status });
-    this.duration.observe(labels, seconds);
-  }
+  private readonly responses = new Map<string, (seconds: number) => void>();
 
-  /** `recordResponse` for one label set, its label objects made (and checked) once: the tile fast path's. */
-  responseRecorder(route: string, method: string, status: number): (seconds: number) => void {
-    const count = this.requests.labels({ route, method, status });
-    const time = this.duration.labels({ route, method });
-    return (seconds) => {
-      count.inc();
-      time.observe(seconds);
-    };
+  /** Counts a response and its latency; the label objects of each label set are made (and checked) once. */
+  recordResponse(route: string, method: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let record = this.responses.get(key);
+    if (!record) {
+      const [count, time] = [
+        this.requests.labels({ route, method, status }),
+        this.duration.labels({ route, method }),
+      ];
+      record = (s: number) => {
+        count.inc();
+        time.observe(s);
+      };
+      this.responses.set(key, record);
+    }
+    record(seconds);
   }
 
   /** Serves `GET /metrics`. */

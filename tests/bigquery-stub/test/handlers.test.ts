@@ -32,7 +32,12 @@ describe('ready-made handlers', () => {
     [tiles, { partition: 3, z: 1, xs: [0, 1], ys: [1] }, [{ x: 0, y: 1, data: Buffer.from('a') }]],
     [tiles, { partition: 4, z: 1, xs: [0, 1], ys: [1] }, [{ x: 1, y: 1, data: Buffer.from('b') }]],
     [tiles, { partition: 4, z: 1, xs: [0], ys: [1] }, []],
-    [`${ts} z = @z AND x = @x AND y = @y LIMIT 1`, { z: 1, x: 1, y: 1 }, [{ data: Buffer.from('b') }], 5e9],
+    [
+      tiles.replace('carto_partition = @partition AND ', ''),
+      { z: 1, xs: [1], ys: [1] },
+      [{ x: 1, y: 1, data: Buffer.from('b') }],
+      5e9,
+    ],
     [check, { partitions: [4] }, [{ z: 1, x: 1, y: 1, carto_partition: 4 }]],
     [geoJson, {}, [{ g: '{"type":"Point","coordinates":[1,2]}', name: 'x' }]],
   ])('answers %s from stored rows and partitions', async (query, params, expected, minBytes = 0) => {

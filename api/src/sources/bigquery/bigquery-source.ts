@@ -11,7 +11,7 @@ import { NotFoundError, UnavailableError } from '../../errors.js';
 import { Coalescer, TtlMemo } from '../memo.js';
 import type { DataSource, SourceObserver } from '../types.js';
 import { readFeatureCollection } from './geojson.js';
-import { partitionedTilesSql, scannedTileSql } from './sql.js';
+import { tilesSql } from './sql.js';
 import { TileBatches } from './tile-batches.js';
 import { loadTileset, type TilesetState } from './tilesets.js';
 import { BigQueryUpstream, BytesCapError } from './upstream.js';
@@ -48,18 +48,26 @@ export function createBigQuerySource(config: Config, deps: BigQuerySourceDeps): 
   const pings = new Coalescer<void>();
   const batches = new TileBatches(async ({ table, partition, z, xs, ys }) => {
     const found = new Map<string, Buffer>();
-    const sql = partitionedTilesSql(table);
-    const params = { partition, z, xs, ys };
-    await upstream.query(
-      { kind: 'tile', table, sql, params, pageSize: xs.length * ys.length },
-      ({ rows }) => {
+    const [sql, params] =
+      partition !== null
+        ? [tilesSql(table, true), { partition, z, xs, ys }]
+        : [tilesSql(table, false), { z, xs, ys }];
+    const pageSize = xs.length * ys.length;
+    await upstream
+      .query({ kind: 'tile', table, sql, params, pageSize }, ({ rows }) => {
         for (const { f } of rows) {
           const data = bytesValue(f[2]?.v);
           if (data) found.set(`${f[0]?.v}/${f[1]?.v}`, data);
         }
         return true;
-      },
-    );
+      })
+      .catch((error: unknown) => {
+        // Without pruning, a tile query is priced as a scan of the table's z, x, y and data columns.
+        if (partition !== null || !(error instanceof BytesCapError)) throw error;
+        deps.logger.error({ tileset: table.id }, FALLBACK_REFUSED);
+        deps.observer.fallbackRefused(table.id);
+        throw new UnavailableError(FALLBACK_REFUSED);
+      });
     return found;
   });
   /** The checks that run before any request: pattern, then allow-list. Both fail as a plain 404. */
@@ -81,22 +89,7 @@ export function createBigQuerySource(config: Config, deps: BigQuerySourceDeps): 
       const { table, info, partition } = await tileset(id);
       // Zooms the tileset does not have cannot hold tiles: no query, no cost.
       if (z < info.minzoom || z > info.maxzoom) return null;
-      if (partition) return batches.get(table, cartoPartition(partition, z, x, y), z, x, y);
-      const query = { sql: scannedTileSql(table), params: { z, x, y } };
-      let tile: Buffer | null = null;
-      await upstream
-        .query({ kind: 'tile', table, pageSize: 1, ...query }, ({ rows }) => {
-          tile = bytesValue(rows[0]?.f[0]?.v);
-          return false;
-        })
-        .catch((error: unknown) => {
-          // Without pruning, a tile query is priced as a scan of the table's z, x, y and data columns.
-          if (!(error instanceof BytesCapError)) throw error;
-          deps.logger.error({ tileset: table.id }, FALLBACK_REFUSED);
-          deps.observer.fallbackRefused(table.id);
-          throw new UnavailableError(FALLBACK_REFUSED);
-        });
-      return tile;
+      return batches.get(table, partition ? cartoPartition(partition, z, x, y) : null, z, x, y);
     },
 
     getTable: async (id, query) => readFeatureCollection(upstream, resolve(id, 'table'), query),

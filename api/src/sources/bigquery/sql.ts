@@ -4,13 +4,12 @@ import { quoteColumn, type TableRef } from '@tilestack/bigquery';
 // columns appear only as validated, backtick-quoted identifiers; every per-request value is a named
 // parameter (readiness sends `SELECT 1`, see upstream.ts). The test stub recognises exactly these shapes.
 
-/** The tiles of `@xs` × `@ys` at `@z`, reading one partition (tile-batches.ts: one query for many tiles). */
-export const partitionedTilesSql = (table: TableRef) =>
-  `SELECT x, y, data FROM ${table.sql} WHERE carto_partition = @partition AND z = @z AND x IN UNNEST(@xs) AND y IN UNNEST(@ys)`;
-
-/** One tile without partition pruning (fallback: clustering on z, x, y is all that limits the scan). */
-export const scannedTileSql = (table: TableRef) =>
-  `SELECT data FROM ${table.sql} WHERE z = @z AND x = @x AND y = @y LIMIT 1`;
+/**
+ * The tiles of `@xs` × `@ys` at `@z` (tile-batches.ts: one query for many tiles), reading one partition, or
+ * (fallback, no usable partition metadata) as much of the table as clustering on z, x, y leaves to read.
+ */
+export const tilesSql = (table: TableRef, pruned: boolean) =>
+  `SELECT x, y, data FROM ${table.sql} WHERE ${pruned ? 'carto_partition = @partition AND ' : ''}z = @z AND x IN UNNEST(@xs) AND y IN UNNEST(@ys)`;
 
 /** Up to 100 rows of the partitions in `@partitions`: enough to catch a wrong formula; coordinates only. */
 export const selfCheckSql = (table: TableRef) =>

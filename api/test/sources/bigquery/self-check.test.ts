@@ -49,9 +49,9 @@ it('falls back to unpruned tile queries when stored partitions contradict the fo
   expect(await bq.source.getTile(id, 6, 15, 24)).toEqual(tileBytes(6, 15, 24));
 
   expect(bodies('tile')[0].query).toBe(
-    'SELECT data FROM `carto-demo-data.demo_tilesets.inconsistent` WHERE z = @z AND x = @x AND y = @y LIMIT 1',
+    'SELECT x, y, data FROM `carto-demo-data.demo_tilesets.inconsistent` WHERE z = @z AND x IN UNNEST(@xs) AND y IN UNNEST(@ys)',
   );
-  expect(bodies('tile')[0].queryParameters.map((p: { name: string }) => p.name)).toEqual(['z', 'x', 'y']);
+  expect(bodies('tile')[0].queryParameters.map((p: { name: string }) => p.name)).toEqual(['z', 'xs', 'ys']);
   expect(bq.observer.fallbacks).toEqual([
     { tilesetId: id, reason: expect.stringMatching(/^self-check failed: tile 6\//) },
   ]);

@@ -51,12 +51,10 @@ export function addCartoTileset(model: StubModel, tileset: NewCartoTileset): Stu
   });
 }
 
-const tile = ['z = @z', 'x = @x', 'y = @y'];
-const tiles = ['carto_partition = @partition', 'z = @z', 'x IN UNNEST(@xs)', 'y IN UNNEST(@ys)'];
+const tiles = ['z = @z', 'x IN UNNEST(@xs)', 'y IN UNNEST(@ys)'];
 const range = ['z = @z', 'x BETWEEN @xmin AND @xmax', 'y BETWEEN @ymin AND @ymax'];
 const inPartitions = 'carto_partition IN UNNEST(@partitions)';
 type Params = Record<string, unknown>;
-const isTile = (p: Params) => (r: StubRow) => r.z === p.z && r.x === p.x && r.y === p.y;
 const includes = (values: unknown, value: unknown) => (values as unknown[]).includes(value);
 const inTiles = (p: Params) => (r: StubRow) => r.z === p.z && includes(p.xs, r.x) && includes(p.ys, r.y);
 const between = (value: unknown, min: unknown, max: unknown) =>
@@ -84,11 +82,13 @@ export const cartoTilesetHandler: QueryHandler = ({ select, params, model }) => 
   };
   const partition = (value: unknown) => (r: StubRow) => r.carto_partition === value;
   if (is(['z = -1', 'carto_partition IS NULL'])) return first(partition(null), (r) => r.z === -1);
-  if (selects(select, { columns: ['x', 'y', 'data'], where: tiles })) {
+  const read = ['x', 'y', 'data'];
+  if (selects(select, { columns: read, where: ['carto_partition = @partition', ...tiles] })) {
     const scanned = table().rows.filter(partition(params.partition));
-    return result(table(), ['x', 'y', 'data'], scanned.filter(inTiles(params)), scanned);
+    return result(table(), read, scanned.filter(inTiles(params)), scanned);
   }
-  if (is(tile)) return { ...first(() => true, isTile(params)), bytesProcessed: tableBytes(table()) };
+  if (selects(select, { columns: read, where: tiles }))
+    return result(table(), read, table().rows.filter(inTiles(params)), 'all');
   const checked = ['z', 'x', 'y', 'carto_partition'];
   if (!select.limit || !is([inPartitions], checked, select.limit)) return undefined;
   const scanned = inSet(table().rows, params.partitions);
