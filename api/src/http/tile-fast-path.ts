@@ -45,7 +45,8 @@ export function tileFastPath(
     const [, tileset = '', zText, xText, yText, version] = match;
     const [z, x, y] = [Number(zText), Number(xText), Number(yText)];
     if (z > MAX_ZOOM || x >= 2 ** z || y >= 2 ** z) return false;
-    // Over the limit: Fastify counts the request again and answers 429.
+    // What falls through after this is counted (and, past tileNow, read) again by the route: a 429, a tileset's
+    // first request each METADATA_TTL_SECONDS (its file is checked), an uncompressed tile (rare: ours are gzip).
     if (deps.limit(deps.clientIp(req), TILE_ROUTE)) return false;
     const local = tileNow(tileset, z, x, y);
     if (!local || (local.data && !isGzip(local.data))) return false;
