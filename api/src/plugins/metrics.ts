@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { SourceObserver } from '../sources/types.js';
 
+type Labels = Record<string, string | number>;
+
 /**
  * The API's Prometheus metrics. One registry per app instance (tests build many apps); the
  * source reports upstream calls through the `SourceObserver` side of this class.
@@ -59,35 +61,38 @@ export class Metrics implements SourceObserver {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  query(event: Parameters<SourceObserver['query']>[0]): void {
-    const labels = { source: this.sourceKind, kind: event.kind };
-    this.sourceQueries.inc({ ...labels, outcome: event.outcome });
-    this.sourceDuration.observe(labels, event.seconds);
-    if (event.bytesBilled) this.bytesBilled.inc({ kind: event.kind }, event.bytesBilled);
+  query({ kind, outcome, seconds, bytesBilled }: Parameters<SourceObserver['query']>[0]): void {
+    const [key, source] = [`${kind} ${outcome}`, this.sourceKind];
+    const timer =
+      this.bound.get(key) ??
+      this.bind(key, this.sourceQueries, this.sourceDuration, { source, kind }, { outcome });
+    timer(seconds);
+    if (bytesBilled) this.bytesBilled.inc({ kind }, bytesBilled);
   }
 
   readonly partitionFallback = (tileset: string) => this.partitionFallbacks.inc({ tileset });
   readonly fallbackRefused = (tileset: string) => this.fallbackRefusals.inc({ tileset });
   readonly coalescedRequest = (kind: 'tile' | 'table') => this.coalesced.inc({ kind });
 
-  private readonly responses = new Map<string, (seconds: number) => void>();
-
-  /** Counts a response and its latency; the label objects of each label set are made (and checked) once. */
+  /** Counts a response and its latency. */
   recordResponse(route: string, method: string, status: number, seconds: number): void {
     const key = `${method} ${status} ${route}`;
-    let record = this.responses.get(key);
-    if (!record) {
-      const [count, time] = [
-        this.requests.labels({ route, method, status }),
-        this.duration.labels({ route, method }),
-      ];
-      record = (s: number) => {
-        count.inc();
-        time.observe(s);
-      };
-      this.responses.set(key, record);
-    }
-    record(seconds);
+    const timer =
+      this.bound.get(key) ?? this.bind(key, this.requests, this.duration, { route, method }, { status });
+    timer(seconds);
+  }
+
+  // A counter and a histogram bound to one label set; the arguments of `bind` are only evaluated on a miss,
+  // so each set's label objects are made, and checked by prom-client, once.
+  private readonly bound = new Map<string, (seconds: number) => void>();
+  private bind(key: string, counter: Counter, histogram: Histogram, labels: Labels, extra: Labels) {
+    const [count, time] = [counter.labels({ ...labels, ...extra }), histogram.labels(labels)];
+    const timer = (seconds: number) => {
+      count.inc();
+      time.observe(seconds);
+    };
+    this.bound.set(key, timer);
+    return timer;
   }
 
   /** Serves `GET /metrics`. */
