@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../context.js';
-import type { ApiError } from '../errors.js';
+import type { rateLimit } from '../plugins/rate-limit.js';
 import { isGzip } from '../sources/mbtiles/writer.js';
 import { MAX_ZOOM } from '../sources/types.js';
 import { acceptsGzip, cacheControl, lists, tileEtag } from './caching.js';
@@ -22,10 +22,7 @@ const TILE_URL = /^\/maps\/tileset\/([^/?%]{1,500})\/(\d{1,8})\/(\d{1,8})\/(\d{1
  */
 export function tileFastPath(
   { config, source, metrics, lifecycle }: AppContext,
-  deps: {
-    clientIp: (raw: IncomingMessage) => string;
-    limit: (ip: string, route: string) => ApiError | undefined;
-  },
+  deps: { clientIp: (raw: IncomingMessage) => string; limit: ReturnType<typeof rateLimit> },
 ) {
   if (!source.tileNow) return () => false;
   const tileNow = source.tileNow.bind(source);

@@ -3,6 +3,7 @@ import {
   cartoPartition,
   createClient,
   DatasetAllowList,
+  type ParameterValue,
   resolveTableId,
 } from '@tilestack/bigquery';
 import type { FastifyBaseLogger } from 'fastify';
@@ -48,10 +49,9 @@ export function createBigQuerySource(config: Config, deps: BigQuerySourceDeps): 
   const pings = new Coalescer<void>();
   const batches = new TileBatches(async ({ table, partition, z, xs, ys }) => {
     const found = new Map<string, Buffer>();
-    const [sql, params] =
-      partition !== null
-        ? [tilesSql(table, true), { partition, z, xs, ys }]
-        : [tilesSql(table, false), { z, xs, ys }];
+    const sql = tilesSql(table, partition !== null);
+    const params: Record<string, ParameterValue> =
+      partition !== null ? { partition, z, xs, ys } : { z, xs, ys };
     const pageSize = xs.length * ys.length;
     await upstream
       .query({ kind: 'tile', table, sql, params, pageSize }, ({ rows }) => {

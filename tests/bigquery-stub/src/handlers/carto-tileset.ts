@@ -62,7 +62,7 @@ const between = (value: unknown, min: unknown, max: unknown) =>
 const inRange = (p: Params) => (r: StubRow) =>
   r.z === p.z && between(r.x, p.xmin, p.xmax) && between(r.y, p.ymin, p.ymax);
 const inSet = (rows: StubRow[], partitions: unknown) =>
-  rows.filter((r) => (partitions as unknown[]).includes(r.carto_partition));
+  rows.filter((r) => includes(partitions, r.carto_partition));
 
 /**
  * The queries tilestack's BigQuery source (`api/src/sources/bigquery/sql.ts`) and `stable-copy extract`
